@@ -1,0 +1,1 @@
+"""Build, release, grade and validate the labs, on top of nbgrader."""

@@ -1,0 +1,95 @@
+"""One source per lab -> the TensorFlow and PyTorch solution notebooks (nbgrader's source).
+
+A lab is written once, as a jupytext "percent" file. Cell headers carry:
+  fw="tensorflow" | fw="torch"   the cell goes into that framework's notebook only; such cells come in
+                                 adjacent pairs (one per framework), so both notebooks have the same shape
+  solution="<exercise>"          a cell with ### BEGIN/END SOLUTION regions
+  tests="<exercise>" points=N    a locked, graded test cell (visible checks + ### BEGIN HIDDEN TESTS)
+Text may use {{framework}} (TensorFlow / PyTorch) and {{fw}} (tensorflow / torch).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+from autograder.course import FRAMEWORK_LABELS, FRAMEWORKS, Lab, find_labs
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+class SourceError(ValueError):
+    """The lab source breaks one of the rules above."""
+
+
+def _nbgrader_metadata(cell, lab: Lab, counters: dict) -> dict | None:
+    meta = cell.metadata
+    if "solution" in meta:
+        exercise = meta["solution"]
+        counters[exercise] = counters.get(exercise, 0) + 1
+        return {"grade": False, "grade_id": f"{exercise}_solution_{counters[exercise]}", "locked": False,
+                "schema_version": 3, "solution": True, "task": False}
+    if "tests" in meta:
+        if "points" not in meta:
+            raise SourceError(f"{lab.source}: tests cell {meta['tests']!r} has no points=")
+        return {"grade": True, "grade_id": meta["tests"], "locked": True, "points": meta["points"],
+                "schema_version": 3, "solution": False, "task": False}
+    return None
+
+
+def _check_pairs(cells, lab: Lab) -> None:
+    """Framework-specific cells must come as adjacent tensorflow/torch twins of the same kind."""
+    i = 0
+    while i < len(cells):
+        fw = cells[i].metadata.get("fw")
+        if fw is None:
+            i += 1
+            continue
+        if fw not in FRAMEWORKS:
+            raise SourceError(f"{lab.source}: unknown fw={fw!r} (use {', '.join(FRAMEWORKS)})")
+        twin = cells[i + 1] if i + 1 < len(cells) else None
+        kind = lambda c: (c.cell_type, c.metadata.get("solution"), c.metadata.get("tests"), c.metadata.get("points"))
+        if twin is None or twin.metadata.get("fw") in (None, fw) or kind(twin) != kind(cells[i]):
+            first = cells[i].source.splitlines()[0] if cells[i].source else ""
+            raise SourceError(f"{lab.source}: the fw={fw!r} cell starting {first!r} has no twin for the "
+                              "other framework right after it, of the same kind")
+        i += 2
+
+
+def build_notebook(lab: Lab, framework: str) -> nbformat.NotebookNode:
+    """The solution notebook of `lab` for `framework` ("tensorflow" or "torch")."""
+    source = jupytext.read(lab.source, fmt="py:percent")
+    _check_pairs(source.cells, lab)
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata = {
+        "kernelspec": KERNELSPEC,
+        "language_info": {"name": "python"},
+        "mitdl": {"lab": lab.name, "framework": framework, "notebook": lab.notebook_name(framework)},
+    }
+    counters: dict[str, int] = {}
+    for cell in source.cells:
+        if cell.metadata.get("fw", framework) != framework:
+            continue
+        text = cell.source.replace("{{framework}}", FRAMEWORK_LABELS[framework]).replace("{{fw}}", framework)
+        new = nbformat.v4.new_markdown_cell(text) if cell.cell_type == "markdown" else nbformat.v4.new_code_cell(text)
+        nbgrader = _nbgrader_metadata(cell, lab, counters)
+        if nbgrader:
+            new.metadata["nbgrader"] = nbgrader
+        new.id = f"{lab.stem}-{len(notebook.cells):02d}"
+        notebook.cells.append(new)
+    nbformat.validate(notebook)
+    return notebook
+
+
+def build(labs: list[Lab] | None = None, out: Path | None = None) -> list[Path]:
+    """Write every lab's solution notebooks (next to their source, or under `out/<lab>/`)."""
+    written = []
+    for lab in labs or find_labs():
+        folder = (out / lab.name) if out else lab.source.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        for framework in FRAMEWORKS:
+            path = folder / f"{lab.notebook_name(framework)}.ipynb"
+            nbformat.write(build_notebook(lab, framework), path)
+            written.append(path)
+    return written

@@ -1,0 +1,22 @@
+"""Shared helpers for the deep-learning foundations labs.
+
+Importing this package is cheap: it imports neither TensorFlow nor PyTorch.
+The framework parts load only when a lab asks for them.
+
+    from mitdl_utils import open_lab
+    lab = open_lab("perceptron", framework="tensorflow")
+    lab.check("activations"); lab.hint("activations"); lab.progress()
+"""
+from mitdl_utils.seeding import seed_everything
+from mitdl_utils.checking import CheckFailed, NotAttempted, assert_close, to_numpy
+from mitdl_utils.lab import Lab, open_lab
+
+__all__ = [
+    "CheckFailed",
+    "Lab",
+    "NotAttempted",
+    "assert_close",
+    "open_lab",
+    "seed_everything",
+    "to_numpy",
+]

@@ -1,0 +1,118 @@
+"""The object a notebook talks to: `lab.check(...)`, `lab.hint(...)`, `lab.progress()`."""
+from __future__ import annotations
+
+import html
+import importlib
+import sys
+
+from mitdl_utils.checking import FAILED, NOT_ATTEMPTED, PASSED, Outcome, run_exercise
+from mitdl_utils.frameworks import get_framework
+from mitdl_utils.seeding import seed_everything
+
+CHECK_MIMETYPE = "application/vnd.mitdl.check+json"
+ICONS = {PASSED: "✅", NOT_ATTEMPTED: "⏳", FAILED: "❌"}
+COLOURS = {PASSED: "#1a7f37", NOT_ATTEMPTED: "#6e7781", FAILED: "#cf222e"}
+
+
+def open_lab(name: str, framework: str, seed: int = 0) -> "Lab":
+    """Load lab `name` (e.g. "perceptron") for "tensorflow" or "torch", seeded."""
+    fw = get_framework(framework)
+    seed_everything(seed, frameworks=(fw.name,))
+    return Lab(name, fw)
+
+
+class Lab:
+    """The exercises of one lab in one framework."""
+
+    def __init__(self, name: str, fw):
+        self.name = name
+        self.fw = fw
+        spec = importlib.import_module(f"mitdl_utils.labs.{name}")
+        self.exercises = {exercise.name: exercise for exercise in spec.EXERCISES}
+        self.reference = importlib.import_module(f"mitdl_utils.labs.{name}.reference_{fw.name}")
+        self._hints_shown: dict[str, int] = {}
+
+    def tensor(self, array, dtype="float32"):
+        """A NumPy array or list as a float32 tensor of this lab's framework."""
+        return self.fw.tensor(array, dtype)
+
+    def _exercise(self, name: str):
+        try:
+            return self.exercises[name]
+        except KeyError:
+            known = ", ".join(self.exercises)
+            raise KeyError(f"lab {self.name!r} has no exercise {name!r}; it has: {known}") from None
+
+    def run(self, name: str, namespace: dict, hidden: bool = False) -> Outcome:
+        """Run exercise `name` against the functions in `namespace`, without showing anything."""
+        return run_exercise(self._exercise(name), namespace, self.fw, self.reference, hidden=hidden)
+
+    def check(self, name: str, namespace: dict | None = None) -> None:
+        """Show whether exercise `name` passes its visible checks (never raises)."""
+        namespace = namespace if namespace is not None else sys._getframe(1).f_globals
+        show(self.run(name, namespace))
+
+    def grade(self, name: str, namespace: dict | None = None) -> None:
+        """Grading: visible and hidden checks; raises AssertionError unless all pass."""
+        namespace = namespace if namespace is not None else sys._getframe(1).f_globals
+        outcome = self.run(name, namespace, hidden=True)
+        show(outcome)
+        if not outcome.passed:
+            raise AssertionError(f"{name}: {outcome.status}: {outcome.message}")
+
+    def hint(self, name: str) -> None:
+        """Show the next hint for exercise `name`; each call reveals a more specific one."""
+        hints = self._exercise(name).hints
+        shown = self._hints_shown.get(name, 0)
+        if shown >= len(hints):
+            print(f"No more hints for {name!r}. Re-read the formula above the exercise, then ask on the forum.")
+            return
+        self._hints_shown[name] = shown + 1
+        print(f"Hint {shown + 1}/{len(hints)} for {name!r}: {hints[shown]}")
+
+    def progress(self, namespace: dict | None = None) -> list[Outcome]:
+        """Run every visible check and show a summary table; returns the outcomes."""
+        namespace = namespace if namespace is not None else sys._getframe(1).f_globals
+        outcomes = [self.run(name, namespace) for name in self.exercises]
+        passed = [o for o in outcomes if o.passed]
+        total = sum(o.points for o in outcomes)
+        lines = [f"{ICONS[o.status]} {o.exercise:<24} {o.status:<14} {o.points} pt" for o in outcomes]
+        lines.append(
+            f"{len(passed)}/{len(outcomes)} exercises pass their visible checks "
+            f"({sum(o.points for o in passed)}/{total} points; hidden tests decide the grade)"
+        )
+        print("\n".join(lines))
+        return outcomes
+
+
+def show(outcome: Outcome) -> None:
+    """Display an outcome: coloured HTML in Jupyter, plain text elsewhere, and JSON for tools."""
+    text = f"{ICONS[outcome.status]} {outcome.exercise}: {outcome.status}"
+    if outcome.status != PASSED:
+        text += f": {outcome.message}"
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        print(text)
+        return
+    if get_ipython() is None:
+        print(text)
+        return
+    colour = COLOURS[outcome.status]
+    markup = (
+        f'<div class="mitdl-check mitdl-{outcome.status.replace(" ", "-")}" '
+        f'style="border-left:4px solid {colour};padding:4px 8px;margin:4px 0">'
+        f"{html.escape(text)}</div>"
+    )
+    data = {
+        "text/plain": text,
+        "text/html": markup,
+        CHECK_MIMETYPE: {
+            "exercise": outcome.exercise,
+            "status": outcome.status,
+            "message": outcome.message,
+            "points": outcome.points,
+        },
+    }
+    display(data, raw=True)

@@ -1,0 +1,155 @@
+"""Lab 01, the perceptron: exercises, their tests and hints (framework-neutral).
+
+Each test gets a Trial `t`: `t.tensor_result(name, ...)` calls the student's function,
+`t.ref` is the reference implementation in the notebook's framework, and the
+`mistakes` dictionaries describe what common wrong answers would return.
+"""
+import numpy as np
+
+from mitdl_utils.checking import Exercise, assert_close, expect, to_numpy
+
+LECTURE_W0, LECTURE_W, LECTURE_X = 1.0, [3.0, -2.0], [-1.0, 2.0]
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def test_activations(t):
+    z = np.array([-6.0, -2.0, -0.5, 0.0, 0.5, 3.0], np.float32)
+    if t.hidden:
+        z = np.concatenate([z, t.uniform(20, low=-8, high=8)])
+    for name, forbidden in [("sigmoid", ("sigmoid", "Sigmoid", "expit")), ("tanh", ("tanh", "Tanh")),
+                            ("relu", ("relu", "ReLU", "relu6"))]:
+        got = t.tensor_result(name, t.tensor(z))
+        expected = getattr(t.ref, name)(t.tensor(z))
+        mistakes = {
+            "sigmoid": {"the sign in the exponent is flipped: sigmoid(z) = 1 / (1 + e^(-z))": _sigmoid(-z),
+                        "that is e^(-z) / (1 + e^(-z)) = 1 - sigmoid(z)": 1 - _sigmoid(z)},
+            "tanh": {"that is sinh(z) = (e^z - e^-z) / 2: divide by (e^z + e^-z) instead": np.sinh(z),
+                     "that is sigmoid(z); tanh(z) = 2 sigmoid(2z) - 1": _sigmoid(z)},
+            "relu": {"use the maximum with 0, not the minimum": np.minimum(z, 0),
+                     "|z| keeps negative inputs; ReLU sets them to 0": np.abs(z)},
+        }[name]
+        assert_close(got, expected, f"{name}(z) for z = {np.round(z[:6], 2)}...", mistakes=mistakes)
+        t.forbid_calls(name, *forbidden)
+
+
+def test_derivatives(t):
+    z = np.array([-6.0, -2.0, -0.5, 0.5, 1.0, 3.0], np.float32)  # no 0: ReLU has no derivative there
+    if t.hidden:
+        z = np.concatenate([z, t.uniform(20, low=-5, high=5)])
+        z = z[np.abs(z) > 1e-3]
+    s = _sigmoid(z)
+    mistakes = {
+        "sigmoid_derivative": {"the factor is (1 - sigmoid(z)), not (1 + sigmoid(z))": s * (1 + s),
+                               "apply s(1 - s) to s = sigmoid(z), not to z itself": z * (1 - z),
+                               "that is sigmoid(z) itself, not its derivative": s},
+        "tanh_derivative": {"square tanh: the derivative is 1 - tanh(z)^2": 1 - np.tanh(z),
+                            "the derivative is 1 - tanh(z)^2, not 1 + tanh(z)^2": 1 + np.tanh(z) ** 2},
+        "relu_derivative": {"that is ReLU itself, not its derivative (0 or 1)": np.maximum(z, 0),
+                            "the slope is 1 for positive z and 0 for negative z, not the other way": (z < 0) * 1.0},
+    }
+    for name, activation in [("sigmoid_derivative", "sigmoid"), ("tanh_derivative", "tanh"),
+                             ("relu_derivative", "relu")]:
+        got = t.tensor_result(name, t.tensor(z))
+        expected = getattr(t.ref, name)(t.tensor(z))
+        assert_close(got, expected, f"{name}(z) for z = {np.round(z[:6], 2)}...", mistakes=mistakes[name])
+        autograd = t.fw.elementwise_grad(getattr(t.ref, activation), t.tensor(z))
+        assert_close(got, autograd, f"{name}(z) compared with {t.fw.label} autograd of {activation}")
+
+
+def test_perceptron(t):
+    cases = [(np.array([LECTURE_X, [0.0, 0.0], [2.0, 1.0]], np.float32), 1.0,
+              np.array(LECTURE_W, np.float32), "sigmoid")]
+    if t.hidden:
+        cases += [(t.normal(7, 4), float(t.normal(1)[0]), t.normal(4), "tanh"),
+                  (t.normal(5, 3), float(t.normal(1)[0]), t.normal(3), "relu")]
+    for X, w0, W, activation in cases:
+        g = getattr(t.ref, activation)
+        got = t.tensor_result("perceptron", t.tensor(X), t.tensor(w0), t.tensor(W), g)
+        np_g = {"sigmoid": _sigmoid, "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0)}[activation]
+        mistakes = {
+            "the bias w0 is missing: z = w0 + X W": np_g(X @ W),
+            "the activation g is not applied to z": w0 + X @ W,
+            "the bias is subtracted: z = w0 + X W": np_g(X @ W - w0),
+        }
+        expected = t.ref.perceptron(t.tensor(X), t.tensor(w0), t.tensor(W), g)
+        assert_close(got, expected, f"perceptron(X of shape {X.shape}, g={activation})", mistakes=mistakes)
+
+
+def test_lecture_example(t):
+    result = t.call("lecture_example")
+    expect(isinstance(result, tuple) and len(result) == 2,
+           f"`lecture_example` should return a pair (z, y_hat), got {type(result).__name__}")
+    z, y_hat = result
+    assert_close(z, -6.0, "z = w0 + x . W for the lecture's example",
+                 mistakes={"the bias w0 = 1 is missing": -7.0, "x . W has the wrong sign": 8.0})
+    assert_close(y_hat, _sigmoid(-6.0), "y_hat = sigmoid(z)", rtol=1e-3,
+                 mistakes={"y_hat should be sigmoid(z), not z": -6.0, "that is sigmoid(+6)": _sigmoid(6.0)})
+
+
+def test_decision_boundary(t):
+    x1 = np.array([-2.0, -1.0, 0.0, 1.0, 2.5], np.float32)
+    X = np.array([[0.0, 0.0], [1.0, 3.0], [-1.0, -2.0], [2.0, 1.0], [-1.0, 2.0]], np.float32)
+    if t.hidden:
+        x1 = np.concatenate([x1, t.uniform(10)])
+        X = np.concatenate([X, t.uniform(25, 2)])
+    got = t.tensor_result("boundary_x2", t.tensor(x1))
+    assert_close(got, (1 + 3 * x1) / 2, "boundary_x2(x1): the x2 where 1 + 3 x1 - 2 x2 = 0",
+                 mistakes={"solve for x2 again: 2 x2 = 1 + 3 x1": (1 - 3 * x1) / 2,
+                           "divide by 2 rather than multiply": (1 + 3 * x1) * 2})
+    z = 1 + 3 * X[:, 0] - 2 * X[:, 1]
+    got = t.tensor_result("on_positive_side", t.tensor(X))
+    assert_close(got, z > 0, f"on_positive_side(X) for X = {X[:5].tolist()}...",
+                 mistakes={"the inequality is reversed: positive side means z > 0": z < 0})
+
+
+def test_collapse(t):
+    shapes = [(3, 4, 2)] + ([(5, 6, 3), (2, 3, 1)] if t.hidden else [])
+    for d_in, hidden, d_out in shapes:
+        W1, b1, W2, b2 = t.normal(d_in, hidden), t.normal(hidden), t.normal(hidden, d_out), t.normal(d_out)
+        result = t.call("collapse_linear", t.tensor(W1), t.tensor(b1), t.tensor(W2), t.tensor(b2))
+        expect(isinstance(result, (tuple, list)) and len(result) == 2,
+               "`collapse_linear` should return a pair (W, b)")
+        W, b = result
+        t.require_tensor(W, "`collapse_linear`'s W")
+        t.require_tensor(b, "`collapse_linear`'s b")
+        assert_close(W, W1 @ W2, f"W for layers of sizes {d_in} -> {hidden} -> {d_out}",
+                     mistakes={"multiply in the other order: x W1 W2, so W = W1 W2": (W2.T @ W1.T)})
+        assert_close(b, b1 @ W2 + b2, "b of the single equivalent layer",
+                     mistakes={"the first bias goes through the second layer too: b = b1 W2 + b2": b2,
+                               "b1 must be multiplied by W2 before adding b2": b1[:d_out] + b2})
+        x = t.normal(6, d_in)
+        two_layers = (x @ W1 + b1) @ W2 + b2
+        assert_close(x @ to_numpy(W) + to_numpy(b), two_layers, "x W + b against the two layers applied in turn")
+
+
+EXERCISES = [
+    Exercise("activations", "Activation functions from their formulas", 3, test_activations, [
+        "Write each formula with elementwise operations on tensors: exp, division, maximum.",
+        "sigmoid(z) = 1 / (1 + exp(-z)); tanh(z) = (exp(z) - exp(-z)) / (exp(z) + exp(-z)); relu(z) = max(z, 0).",
+    ]),
+    Exercise("derivatives", "Their derivatives", 3, test_derivatives, [
+        "Each derivative can be written with the activation itself.",
+        "sigmoid' = s (1 - s) with s = sigmoid(z); tanh' = 1 - tanh(z)^2; relu' = 1 where z > 0, else 0 "
+        "(cast the boolean to float).",
+    ]),
+    Exercise("perceptron", "The perceptron's forward pass", 2, test_perceptron, [
+        "Three steps: a dot product of each row of X with W, add the bias w0, apply g.",
+        "X has shape (n, d) and W shape (d,): a matrix-vector product gives shape (n,). "
+        "In TensorFlow use tf.linalg.matvec(X, W); in PyTorch X @ W.",
+    ]),
+    Exercise("lecture_example", "The lecture's worked example", 1, test_lecture_example, [
+        "Put x in a batch of one row, call your perceptron with sigmoid, and compute z separately.",
+        "z = 1 + (-1)(3) + (2)(-2); return both z and sigmoid(z).",
+    ]),
+    Exercise("decision_boundary", "The decision boundary", 2, test_decision_boundary, [
+        "On the boundary z = 0 exactly: solve 1 + 3 x1 - 2 x2 = 0 for x2.",
+        "x2 = (1 + 3 x1) / 2. A point is on the positive side when 1 + 3 x1 - 2 x2 > 0, i.e. sigmoid(z) > 0.5.",
+    ]),
+    Exercise("collapse", "Two linear layers are one", 2, test_collapse, [
+        "Expand (x W1 + b1) W2 + b2 and group the terms that multiply x.",
+        "x W1 W2 + (b1 W2 + b2): W = W1 @ W2 and b = b1 @ W2 + b2.",
+    ]),
+]

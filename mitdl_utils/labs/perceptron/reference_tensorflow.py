@@ -1,0 +1,53 @@
+"""Lab 01 reference implementations in TensorFlow (the grader compares against these)."""
+import tensorflow as tf
+
+
+def sigmoid(z):
+    return tf.math.sigmoid(z)
+
+
+def tanh(z):
+    return tf.math.tanh(z)
+
+
+def relu(z):
+    return tf.nn.relu(z)
+
+
+def sigmoid_derivative(z):
+    s = tf.math.sigmoid(z)
+    return s * (1 - s)
+
+
+def tanh_derivative(z):
+    return 1 - tf.math.tanh(z) ** 2
+
+
+def relu_derivative(z):
+    return tf.cast(z > 0, z.dtype)
+
+
+def perceptron(X, w0, W, g):
+    """X (n, d), w0 scalar, W (d,) -> g(w0 + X W), shape (n,)."""
+    return g(w0 + tf.linalg.matvec(X, W))
+
+
+def lecture_example():
+    """The lecture's numbers: w0 = 1, W = [3, -2], x = [-1, 2] -> (z, y_hat)."""
+    z = 1.0 + tf.tensordot(tf.constant([-1.0, 2.0]), tf.constant([3.0, -2.0]), axes=1)
+    return z, sigmoid(z)
+
+
+def boundary_x2(x1):
+    """x1 (n,) -> the x2 (n,) on the line 1 + 3 x1 - 2 x2 = 0."""
+    return (1 + 3 * x1) / 2
+
+
+def on_positive_side(X):
+    """X (n, 2) -> bool (n,): where 1 + 3 x1 - 2 x2 > 0."""
+    return 1 + 3 * X[:, 0] - 2 * X[:, 1] > 0
+
+
+def collapse_linear(W1, b1, W2, b2):
+    """W1 (d, h), b1 (h,), W2 (h, k), b2 (k,) -> the single layer (W (d, k), b (k,))."""
+    return W1 @ W2, tf.linalg.matvec(W2, b1, transpose_a=True) + b2

@@ -1,0 +1,53 @@
+"""Lab 01 reference implementations in PyTorch (the grader compares against these)."""
+import torch
+
+
+def sigmoid(z):
+    return torch.sigmoid(z)
+
+
+def tanh(z):
+    return torch.tanh(z)
+
+
+def relu(z):
+    return torch.relu(z)
+
+
+def sigmoid_derivative(z):
+    s = torch.sigmoid(z)
+    return s * (1 - s)
+
+
+def tanh_derivative(z):
+    return 1 - torch.tanh(z) ** 2
+
+
+def relu_derivative(z):
+    return (z > 0).to(z.dtype)
+
+
+def perceptron(X, w0, W, g):
+    """X (n, d), w0 scalar, W (d,) -> g(w0 + X W), shape (n,)."""
+    return g(w0 + X @ W)
+
+
+def lecture_example():
+    """The lecture's numbers: w0 = 1, W = [3, -2], x = [-1, 2] -> (z, y_hat)."""
+    z = 1.0 + torch.dot(torch.tensor([-1.0, 2.0]), torch.tensor([3.0, -2.0]))
+    return z, sigmoid(z)
+
+
+def boundary_x2(x1):
+    """x1 (n,) -> the x2 (n,) on the line 1 + 3 x1 - 2 x2 = 0."""
+    return (1 + 3 * x1) / 2
+
+
+def on_positive_side(X):
+    """X (n, 2) -> bool (n,): where 1 + 3 x1 - 2 x2 > 0."""
+    return 1 + 3 * X[:, 0] - 2 * X[:, 1] > 0
+
+
+def collapse_linear(W1, b1, W2, b2):
+    """W1 (d, h), b1 (h,), W2 (h, k), b2 (k,) -> the single layer (W (d, k), b (k,))."""
+    return W1 @ W2, b1 @ W2 + b2

@@ -1,0 +1,78 @@
+"""Plotting helpers for the labs (matplotlib), in a colour-blind-safe palette.
+
+Every helper takes plain callables on NumPy arrays or tensors; if a student's
+function is not written yet, the helper says so instead of crashing.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from mitdl_utils.checking import to_numpy
+
+# Okabe & Ito's palette: distinguishable with every common colour-vision deficiency.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+SEQUENTIAL_MAP = "cividis"
+
+
+def _pyplot():
+    import matplotlib.pyplot as plt
+    from cycler import cycler
+
+    plt.rcParams["axes.prop_cycle"] = cycler(color=PALETTE)
+    return plt
+
+
+def _evaluate(fn, *args):
+    """fn(*args) as NumPy, or None (with a note) if the student has not written fn yet."""
+    try:
+        result = fn(*args)
+    except NotImplementedError:
+        result = None
+    if result is None:
+        print(f"(`{getattr(fn, '__name__', 'this function')}` is not written yet: the plot leaves it out)")
+        return None
+    return to_numpy(result)
+
+
+def plot_functions(functions: dict, to_tensor, z_range=(-5.0, 5.0), title="", ylabel="output"):
+    """One line per function on a shared axis. functions: label -> fn(tensor (n,)) -> tensor (n,)."""
+    plt = _pyplot()
+    z = np.linspace(*z_range, 401, dtype=np.float32)
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    for label, fn in functions.items():
+        y = _evaluate(fn, to_tensor(z))
+        if y is not None:
+            ax.plot(z, y, label=label, linewidth=2)
+    ax.axhline(0, color="grey", linewidth=0.5)
+    ax.axvline(0, color="grey", linewidth=0.5)
+    ax.set(title=title, xlabel="z (pre-activation, unitless)", ylabel=ylabel)
+    if ax.lines:
+        ax.legend()
+    plt.show()
+
+
+def plot_decision_plane(predict, boundary_x2=None, to_tensor=None, points=None, lim=4.0,
+                        title="Perceptron output over the input plane"):
+    """Colour the plane (x1, x2) by predict(X) for X (n, 2); draw x2 = boundary_x2(x1) and optional points."""
+    plt = _pyplot()
+    to_tensor = to_tensor or (lambda a: a)
+    grid = np.linspace(-lim, lim, 121, dtype=np.float32)
+    x1, x2 = np.meshgrid(grid, grid)
+    X = np.stack([x1.ravel(), x2.ravel()], axis=1)
+    y = _evaluate(predict, to_tensor(X))
+    fig, ax = plt.subplots(figsize=(5, 4.5))
+    if y is not None:
+        image = ax.contourf(x1, x2, y.reshape(x1.shape), levels=20, cmap=SEQUENTIAL_MAP)
+        fig.colorbar(image, ax=ax, label="y_hat (probability)")
+    if boundary_x2 is not None:
+        line = _evaluate(boundary_x2, to_tensor(grid))
+        if line is not None:
+            ax.plot(grid, line, color=PALETTE[3], linewidth=2.5, label="decision boundary")
+    if points is not None:
+        points = np.asarray(points)
+        ax.scatter(points[:, 0], points[:, 1], color=PALETTE[1], edgecolor="black", s=60, zorder=3,
+                   label="test points")
+    ax.set(xlim=(-lim, lim), ylim=(-lim, lim), title=title, xlabel="x1 (unitless)", ylabel="x2 (unitless)")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="lower right")
+    plt.show()
