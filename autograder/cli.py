@@ -1,0 +1,66 @@
+"""python -m autograder {release, grade, validate}"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+
+def cmd_release(args) -> int:
+    from autograder.release import release
+
+    for path in release():
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_grade(args) -> int:
+    from autograder.grading import grade_folder
+    from autograder.report import collect_feedback, format_table, write_grades_csv
+
+    out = Path(args.out)
+    try:
+        with tqdm(desc="grading", unit="notebook", disable=args.quiet) as bar:
+            results = grade_folder(Path(args.submissions), out / "nbgrader", db_url=args.db, progress=bar.update)
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for r in results:
+        if not r.ok:
+            print(f"{r.origin}: {r.status}", file=sys.stderr)
+    csv_path = write_grades_csv(results, out / "grades.csv")
+    feedback = collect_feedback(results, out / "feedback")
+    print(format_table(results))
+    print(f"\n{sum(r.ok for r in results)}/{len(results)} graded; wrote {csv_path} and {len(feedback)} feedback files "
+          f"under {out / 'feedback'}")
+    return 0 if all(r.ok for r in results) else 1
+
+
+def cmd_validate(args) -> int:
+    from autograder.validate import validate
+
+    return max(validate(Path(path)) for path in args.notebooks)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    release = commands.add_parser("release", help="regenerate solutions/*.ipynb and labs/ from the lab sources")
+    release.set_defaults(run=cmd_release)
+
+    grade = commands.add_parser("grade", help="autograde a folder of submissions")
+    grade.add_argument("submissions", help="<student>/<lab>/<notebook>.ipynb, or loose .ipynb/.zip files")
+    grade.add_argument("--out", required=True, help="where grades.csv, feedback/ and nbgrader's files go")
+    grade.add_argument("--db", default=None, help="gradebook SQLAlchemy URL (default: SQLite under --out)")
+    grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.set_defaults(run=cmd_grade)
+
+    validate = commands.add_parser("validate", help="run a notebook's visible checks before submitting")
+    validate.add_argument("notebooks", nargs="+")
+    validate.set_defaults(run=cmd_validate)
+
+    args = parser.parse_args(argv)
+    return args.run(args)

@@ -1,0 +1,66 @@
+"""What a student runs before submitting: execute the notebook, collect every check's verdict."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+from autograder.intake import parse_notebook
+from mitdl_utils.checking import PASSED
+from mitdl_utils.lab import CHECK_MIMETYPE, ICONS
+
+ALL_PASSED, NOT_ALL_PASSED, BROKEN = 0, 1, 2  # exit codes
+
+
+@dataclass
+class Verdict:
+    exercise: str
+    status: str
+    message: str
+    points: int
+
+
+def run_checks(path: Path, timeout: int = 300) -> tuple[list[Verdict], list[str]]:
+    """Execute the notebook (a copy: the file is not modified); -> (verdicts, errors raised by cells)."""
+    notebook = parse_notebook(Path(path).read_bytes())
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(Path(path).parent.resolve())}})
+    client.execute()
+    verdicts: dict[str, Verdict] = {}
+    errors = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                errors.append(f"{output.ename}: {output.evalue}".strip()[:200])
+            data = output.get("data", {})
+            if CHECK_MIMETYPE in data:
+                check = data[CHECK_MIMETYPE]
+                verdicts.setdefault(check["exercise"], Verdict(**check))
+    return list(verdicts.values()), errors
+
+
+def validate(path: Path, out=print) -> int:
+    """Print each check's verdict and a summary; return an exit code (0 all passed, 1 not yet, 2 broken)."""
+    try:
+        verdicts, errors = run_checks(path)
+    except (ValueError, OSError) as error:
+        out(f"{path}: {error}")
+        return BROKEN
+    except (CellTimeoutError, DeadKernelError) as error:
+        out(f"{path}: the notebook did not finish: {str(error).strip().splitlines()[0]}")
+        return BROKEN
+    for v in verdicts:
+        detail = "" if v.status == PASSED else f": {v.message}"
+        out(f"{ICONS[v.status]} {v.exercise} ({v.points} pt): {v.status}{detail}")
+    for error in errors:
+        out(f"⚠ a cell raised {error}")
+    passed = [v for v in verdicts if v.status == PASSED]
+    points = sum(v.points for v in passed), sum(v.points for v in verdicts)
+    out(f"{len(passed)}/{len(verdicts)} exercises pass their visible checks ({points[0]}/{points[1]} points).")
+    if not verdicts:
+        out("No checks ran: is this a lab notebook?")
+        return BROKEN
+    return ALL_PASSED if len(passed) == len(verdicts) and not errors else NOT_ALL_PASSED
