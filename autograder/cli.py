@@ -38,6 +38,20 @@ def cmd_grade(args) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
+def cmd_demo(args) -> int:
+    from autograder.release import release
+    from autograder.samples import write_samples
+
+    out = Path(args.out)
+    print(f"1/3 releasing the student notebooks: {len(release())} notebooks under labs/")
+    print(f"2/3 writing sample submissions: {len(write_samples(out / 'submissions'))} files")
+    print("3/3 autograding them through nbgrader")
+    args.submissions, args.db = str(out / "submissions"), None
+    code = cmd_grade(args)
+    print("(the demo includes one broken file on purpose, so its exit status is 1)" if code == 1 else "")
+    return 0 if code in (0, 1) else code
+
+
 def cmd_validate(args) -> int:
     from autograder.validate import validate
 
@@ -57,6 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--db", default=None, help="gradebook SQLAlchemy URL (default: SQLite under --out)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
     grade.set_defaults(run=cmd_grade)
+
+    demo = commands.add_parser("demo", help="release, make sample submissions, grade them (what `make demo` runs)")
+    demo.add_argument("--out", default="demo-out")
+    demo.add_argument("--quiet", action="store_true")
+    demo.set_defaults(run=cmd_demo)
 
     validate = commands.add_parser("validate", help="run a notebook's visible checks before submitting")
     validate.add_argument("notebooks", nargs="+")

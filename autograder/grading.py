@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from autograder.course import Lab, find_labs, nbgrader_config
 from autograder.intake import Rejected, Submission, collect
 
 GRADED = "graded"
+# nbgrader's own session handling warns on every autograde; it is not our users' concern
+warnings.filterwarnings("ignore", message=".*not in session.*")
 
 
 @dataclass
@@ -53,7 +56,7 @@ class Grader:
 
     def __init__(self, workdir: Path, db_url: str | None = None, labs: list[Lab] | None = None,
                  cell_timeout: int = 120):
-        self.workdir = Path(workdir)
+        self.workdir = Path(workdir).resolve()
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.db_url = db_url or f"sqlite:///{self.workdir / 'gradebook.db'}"
         self.labs = labs or find_labs()

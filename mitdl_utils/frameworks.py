@@ -19,6 +19,7 @@ class TensorFlow:
         import tensorflow as tf
 
         self.tf = tf
+        self.activations = {"sigmoid": tf.math.sigmoid, "tanh": tf.math.tanh, "relu": tf.nn.relu}
 
     def tensor(self, array, dtype="float32"):
         """NumPy array -> tf.Tensor (float32 unless told)."""
@@ -44,6 +45,7 @@ class Torch:
         import torch
 
         self.torch = torch
+        self.activations = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu}
 
     def tensor(self, array, dtype="float32"):
         """NumPy array -> torch.Tensor (float32 unless told)."""

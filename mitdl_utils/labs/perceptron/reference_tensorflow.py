@@ -3,24 +3,24 @@ import tensorflow as tf
 
 
 def sigmoid(z):
-    return tf.math.sigmoid(z)
+    return 1 / (1 + tf.exp(-z))
 
 
 def tanh(z):
-    return tf.math.tanh(z)
+    return 2 / (1 + tf.exp(-2 * z)) - 1  # stable for large |z|, unlike (e^z - e^-z) / (e^z + e^-z)
 
 
 def relu(z):
-    return tf.nn.relu(z)
+    return tf.maximum(z, tf.zeros_like(z))
 
 
 def sigmoid_derivative(z):
-    s = tf.math.sigmoid(z)
+    s = sigmoid(z)
     return s * (1 - s)
 
 
 def tanh_derivative(z):
-    return 1 - tf.math.tanh(z) ** 2
+    return 1 - tanh(z) ** 2
 
 
 def relu_derivative(z):

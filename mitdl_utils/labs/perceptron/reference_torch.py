@@ -3,24 +3,24 @@ import torch
 
 
 def sigmoid(z):
-    return torch.sigmoid(z)
+    return 1 / (1 + torch.exp(-z))
 
 
 def tanh(z):
-    return torch.tanh(z)
+    return 2 / (1 + torch.exp(-2 * z)) - 1  # stable for large |z|, unlike (e^z - e^-z) / (e^z + e^-z)
 
 
 def relu(z):
-    return torch.relu(z)
+    return torch.maximum(z, torch.zeros_like(z))
 
 
 def sigmoid_derivative(z):
-    s = torch.sigmoid(z)
+    s = sigmoid(z)
     return s * (1 - s)
 
 
 def tanh_derivative(z):
-    return 1 - torch.tanh(z) ** 2
+    return 1 - tanh(z) ** 2
 
 
 def relu_derivative(z):

@@ -1,0 +1,105 @@
+"""Lab 01: references agree across frameworks; wrong answers fail with a named mistake; right ones pass."""
+import numpy as np
+import pytest
+
+from conftest import graded
+from mitdl_utils import open_lab, to_numpy
+from mitdl_utils.frameworks import get_framework
+
+
+@pytest.fixture(scope="module")
+def lab(framework):
+    return open_lab("perceptron", framework)
+
+
+@pytest.fixture(scope="module")
+def xp(framework):
+    """The framework's module, for writing alternative implementations once for both."""
+    fw = get_framework(framework)
+    return fw.tf if framework == "tensorflow" else fw.torch
+
+
+def test_references_agree_across_frameworks():
+    tf_lab, torch_lab = open_lab("perceptron", "tensorflow"), open_lab("perceptron", "torch")
+    rng = np.random.default_rng(1)
+    z, X, W = rng.normal(size=50), rng.normal(size=(9, 4)), rng.normal(size=4)
+    W1, b1, W2, b2 = rng.normal(size=(3, 5)), rng.normal(size=5), rng.normal(size=(5, 2)), rng.normal(size=2)
+
+    def outputs(lab):
+        ref, t = lab.reference, lab.tensor
+        single = [getattr(ref, f)(t(z)) for f in ["sigmoid", "tanh", "relu", "sigmoid_derivative",
+                                                  "tanh_derivative", "relu_derivative", "boundary_x2"]]
+        return single + [ref.perceptron(t(X), t(0.3), t(W), ref.sigmoid), ref.on_positive_side(t(X[:, :2])),
+                         *ref.lecture_example(), *ref.collapse_linear(t(W1), t(b1), t(W2), t(b2))]
+
+    for a, b in zip(outputs(tf_lab), outputs(torch_lab), strict=True):
+        np.testing.assert_allclose(to_numpy(a).astype(float), to_numpy(b).astype(float), atol=1e-5)
+
+
+def test_reference_passes_every_exercise(lab):
+    for name in lab.exercises:
+        outcome = graded(lab, name)
+        assert outcome.passed, (name, outcome.message)
+
+
+@pytest.mark.parametrize("exercise,mistake,expected_message", [
+    ("activations", lambda xp: {"sigmoid": lambda z: 1 / (1 + xp.exp(z))}, "sign in the exponent"),
+    ("activations", lambda xp: {"sigmoid": lambda z: xp.exp(-z) / (1 + xp.exp(-z))}, "1 - sigmoid"),
+    ("activations", lambda xp: {"sigmoid": lambda z: 1 / (2 + xp.exp(-z))}, "expected"),
+    ("activations", lambda xp: {"tanh": lambda z: (xp.exp(z) - xp.exp(-z)) / 2}, "sinh"),
+    ("activations", lambda xp: {"relu": lambda z: xp.abs(z)}, "keeps negative"),
+    ("activations", lambda xp: {"relu": lambda z: z * 1.0}, "expected"),
+    ("activations", lambda xp: {"sigmoid": lambda z: xp.sigmoid(z) if hasattr(xp, "sigmoid") else xp.math.sigmoid(z)},
+     "from its formula"),
+    ("derivatives", lambda xp: {"sigmoid_derivative": lambda z: z * (1 - z)}, "not to z itself"),
+    ("derivatives", lambda xp: {"sigmoid_derivative": lambda z: (1 / (1 + xp.exp(-z))) * (1 + 1 / (1 + xp.exp(-z)))},
+     "(1 - sigmoid(z))"),
+    ("derivatives", lambda xp: {"tanh_derivative": lambda z: 1 - xp.tanh(z)}, "square tanh"),
+    ("derivatives", lambda xp: {"relu_derivative": lambda z: xp.maximum(z, 0 * z)}, "ReLU itself"),
+    ("perceptron", lambda xp: {"perceptron": lambda X, w0, W, g: g(_matvec(xp, X, W))}, "bias w0 is missing"),
+    ("perceptron", lambda xp: {"perceptron": lambda X, w0, W, g: w0 + _matvec(xp, X, W)}, "activation g is not"),
+    ("perceptron", lambda xp: {"perceptron": lambda X, w0, W, g: g(w0 + _matvec(xp, X, W))[:, None]}, "wrong shape"),
+    ("lecture_example", lambda xp: {"lecture_example": lambda: (-7.0, 1 / (1 + np.exp(7.0)))}, "bias w0 = 1 is missing"),
+    ("lecture_example", lambda xp: {"lecture_example": lambda: (-6.0, -6.0)}, "not z"),
+    ("decision_boundary", lambda xp: {"boundary_x2": lambda x1: (1 - 3 * x1) / 2}, "solve for x2"),
+    ("decision_boundary", lambda xp: {"on_positive_side": lambda X: 1 + 3 * X[:, 0] - 2 * X[:, 1] < 0}, "reversed"),
+    ("collapse", lambda xp: {"collapse_linear": lambda W1, b1, W2, b2: (W1 @ W2, b2)}, "first bias"),
+    ("collapse", lambda xp: {"collapse_linear": lambda W1, b1, W2, b2: (W1 @ W2, b2 + 0 * b2 + 1)}, "expected"),
+    ("collapse", lambda xp: {"collapse_linear": lambda W1, b1, W2, b2: (np.ones((3, 2)), b2)}, "should return a"),
+])
+def test_plausible_mistakes_fail_with_a_message_that_names_them(lab, xp, exercise, mistake, expected_message):
+    outcome = graded(lab, exercise, **mistake(xp))
+    assert outcome.status == "failed"
+    assert expected_message in outcome.message
+
+
+def _matvec(xp, X, W):
+    return xp.linalg.matvec(X, W) if hasattr(xp, "GradientTape") else X @ W
+
+
+@pytest.mark.parametrize("exercise,alternative", [
+    ("activations", lambda xp: {"tanh": lambda z: 2 / (1 + xp.exp(-2 * z)) - 1,
+                                "sigmoid": lambda z: xp.exp(z) / (xp.exp(z) + 1),
+                                "relu": lambda z: z * xp.cast(z > 0, z.dtype) if hasattr(xp, "cast")
+                                else z * (z > 0)}),
+    ("derivatives", lambda xp: {"relu_derivative": lambda z: xp.sign(xp.maximum(z, 0 * z)),
+                                "tanh_derivative": lambda z: 1 / xp.cosh(z) ** 2}),
+    ("perceptron", lambda xp: {"perceptron": lambda X, w0, W, g: g(xp.reduce_sum(X * W, axis=1) + w0)
+                               if hasattr(xp, "reduce_sum") else g((X * W).sum(dim=1) + w0)}),
+    ("lecture_example", lambda xp: {"lecture_example": lambda: (-6.0, float(1 / (1 + np.exp(6.0))))}),
+    ("decision_boundary", lambda xp: {"boundary_x2": lambda x1: 0.5 + 1.5 * x1,
+                                      "on_positive_side": lambda X: 2 * X[:, 1] < 1 + 3 * X[:, 0]}),
+    ("collapse", lambda xp: {"collapse_linear": lambda W1, b1, W2, b2: (
+        xp.einsum("ij,jk->ik", W1, W2), xp.einsum("j,jk->k", b1, W2) + b2)}),
+])
+def test_correct_alternatives_pass(lab, xp, exercise, alternative):
+    outcome = graded(lab, exercise, **alternative(xp))
+    assert outcome.passed, outcome.message
+
+
+def test_not_attempted_is_not_a_failure(lab):
+    def stub(*args):
+        raise NotImplementedError()
+
+    assert graded(lab, "activations", sigmoid=stub).status == "not attempted"
+    assert graded(lab, "collapse", collapse_linear=lambda *a: None).status == "not attempted"

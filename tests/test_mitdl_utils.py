@@ -1,0 +1,55 @@
+"""The helper package: cheap to import, seeds everything, compares any tensor type with a clear message."""
+import re
+import subprocess
+import sys
+import tomllib
+
+import numpy as np
+import pytest
+
+from mitdl_utils import CheckFailed, assert_close, seed_everything, to_numpy
+from mitdl_utils.frameworks import get_framework
+
+
+def test_import_is_fast_and_loads_no_framework():
+    code = ("import sys, time; t = time.perf_counter(); import mitdl_utils; dt = time.perf_counter() - t; "
+            "print(dt, 'tensorflow' in sys.modules, 'torch' in sys.modules)")
+    seconds, tf_loaded, torch_loaded = subprocess.check_output([sys.executable, "-c", code], text=True).split()
+    assert tf_loaded == torch_loaded == "False"
+    assert float(seconds) < 0.5
+
+
+@pytest.mark.parametrize("framework", ["tensorflow", "torch"])
+def test_seed_everything_makes_the_framework_repeatable(framework):
+    fw = get_framework(framework)
+    draw = (lambda: fw.tf.random.normal([5]).numpy()) if framework == "tensorflow" else (lambda: fw.torch.randn(5).numpy())
+    seed_everything(3)
+    first = draw(), np.random.rand(3)
+    seed_everything(3)
+    second = draw(), np.random.rand(3)
+    np.testing.assert_array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[1], second[1])
+
+
+@pytest.mark.parametrize("framework", ["tensorflow", "torch", "numpy"])
+def test_assert_close_accepts_every_tensor_type(framework):
+    value = np.array([1.0, 2.0], np.float32)
+    tensor = value if framework == "numpy" else get_framework(framework).tensor(value)
+    assert_close(tensor, [1.0, 2.0], "x")
+    np.testing.assert_array_equal(to_numpy(tensor), value)
+    with pytest.raises(CheckFailed, match=re.escape("x: expected [1., 3.], got [1., 2.]")):
+        assert_close(tensor, [1.0, 3.0], "x")
+    with pytest.raises(CheckFailed, match=re.escape("wrong shape: expected (2, 1), got (2,)")):
+        assert_close(tensor, [[1.0], [2.0]], "x")
+
+
+def test_assert_close_names_the_likely_mistake():
+    with pytest.raises(CheckFailed, match="Likely mistake: sign flipped"):
+        assert_close([-1.0], [1.0], "y", mistakes={"scaled": [2.0], "sign flipped": [-1.0]})
+
+
+def test_environment_yml_pins_match_pyproject(repo):
+    project = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    pins = {dep for deps in project.values() for dep in deps if "==" in dep}
+    environment = (repo / "environment.yml").read_text()
+    assert pins and all(pin in environment for pin in pins), pins
