@@ -7,11 +7,13 @@ The framework parts load only when a lab asks for them.
     lab = open_lab("perceptron", framework="tensorflow")
     lab.check("activations"); lab.hint("activations"); lab.progress()
 """
+from mitdl_utils.budget import budget
 from mitdl_utils.seeding import seed_everything
 from mitdl_utils.checking import CheckFailed, NotAttempted, assert_close, to_numpy
 from mitdl_utils.lab import Lab, open_lab
 
 __all__ = [
+    "budget",
     "CheckFailed",
     "Lab",
     "NotAttempted",

@@ -14,7 +14,8 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 SEQUENTIAL_MAP = "cividis"
 
 
-def _pyplot():
+def pyplot():
+    """matplotlib.pyplot with the colour-blind-safe palette as the default colour cycle."""
     import matplotlib.pyplot as plt
     from cycler import cycler
 
@@ -36,7 +37,7 @@ def _evaluate(fn, *args):
 
 def plot_functions(functions: dict, to_tensor, z_range=(-5.0, 5.0), title="", ylabel="output"):
     """One line per function on a shared axis. functions: label -> fn(tensor (n,)) -> tensor (n,)."""
-    plt = _pyplot()
+    plt = pyplot()
     z = np.linspace(*z_range, 401, dtype=np.float32)
     fig, ax = plt.subplots(figsize=(6, 3.5))
     for label, fn in functions.items():
@@ -54,7 +55,7 @@ def plot_functions(functions: dict, to_tensor, z_range=(-5.0, 5.0), title="", yl
 def plot_decision_plane(predict, boundary_x2=None, to_tensor=None, points=None, lim=4.0,
                         title="Perceptron output over the input plane"):
     """Colour the plane (x1, x2) by predict(X) for X (n, 2); draw x2 = boundary_x2(x1) and optional points."""
-    plt = _pyplot()
+    plt = pyplot()
     to_tensor = to_tensor or (lambda a: a)
     grid = np.linspace(-lim, lim, 121, dtype=np.float32)
     x1, x2 = np.meshgrid(grid, grid)
