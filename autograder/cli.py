@@ -9,9 +9,14 @@ from tqdm.auto import tqdm
 
 
 def cmd_release(args) -> int:
+    from autograder.course import find_labs
     from autograder.release import release
 
-    for path in release():
+    labs = [lab for lab in find_labs() if not args.lab or lab.name in args.lab]
+    if not labs:
+        print(f"error: no lab named {', '.join(args.lab)}", file=sys.stderr)
+        return 2
+    for path in release(labs):
         print(f"wrote {path}")
     return 0
 
@@ -63,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     release = commands.add_parser("release", help="regenerate solutions/*.ipynb and labs/ from the lab sources")
+    release.add_argument("--lab", action="append", help="only this lab (e.g. 01_perceptron); repeatable")
     release.set_defaults(run=cmd_release)
 
     grade = commands.add_parser("grade", help="autograde a folder of submissions")

@@ -60,6 +60,18 @@ class Lab:
         if not outcome.passed:
             raise AssertionError(f"{name}: {outcome.status}: {outcome.message}")
 
+    def ready(self, name: str, namespace: dict | None = None) -> bool:
+        """True when exercise `name` passes its visible checks; otherwise says why a cell that
+        depends on it is skipped. Guard demo cells with it so "Run all" works on untouched stubs:
+            if lab.ready("gradient_step"): train(...)
+        """
+        namespace = namespace if namespace is not None else sys._getframe(1).f_globals
+        outcome = self.run(name, namespace)
+        if not outcome.passed:
+            print(f"(skipped: this cell needs exercise {name!r}, which is {outcome.status}; "
+                  "come back when its check passes)")
+        return outcome.passed
+
     def hint(self, name: str) -> None:
         """Show the next hint for exercise `name`; each call reveals a more specific one."""
         hints = self._exercise(name).hints
