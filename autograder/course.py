@@ -13,8 +13,9 @@ SOURCE_SUFFIX = ".lab.py"
 FRAMEWORKS = {"tensorflow": "tf", "torch": "torch"}  # framework -> notebook-name suffix
 FRAMEWORK_LABELS = {"tensorflow": "TensorFlow", "torch": "PyTorch"}
 # stderr lines from the frameworks that must not count as output of a graded cell
+# (framework logs, and tqdm progress bars, which print to stderr when no widget can be shown)
 IGNORED_STDERR = r"(?:[^\n]*(?:tensorflow|cuda|oneDNN|cpu_feature_guard|absl|XLA|TF-TRT|rebuild TensorFlow|"\
-    r"WARNING: All log messages|computation placer|Unable to register)[^\n]*\n)+"
+    r"WARNING: All log messages|computation placer|Unable to register|it/s\]|s/it\]|\d+%\|)[^\n]*\n)+"
 
 
 @dataclass(frozen=True)
