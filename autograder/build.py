@@ -6,6 +6,7 @@ A lab is written once, as a jupytext "percent" file. Cell headers carry:
   solution="<exercise>"          a cell with ### BEGIN/END SOLUTION regions
   tests="<exercise>" points=N    a locked, graded test cell (visible checks + ### BEGIN HIDDEN TESTS)
 Text may use {{framework}} (TensorFlow / PyTorch) and {{fw}} (tensorflow / torch).
+Every notebook starts with an "Open in Colab" badge and a setup cell that installs mitdl_utils in Colab only.
 """
 from __future__ import annotations
 
@@ -14,9 +15,22 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from autograder.course import FRAMEWORK_LABELS, FRAMEWORKS, Lab, find_labs
+from autograder.course import FRAMEWORK_LABELS, FRAMEWORKS, REPOSITORY_BRANCH, REPOSITORY_URL, Lab, find_labs
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+# What the Colab setup cell installs: this repository's one distribution, which holds mitdl_utils.
+# Only the base package: Colab already has TensorFlow and PyTorch, and its builds must stay.
+COLAB_PACKAGE = f"mitdl-labs @ git+{REPOSITORY_URL}@{REPOSITORY_BRANCH}"
+COLAB_SETUP = f'''\
+# Setup for Google Colab only: installs this course's helper package (mitdl_utils) from the
+# repository. Anywhere else (JupyterLab, VS Code, the grader) this cell does nothing.
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    package = "{COLAB_PACKAGE}"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", package], check=True)'''
 
 
 class SourceError(ValueError):
@@ -57,6 +71,23 @@ def _check_pairs(cells, lab: Lab) -> None:
         i += 2
 
 
+def colab_url(lab: Lab, framework: str) -> str:
+    """Where Colab opens the student notebook of `lab` straight from the repository."""
+    owner_name = REPOSITORY_URL.removeprefix("https://github.com/").strip("/")
+    return (f"https://colab.research.google.com/github/{owner_name}/blob/{REPOSITORY_BRANCH}/"
+            f"labs/{lab.name}/{lab.notebook_name(framework)}.ipynb")
+
+
+def _front_cells(lab: Lab, framework: str) -> list[nbformat.NotebookNode]:
+    """The "Open in Colab" badge and the Colab-only setup cell that start every notebook."""
+    badge = nbformat.v4.new_markdown_cell(
+        f"[![Open in Colab]({COLAB_BADGE})]({colab_url(lab, framework)})\n\n"
+        "Working in Colab? Run the next cell first: it installs the course's helper package there. "
+        "Elsewhere it does nothing."
+    )
+    return [badge, nbformat.v4.new_code_cell(COLAB_SETUP)]
+
+
 def build_notebook(lab: Lab, framework: str) -> nbformat.NotebookNode:
     """The solution notebook of `lab` for `framework` ("tensorflow" or "torch")."""
     source = jupytext.read(lab.source, fmt="py:percent")
@@ -68,6 +99,9 @@ def build_notebook(lab: Lab, framework: str) -> nbformat.NotebookNode:
         "mitdl": {"lab": lab.name, "framework": framework, "notebook": lab.notebook_name(framework)},
     }
     counters: dict[str, int] = {}
+    for new in _front_cells(lab, framework):
+        new.id = f"{lab.stem}-{len(notebook.cells):02d}"
+        notebook.cells.append(new)
     for cell in source.cells:
         if cell.metadata.get("fw", framework) != framework:
             continue

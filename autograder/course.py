@@ -9,6 +9,9 @@ from pathlib import Path
 from traitlets.config import Config
 
 REPO = Path(__file__).resolve().parent.parent
+# The public repository: Colab badges and the Colab setup cell point here (one place to change it).
+REPOSITORY_URL = "https://github.com/mitdl-labs/mitdl-labs"
+REPOSITORY_BRANCH = "main"
 SOURCE_SUFFIX = ".lab.py"
 FRAMEWORKS = {"tensorflow": "tf", "torch": "torch"}  # framework -> notebook-name suffix
 FRAMEWORK_LABELS = {"tensorflow": "TensorFlow", "torch": "PyTorch"}
