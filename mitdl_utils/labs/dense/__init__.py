@@ -1,0 +1,296 @@
+"""Lab 02, dense layers and deep networks: exercises, their tests and hints (framework-neutral).
+
+Each test gets a Trial `t`. Everything that touches a layer or a model of the notebook's
+framework (reading and loading weights, running a model) goes through `t.ref`, the
+reference module of that framework; the expected values are computed here with NumPy.
+"""
+import numpy as np
+
+from mitdl_utils.checking import CheckFailed, Exercise, NotAttempted, assert_close, expect, to_numpy
+
+STUDENT = (4.0, 5.0)  # the lecture's student: 4 lectures attended, 5 hours on the final project
+PASS_MODEL_SIZES = [2, 3, 1]
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def _relu(z):
+    return np.maximum(z, 0)
+
+
+def _identity(z):
+    return z
+
+
+def _attempt(what: str, fn, *args):
+    """Run code that touches the student's object; report its errors as a failed check."""
+    try:
+        return fn(*args)
+    except NotImplementedError:
+        raise NotAttempted(f"{what} still raises NotImplementedError") from None
+    except (NotAttempted, CheckFailed):
+        raise
+    except Exception as error:
+        raise CheckFailed(f"{what} raised {type(error).__name__}: {str(error).splitlines()[0]}") from error
+
+
+def _fixed_weights(sizes, seed=2):
+    """Weights (W (in, out), b (out,)) for a stack of layers: fixed numbers, so checks are repeatable."""
+    rng = np.random.default_rng(seed)
+    return [(rng.normal(size=(n_in, n_out)).astype(np.float32), rng.normal(size=n_out).astype(np.float32))
+            for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+
+
+def _forward(x, weights, hidden=_relu, output=_identity):
+    """NumPy forward pass through a stack of dense layers."""
+    for i, (W, b) in enumerate(weights):
+        x = x @ W + b
+        x = output(x) if i == len(weights) - 1 else hidden(x)
+    return x
+
+
+def test_dense_forward(t):
+    X = np.array([[1.0, -2.0, 0.5], [0.0, 1.0, -1.0], [2.0, 0.5, 1.5], [-1.0, -1.0, 3.0]], np.float32)
+    W_square = np.array([[0.5, -1.0, 0.2], [1.5, 0.3, -0.7], [-0.4, 0.8, 1.0]], np.float32)
+    W_wide = np.array([[0.5, -1.0], [1.5, 0.3], [-0.4, 0.8]], np.float32)
+    cases = [(X, W_square, np.array([0.1, -0.2, 0.3], np.float32), "sigmoid"),
+             (X, W_wide, np.array([1.0, -0.5], np.float32), "tanh")]
+    if t.hidden:
+        cases += [(t.normal(6, 4), t.normal(4, 4), t.normal(4), "sigmoid"),
+                  (t.normal(9, 5), t.normal(5, 3), t.normal(3), "relu"),
+                  (t.normal(1, 2), t.normal(2, 7), t.normal(7), "tanh")]
+    for X, W, b, activation in cases:
+        g, np_g = t.fw.activations[activation], {"sigmoid": _sigmoid, "tanh": np.tanh, "relu": _relu}[activation]
+        got = t.tensor_result("dense_forward", t.tensor(X), t.tensor(W), t.tensor(b), g)
+        mistakes = {
+            "the bias b is missing: z = X W + b": np_g(X @ W),
+            "the activation g is not applied to z": X @ W + b,
+            "the bias is added after the activation: it belongs inside, g(X W + b)": np_g(X @ W) + b,
+        }
+        if W.shape[0] == W.shape[1]:
+            mistakes["W is transposed: z = X W with W of shape (inputs, outputs), not X W^T"] = np_g(X @ W.T + b)
+        expected = t.ref.dense_forward(t.tensor(X), t.tensor(W), t.tensor(b), g)
+        assert_close(got, expected, f"dense_forward(X {X.shape}, W {W.shape}, b, g={activation})",
+                     mistakes=mistakes)
+
+
+def test_dense_layer(t):
+    sizes = [(3, 4)] + ([(5, 2), (2, 6), (4, 4)] if t.hidden else [])
+    for input_dim, output_dim in sizes:
+        call = f"MyDenseLayer({input_dim}, {output_dim})"
+        layer = t.call("MyDenseLayer", input_dim, output_dim)
+        shapes = _attempt(f"reading the weights of {call}", t.ref.trainable_shapes, layer)
+        expect(len(shapes) == 2, f"{call} has {len(shapes)} trainable weights {shapes}; it needs exactly two, "
+                                 f"W and b, registered with the layer: {t.ref.REGISTER_HINT}")
+        for attribute in ("W", "b"):
+            expect(hasattr(layer, attribute), f"{call} has no attribute `{attribute}`: store the weights as "
+                                              f"self.W and self.b")
+        W_shape, b_size = tuple(to_numpy(layer.W).shape), to_numpy(layer.b).size
+        expect(W_shape != (output_dim, input_dim) or input_dim == output_dim,
+               f"{call}.W has shape {W_shape}: W is transposed. Store it as (input_dim, output_dim) = "
+               f"{(input_dim, output_dim)} so that z = x W + b")
+        expect(W_shape == (input_dim, output_dim),
+               f"{call}.W should have shape (input_dim, output_dim) = {(input_dim, output_dim)}, got {W_shape}")
+        expect(b_size == output_dim, f"{call}.b should hold one bias per output, {output_dim}, got {b_size}")
+        expect(np.ptp(to_numpy(layer.W)) > 0,
+               f"every entry of {call}.W starts at the same value: all units would compute the same output "
+               "and get the same gradient, so they could never learn different things. Initialise W randomly")
+
+        weights = _fixed_weights([input_dim, output_dim], seed=input_dim * 10 + output_dim)
+        W, b = weights[0]
+        _attempt(f"copying weights into {call}.W and .b", t.ref.set_layer_weights, layer, W, b)
+        x = t.normal(5, input_dim, scale=2.0)
+        got = _attempt(f"calling {call} on a batch", layer, t.tensor(x))
+        t.require_tensor(got, f"{call}(x)")
+        builtin = t.ref.builtin_dense(t.tensor(W), t.tensor(b))
+        expected = _sigmoid(to_numpy(builtin(t.tensor(x))).astype(np.float64))
+        mistakes = {"the sigmoid is missing: the layer returns sigmoid(x W + b)": x @ W + b,
+                    "the bias is missing: z = x W + b": _sigmoid(x @ W),
+                    "use the sigmoid, as in the lecture, not ReLU": _relu(x @ W + b)}
+        if input_dim == output_dim:
+            mistakes["W is transposed: z = x W with W of shape (input_dim, output_dim), not x W^T"] = \
+                _sigmoid(x @ W.T + b)
+        assert_close(got, expected, f"{call}(x) against sigmoid({t.ref.BUILTIN_NAME}(x)) with the same weights",
+                     mistakes=mistakes)
+
+
+def test_builtin_dense(t):
+    shapes = [(3, 3), (3, 2)] + ([(5, 4), (1, 6)] if t.hidden else [])
+    for input_dim, output_dim in shapes:
+        W, b = _fixed_weights([input_dim, output_dim], seed=input_dim + output_dim)[0]
+        if t.hidden:
+            W, b = t.normal(input_dim, output_dim), t.normal(output_dim)
+        call = f"builtin_dense(W {W.shape}, b)"
+        layer = t.call("builtin_dense", t.tensor(W), t.tensor(b))
+        expect(t.ref.is_builtin_dense(layer), f"{call} should return a {t.ref.BUILTIN_NAME}, "
+                                              f"got {type(layer).__name__}")
+        got_W, got_b = _attempt(f"reading the weights of {call}", t.ref.builtin_weights, layer, input_dim)
+        if got_W.shape == (output_dim, input_dim) and input_dim != output_dim:
+            raise CheckFailed(f"{call} maps {output_dim} inputs to {input_dim} outputs: the layer is built the "
+                              f"wrong way round. It should take {input_dim} inputs and give {output_dim} outputs")
+        assert_close(got_W, W, f"{call}: its weights, read back in (inputs, outputs) layout",
+                     mistakes={f"W went in transposed: {t.ref.TRANSPOSE_NOTE}": W.T})
+        expect(got_b is not None, f"{call} has no bias: keep the bias and copy b into it")
+        if not np.allclose(got_b, b, atol=1e-5):
+            raise CheckFailed(f"{call}: the layer's bias should be b = {np.round(b, 4)}, got {np.round(got_b, 4)}: "
+                              "copy b into the bias too, not only W")
+        x = t.normal(4, input_dim)
+        got = _attempt(f"calling the layer from {call}", t.ref.run_model, layer, x)
+        assert_close(got, x @ W + b, f"{call}(x): the layer alone computes x W + b",
+                     mistakes={"the layer applies an activation: leave it linear (no activation)":
+                               _sigmoid(x @ W + b),
+                               "the layer applies ReLU: leave it linear (no activation)": _relu(x @ W + b)})
+
+
+def _check_network(t, model, sizes, what, hidden=_relu, output=_identity, hidden_name="ReLU"):
+    """The model is a stack of dense layers of `sizes` computing `output(... hidden(x W1 + b1) ...)`."""
+    expect(t.ref.is_model(model), f"{what} should return a {t.ref.MODEL_NAME}, got {type(model).__name__}")
+    layers = _attempt(f"reading the layers of {what}", t.ref.dense_weights, model, sizes[0])
+    got_shapes = [tuple(W.shape) for W, _ in layers]
+    expected_shapes = [(n_in, n_out) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    if got_shapes != expected_shapes:
+        message = (f"{what}: its dense layers should have weight shapes (inputs, outputs) {expected_shapes}, "
+                   f"got {got_shapes}")
+        if len(got_shapes) == len(expected_shapes) - 1:
+            message += ". A layer is missing: K + 1 sizes make K layers, one per pair of neighbouring sizes"
+        elif len(got_shapes) == len(expected_shapes) + 1:
+            message += ". One layer too many: K + 1 sizes make K layers, one per pair of neighbouring sizes"
+        raise CheckFailed(message)
+    expect(all(b is not None for _, b in layers), f"{what}: every dense layer needs its bias")
+    weights = _fixed_weights(sizes, seed=sum(sizes))
+    _attempt(f"loading weights into {what}", t.ref.load_dense_weights, model, sizes[0], weights)
+    x = t.normal(6, sizes[0], scale=2.0)
+    got = _attempt(f"running {what}", t.ref.run_model, model, x)
+    mistakes = {
+        f"no activation between the layers: without {hidden_name} the stack collapses into one linear layer":
+            _forward(x, weights, _identity, output),
+        f"{hidden_name} after the last layer too: only the hidden layers get {hidden_name}":
+            _forward(x, weights, hidden, hidden),
+        f"use {hidden_name} between the layers, not the sigmoid": _forward(x, weights, _sigmoid, output),
+        "the output layer has no sigmoid: a probability must lie between 0 and 1":
+            _forward(x, weights, hidden, _identity),
+    }
+    expected = _forward(x, weights, hidden, output)
+    assert_close(got, expected, f"{what}(x) with fixed weights", rtol=1e-4, atol=1e-4,
+                 mistakes={k: v for k, v in mistakes.items() if not np.allclose(v, expected)})
+
+
+def test_two_layer_model(t):
+    cases = [(3, 4)] + ([(5, 6), (2, 3)] if t.hidden else [])
+    for m, n in cases:
+        model = t.call("two_layer_model", m, n)
+        _check_network(t, model, [m, n, 2], f"two_layer_model({m}, {n})")
+
+
+def test_deep_network(t):
+    cases = [[3, 5, 4, 2]] + ([[4, 8, 8, 6, 2], [2, 3, 1], [3, 2]] if t.hidden else [])
+    for sizes in cases:
+        model = t.call("deep_network", list(sizes))
+        _check_network(t, model, sizes, f"deep_network({sizes})")
+
+
+def test_parameter_count(t):
+    cases = [[3, 5, 4, 2], [2, 3, 1]]
+    if t.hidden:
+        cases += [list(t.rng.integers(1, 20, size=k)) for k in (2, 4, 6)]
+        cases = [[int(n) for n in sizes] for sizes in cases]
+    for sizes in cases:
+        pairs = list(zip(sizes[:-1], sizes[1:]))
+        got = t.call("count_parameters", list(sizes))
+        expected = sum(n_in * n_out + n_out for n_in, n_out in pairs)
+        assert_close(to_numpy(got).astype(np.float64), expected, f"count_parameters({sizes})", mistakes={
+            "the biases are not counted: each layer also has one bias per output unit":
+                sum(n_in * n_out for n_in, n_out in pairs),
+            "one bias per output unit, not per input": sum(n_in * n_out + n_in for n_in, n_out in pairs),
+            "the input is not a layer: count the weights between neighbouring sizes only":
+                sum(n_in * n_out + n_out for n_in, n_out in pairs) + sizes[0],
+        })
+        framework_count = t.ref.framework_count(t.ref.deep_network(list(sizes)), sizes[0])
+        expect(framework_count == expected, f"internal: the framework counts {framework_count} for {sizes}")
+
+
+def test_will_i_pass(t):
+    model = t.call("pass_model")
+    _check_network(t, model, PASS_MODEL_SIZES, "pass_model()", hidden=_sigmoid, output=_sigmoid,
+                   hidden_name="the sigmoid")
+    students = [STUDENT, (10.0, 2.0)] + ([tuple(t.uniform(2, low=0, high=12)) for _ in range(3)] if t.hidden else [])
+    model = t.ref.pass_model()
+    weights = _fixed_weights(PASS_MODEL_SIZES, seed=7)
+    t.ref.load_dense_weights(model, 2, weights)
+    for lectures, hours in students:
+        lectures, hours = float(lectures), float(hours)
+        call = f"predict_pass(model, lectures={lectures:.2f}, hours={hours:.2f})"
+        got = t.tensor_result("predict_pass", model, lectures, hours)
+        predict = lambda a, b: _forward(np.array([[a, b]]), weights, _sigmoid, _sigmoid)[0, 0]
+        assert_close(got, predict(lectures, hours), f"{call}, one probability as a scalar tensor",
+                     mistakes={"the features are swapped: the model's input is (lectures, hours)":
+                               predict(hours, lectures)})
+
+
+def test_pass_rate_near(t):
+    X = np.array([[4, 5], [5, 5], [4, 6], [3, 4], [8, 9], [0, 0], [4.5, 5.5]], np.float32)
+    y = np.array([1, 0, 1, 0, 1, 0, 1], np.float32)
+    cases = [(X, y, np.array(STUDENT, np.float32), 1.5)]
+    if t.hidden:
+        X_random = t.uniform(150, 2, low=0, high=12)
+        y_random = (t.rng.uniform(size=150) < 0.5).astype(np.float32)
+        cases += [(X_random, y_random, t.uniform(2, low=3, high=9), 2.5),
+                  (X_random, y_random, np.array(STUDENT, np.float32), 3.0)]
+    for X, y, point, radius in cases:
+        distance = np.sqrt(((X - point) ** 2).sum(axis=1))
+        near = distance < radius
+        got = t.tensor_result("pass_rate_near", t.tensor(X), t.tensor(y), t.tensor(point), radius)
+        assert_close(got, y[near].mean(), f"pass_rate_near(X {X.shape}, y, point={np.round(point, 2)}, "
+                                          f"radius={radius}): the pass rate as a scalar tensor", mistakes={
+            "sum instead of mean: that counts the passes, the rate divides by how many are near": y[near].sum(),
+            "the mean is over every student: keep only those within the radius": y.mean(),
+            "that is the rate of failing: y = 1 means passed": 1 - y[near].mean(),
+            "the squared distance is compared with the radius: take the square root, or compare with radius^2":
+                y[distance ** 2 < radius].mean(),
+        })
+
+
+EXERCISES = [
+    Exercise("dense_forward", "Many perceptrons side by side", 2, test_dense_forward, [
+        "One matrix product computes every output for every example at once; then add b and apply g.",
+        "X has shape (n, inputs), W shape (inputs, outputs): z = X @ W + b has shape (n, outputs); return g(z).",
+    ]),
+    Exercise("dense_layer", "A dense layer from scratch", 3, test_dense_layer, [
+        "The layer creates W (input_dim, output_dim) and b (output_dim,) once, in __init__, so that the framework "
+        "registers them as trainable; the forward method only uses them.",
+        "TensorFlow: self.W = self.add_weight(shape=(input_dim, output_dim), name='W'); PyTorch: self.W = "
+        "nn.Parameter(torch.randn(input_dim, output_dim)). The forward pass is dense_forward(x, self.W, self.b, "
+        "sigmoid).",
+    ]),
+    Exercise("builtin_dense", "The framework's dense layer, same weights", 2, test_builtin_dense, [
+        "Make the framework's layer with the right sizes, then overwrite its weights with W and b.",
+        "TensorFlow: Dense(units), layer.build((None, inputs)), then layer.kernel.assign(W) and layer.bias.assign(b). "
+        "PyTorch: nn.Linear(inputs, outputs); inside `with torch.no_grad():` copy W.T into layer.weight (it is "
+        "stored as (outputs, inputs)) and b into layer.bias.",
+    ]),
+    Exercise("two_layer_model", "A Sequential model", 2, test_two_layer_model, [
+        "Two dense layers, m -> n -> 2, with a ReLU between them and nothing after the last one.",
+        "TensorFlow: tf.keras.Sequential([tf.keras.Input(shape=(m,)), Dense(n, activation='relu'), Dense(2)]). "
+        "PyTorch: nn.Sequential(nn.Linear(m, n), nn.ReLU(), nn.Linear(n, 2)).",
+    ]),
+    Exercise("deep_network", "A deep network from a list of sizes", 2, test_deep_network, [
+        "Loop over neighbouring pairs of sizes, zip(sizes[:-1], sizes[1:]): one dense layer per pair.",
+        "Put a ReLU after every layer except the last; build the list of layers first, then the Sequential.",
+    ]),
+    Exercise("parameter_count", "Counting parameters", 1, test_parameter_count, [
+        "A layer from n_in to n_out units has a weight for every (input, output) pair and a bias per output.",
+        "Sum n_in * n_out + n_out over the neighbouring pairs of sizes.",
+    ]),
+    Exercise("will_i_pass", "Will I pass this class?", 2, test_will_i_pass, [
+        "pass_model: 2 inputs -> 3 hidden units (sigmoid) -> 1 output (sigmoid). predict_pass: put the student in a "
+        "batch of one row and read back the single number.",
+        "The input row is [[lectures, hours]] (a float32 tensor); the model returns shape (1, 1): index [0, 0].",
+    ]),
+    Exercise("pass_rate_near", "What the data says", 2, test_pass_rate_near, [
+        "Compute each student's distance to the point, keep those closer than the radius, average their y.",
+        "distance = sqrt(sum over the two columns of (X - point)^2); near = distance < radius; the rate is the mean "
+        "of y[near].",
+    ]),
+]

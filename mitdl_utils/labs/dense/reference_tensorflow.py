@@ -1,0 +1,128 @@
+"""Lab 02 reference implementations in TensorFlow, and the few TensorFlow-specific helpers the tests use."""
+import numpy as np
+import tensorflow as tf
+
+BUILTIN_NAME = "tf.keras.layers.Dense"
+MODEL_NAME = "tf.keras.Model (e.g. tf.keras.Sequential)"
+REGISTER_HINT = "create them in __init__ with self.add_weight(shape=..., name=...)"
+TRANSPOSE_NOTE = "a Dense layer's kernel has W's own (inputs, outputs) layout, so copy W itself"
+
+
+def dense_forward(X, W, b, g):
+    """X (n, d_in), W (d_in, d_out), b (d_out,), g: activation -> g(X W + b), shape (n, d_out)."""
+    return g(tf.matmul(X, W) + b)
+
+
+class MyDenseLayer(tf.keras.layers.Layer):
+    """sigmoid(x W + b) with W (input_dim, output_dim) and b (output_dim,)."""
+
+    def __init__(self, input_dim, output_dim):
+        super().__init__()
+        self.W = self.add_weight(shape=(input_dim, output_dim), name="W", initializer="random_normal")
+        self.b = self.add_weight(shape=(output_dim,), name="b", initializer="zeros")
+
+    def call(self, x):
+        return dense_forward(x, self.W, self.b, tf.math.sigmoid)
+
+
+def builtin_dense(W, b):
+    """W (d_in, d_out), b (d_out,) -> a Dense layer (no activation) holding exactly these weights."""
+    layer = tf.keras.layers.Dense(W.shape[1])
+    layer.build((None, W.shape[0]))
+    layer.kernel.assign(W)
+    layer.bias.assign(b)
+    return layer
+
+
+def two_layer_model(m, n):
+    """m inputs -> n hidden units (ReLU) -> 2 outputs."""
+    return tf.keras.Sequential([tf.keras.Input(shape=(m,)), tf.keras.layers.Dense(n, activation="relu"),
+                                tf.keras.layers.Dense(2)])
+
+
+def deep_network(sizes):
+    """sizes [d_in, n_1, ..., d_out] -> dense layers with ReLU between them, the last one linear."""
+    layers = [tf.keras.Input(shape=(sizes[0],))]
+    for i, n_out in enumerate(sizes[1:], start=1):
+        layers.append(tf.keras.layers.Dense(n_out, activation="relu" if i < len(sizes) - 1 else None))
+    return tf.keras.Sequential(layers)
+
+
+def count_parameters(sizes):
+    """Weights and biases of deep_network(sizes)."""
+    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+
+
+def pass_model():
+    """(lectures, hours) -> 3 hidden units (sigmoid) -> probability of passing (sigmoid)."""
+    return tf.keras.Sequential([tf.keras.Input(shape=(2,)), tf.keras.layers.Dense(3, activation="sigmoid"),
+                                tf.keras.layers.Dense(1, activation="sigmoid")])
+
+
+def predict_pass(model, lectures, hours):
+    """-> the model's probability of passing for one student, a scalar tensor."""
+    return model(tf.constant([[lectures, hours]], dtype=tf.float32))[0, 0]
+
+
+def pass_rate_near(X, y, point, radius):
+    """X (n, 2), y (n,), point (2,) -> the mean of y over the rows of X closer than radius to point."""
+    near = tf.norm(X - point, axis=1) < radius
+    return tf.reduce_mean(tf.boolean_mask(y, near))
+
+
+# --- test machinery: reading and writing the weights of TensorFlow layers and models ---
+
+def trainable_shapes(layer):
+    return [tuple(v.shape) for v in layer.trainable_weights]
+
+
+def set_layer_weights(layer, W, b):
+    """Overwrite a from-scratch layer's W and b (b may be stored as (d_out,) or (1, d_out))."""
+    layer.W.assign(W)
+    layer.b.assign(np.reshape(b, tuple(layer.b.shape)))
+
+
+def is_builtin_dense(obj):
+    return isinstance(obj, tf.keras.layers.Dense)
+
+
+def is_model(obj):
+    return isinstance(obj, tf.keras.Model)
+
+
+def _build(layer_or_model, input_dim):
+    if not layer_or_model.built:
+        layer_or_model(tf.zeros((1, input_dim)))
+
+
+def builtin_weights(layer, input_dim):
+    """A Dense layer -> (W (d_in, d_out), b (d_out,) or None) as NumPy."""
+    _build(layer, input_dim)
+    return layer.kernel.numpy(), None if layer.bias is None else layer.bias.numpy()
+
+
+def _dense_layers(model):
+    return [layer for layer in model.layers if isinstance(layer, tf.keras.layers.Dense)]
+
+
+def dense_weights(model, input_dim):
+    """-> [(W (d_in, d_out), b or None), ...] of the model's Dense layers, in order."""
+    _build(model, input_dim)
+    return [builtin_weights(layer, input_dim) for layer in _dense_layers(model)]
+
+
+def load_dense_weights(model, input_dim, weights):
+    _build(model, input_dim)
+    for layer, (W, b) in zip(_dense_layers(model), weights, strict=True):
+        layer.kernel.assign(W)
+        layer.bias.assign(b)
+
+
+def run_model(model, x):
+    """NumPy (n, d_in) -> the model's output as float64 NumPy."""
+    return model(tf.constant(x, dtype=tf.float32)).numpy().astype(np.float64)
+
+
+def framework_count(model, input_dim):
+    _build(model, input_dim)
+    return model.count_params()

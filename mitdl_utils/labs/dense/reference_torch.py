@@ -1,0 +1,122 @@
+"""Lab 02 reference implementations in PyTorch, and the few PyTorch-specific helpers the tests use."""
+import numpy as np
+import torch
+from torch import nn
+
+BUILTIN_NAME = "nn.Linear"
+MODEL_NAME = "nn.Module (e.g. nn.Sequential)"
+REGISTER_HINT = "wrap them in nn.Parameter(...) and assign them to self in __init__"
+TRANSPOSE_NOTE = "nn.Linear stores its weight as (outputs, inputs), so copy W.T into it"
+
+
+def dense_forward(X, W, b, g):
+    """X (n, d_in), W (d_in, d_out), b (d_out,), g: activation -> g(X W + b), shape (n, d_out)."""
+    return g(X @ W + b)
+
+
+class MyDenseLayer(nn.Module):
+    """sigmoid(x W + b) with W (input_dim, output_dim) and b (output_dim,)."""
+
+    def __init__(self, input_dim, output_dim):
+        super().__init__()
+        self.W = nn.Parameter(torch.randn(input_dim, output_dim))
+        self.b = nn.Parameter(torch.zeros(output_dim))
+
+    def forward(self, x):
+        return dense_forward(x, self.W, self.b, torch.sigmoid)
+
+
+def builtin_dense(W, b):
+    """W (d_in, d_out), b (d_out,) -> an nn.Linear holding exactly these weights."""
+    layer = nn.Linear(W.shape[0], W.shape[1])
+    with torch.no_grad():
+        layer.weight.copy_(W.T)
+        layer.bias.copy_(b)
+    return layer
+
+
+def two_layer_model(m, n):
+    """m inputs -> n hidden units (ReLU) -> 2 outputs."""
+    return nn.Sequential(nn.Linear(m, n), nn.ReLU(), nn.Linear(n, 2))
+
+
+def deep_network(sizes):
+    """sizes [d_in, n_1, ..., d_out] -> linear layers with ReLU between them, the last one linear."""
+    layers = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        layers += [nn.Linear(n_in, n_out), nn.ReLU()]
+    return nn.Sequential(*layers[:-1])
+
+
+def count_parameters(sizes):
+    """Weights and biases of deep_network(sizes)."""
+    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+
+
+def pass_model():
+    """(lectures, hours) -> 3 hidden units (sigmoid) -> probability of passing (sigmoid)."""
+    return nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 1), nn.Sigmoid())
+
+
+def predict_pass(model, lectures, hours):
+    """-> the model's probability of passing for one student, a scalar tensor."""
+    return model(torch.tensor([[lectures, hours]], dtype=torch.float32))[0, 0]
+
+
+def pass_rate_near(X, y, point, radius):
+    """X (n, 2), y (n,), point (2,) -> the mean of y over the rows of X closer than radius to point."""
+    near = torch.linalg.norm(X - point, dim=1) < radius
+    return y[near].mean()
+
+
+# --- test machinery: reading and writing the weights of PyTorch modules ---
+
+def trainable_shapes(layer):
+    return [tuple(p.shape) for p in layer.parameters() if p.requires_grad]
+
+
+def set_layer_weights(layer, W, b):
+    """Overwrite a from-scratch layer's W and b (b may be stored as (d_out,) or (1, d_out))."""
+    with torch.no_grad():
+        layer.W.copy_(torch.as_tensor(W))
+        layer.b.copy_(torch.as_tensor(b).reshape(layer.b.shape))
+
+
+def is_builtin_dense(obj):
+    return isinstance(obj, nn.Linear)
+
+
+def is_model(obj):
+    return isinstance(obj, nn.Module)
+
+
+def builtin_weights(layer, input_dim):
+    """An nn.Linear -> (W (d_in, d_out), b (d_out,) or None) as NumPy, W in the (inputs, outputs) layout."""
+    bias = None if layer.bias is None else layer.bias.detach().numpy().copy()
+    return layer.weight.detach().numpy().T.copy(), bias
+
+
+def _linear_layers(model):
+    return [module for module in model.modules() if isinstance(module, nn.Linear)]
+
+
+def dense_weights(model, input_dim):
+    """-> [(W (d_in, d_out), b or None), ...] of the model's nn.Linear layers, in order."""
+    return [builtin_weights(layer, input_dim) for layer in _linear_layers(model)]
+
+
+def load_dense_weights(model, input_dim, weights):
+    with torch.no_grad():
+        for layer, (W, b) in zip(_linear_layers(model), weights, strict=True):
+            layer.weight.copy_(torch.as_tensor(W).T)
+            layer.bias.copy_(torch.as_tensor(b))
+
+
+def run_model(model, x):
+    """NumPy (n, d_in) -> the model's output as float64 NumPy."""
+    with torch.no_grad():
+        return model(torch.as_tensor(x, dtype=torch.float32)).numpy().astype(np.float64)
+
+
+def framework_count(model, input_dim):
+    return sum(p.numel() for p in model.parameters())

@@ -1,0 +1,566 @@
+# %% [markdown]
+# # Lab 02 · Dense layers and deep networks ({{framework}})
+#
+# One perceptron gives one output. Put several perceptrons side by side, all reading the same inputs,
+# and you have a **dense layer**; stack dense layers and you have a **deep network**. In this lab you
+# write a dense layer from scratch in {{framework}}, check it against the framework's own layer with the
+# same weights, build networks from a list of layer sizes, count their parameters, and ask an untrained
+# network the lecture's question: *will I pass this class?*
+#
+# **How this notebook works.** Each exercise has a function to complete where it says
+# `# YOUR CODE HERE`, followed by a check cell. Run the check: it says *passed*, *not attempted
+# yet*, or what is wrong (expected vs got, and the likely mistake). `lab.hint("name")` gives a hint,
+# a more specific one each time you call it. Hidden tests with fresh inputs decide the grade, so make
+# the function right, not just the example. `lab.progress()` at the end sums up.
+
+# %% fw="tensorflow"
+import numpy as np
+import tensorflow as tf
+from tqdm.auto import tqdm
+
+from mitdl_utils import budget, open_lab, plots, seed_everything, to_numpy
+from mitdl_utils.data import pass_fail
+
+lab = open_lab("dense", framework="tensorflow")
+
+# %% fw="torch"
+import numpy as np
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from mitdl_utils import budget, open_lab, plots, seed_everything, to_numpy
+from mitdl_utils.data import pass_fail
+
+lab = open_lab("dense", framework="torch")
+
+# %% [markdown]
+# ## 1. Many perceptrons side by side
+#
+# A layer with $d_{in}$ inputs and $d_{out}$ outputs holds one perceptron per output. Output $i$ has its own
+# weights $w_{1,i}, \dots, w_{d_{in},i}$ and its own bias $b_i$:
+#
+# $$z_i = b_i + \sum_{j=1}^{d_{in}} x_j\, w_{j,i}, \qquad \hat y_i = g(z_i).$$
+#
+# Every input is connected to every output, hence the name *dense* (or *fully connected*). Collect the
+# weights in a matrix $W$ of shape $(d_{in}, d_{out})$, one **column** per output, and the biases in a
+# vector $b$ of shape $(d_{out},)$. For a batch $X$ of $n$ inputs, shape $(n, d_{in})$, all outputs of all
+# examples come out of one matrix product:
+#
+# $$Z = X W + b, \qquad \hat Y = g(Z), \qquad \text{both of shape } (n, d_{out}).$$
+#
+# ($b$ is added to every row: the framework *broadcasts* it.)
+#
+# **Exercise 1 (2 points).** Write `dense_forward(X, W, b, g)`.
+
+# %% fw="tensorflow" solution="dense_forward"
+def dense_forward(X, W, b, g):
+    """X: (n, d_in), W: (d_in, d_out), b: (d_out,), g: activation -> g(X W + b): (n, d_out)."""
+    ### BEGIN SOLUTION
+    return g(tf.matmul(X, W) + b)
+    ### END SOLUTION
+
+# %% fw="torch" solution="dense_forward"
+def dense_forward(X, W, b, g):
+    """X: (n, d_in), W: (d_in, d_out), b: (d_out,), g: activation -> g(X W + b): (n, d_out)."""
+    ### BEGIN SOLUTION
+    return g(X @ W + b)
+    ### END SOLUTION
+
+# %% tests="dense_forward" points=2
+lab.check("dense_forward")
+### BEGIN HIDDEN TESTS
+lab.grade("dense_forward")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 2. A dense layer from scratch
+#
+# A function needs its weights passed in every time. A **layer** owns them: it creates $W$ and $b$ once,
+# registers them with the framework as *trainable* (so that an optimizer can find and update them later),
+# and applies them to whatever batch it is given.
+#
+# **Exercise 2 (3 points).** Complete `MyDenseLayer(input_dim, output_dim)`, the lecture's layer:
+#
+# * in `__init__`, create `self.W` of shape `(input_dim, output_dim)`, initialised **randomly**, and
+#   `self.b` of shape `(output_dim,)`, and register both as trainable weights;
+# * the forward pass returns $\sigma(x W + b)$ (use your `dense_forward` with the sigmoid).
+#
+# The check copies fixed numbers into your `W` and `b` and compares your layer's output with the
+# framework's own dense layer holding the same numbers. The comment at the top of the cell says how
+# {{framework}} registers trainable weights.
+
+# %% fw="tensorflow" solution="dense_layer"
+# In Keras a layer subclasses tf.keras.layers.Layer. Create each weight with
+# self.add_weight(shape=..., name=..., initializer=...) (Keras 3 wants the shape as a keyword) and write the
+# forward pass in `call`. A plain tf.Variable stored on the layer is NOT tracked as a trainable weight.
+class MyDenseLayer(tf.keras.layers.Layer):
+    """sigmoid(x W + b). W: (input_dim, output_dim), random; b: (output_dim,)."""
+
+    def __init__(self, input_dim, output_dim):
+        super().__init__()
+        ### BEGIN SOLUTION
+        self.W = self.add_weight(shape=(input_dim, output_dim), name="W", initializer="random_normal")
+        self.b = self.add_weight(shape=(output_dim,), name="b", initializer="zeros")
+        ### END SOLUTION
+
+    def call(self, x):
+        """x: (n, input_dim) -> (n, output_dim)."""
+        ### BEGIN SOLUTION
+        return dense_forward(x, self.W, self.b, tf.math.sigmoid)
+        ### END SOLUTION
+
+# %% fw="torch" solution="dense_layer"
+# In PyTorch a layer subclasses nn.Module. A tensor becomes a trainable weight when you wrap it in
+# nn.Parameter(...) and assign it to self; write the forward pass in `forward`. A plain tensor stored on
+# the module is NOT one of its parameters.
+class MyDenseLayer(nn.Module):
+    """sigmoid(x W + b). W: (input_dim, output_dim), random; b: (output_dim,)."""
+
+    def __init__(self, input_dim, output_dim):
+        super().__init__()
+        ### BEGIN SOLUTION
+        self.W = nn.Parameter(torch.randn(input_dim, output_dim))
+        self.b = nn.Parameter(torch.zeros(output_dim))
+        ### END SOLUTION
+
+    def forward(self, x):
+        """x: (n, input_dim) -> (n, output_dim)."""
+        ### BEGIN SOLUTION
+        return dense_forward(x, self.W, self.b, torch.sigmoid)
+        ### END SOLUTION
+
+# %% tests="dense_layer" points=3
+lab.check("dense_layer")
+### BEGIN HIDDEN TESTS
+lab.grade("dense_layer")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Your layer's trainable weights, as the framework sees them:
+
+# %% fw="tensorflow"
+if lab.ready("dense_layer"):
+    my_layer = MyDenseLayer(2, 3)
+    for weight in my_layer.trainable_weights:
+        print(f"{weight.name}: shape {tuple(weight.shape)}")
+
+# %% fw="torch"
+if lab.ready("dense_layer"):
+    my_layer = MyDenseLayer(2, 3)
+    for name, parameter in my_layer.named_parameters():
+        print(f"{name}: shape {tuple(parameter.shape)}")
+
+# %% [markdown]
+# ## 3. The framework's dense layer, with your weights
+#
+# Every framework ships this layer ready-made. To be sure yours computes the same thing, copy the same
+# numbers into both and compare. Mind the layout: the framework's layer does not necessarily store $W$
+# the way you do (the comment at the top of the exercise cell says how {{framework}} stores it).
+
+# %% [markdown]
+# **Exercise 3 (2 points).** Write `builtin_dense(W, b)`: it returns the framework's dense layer, **without**
+# an activation, holding exactly $W$ (shape $(d_{in}, d_{out})$) and $b$.
+
+# %% fw="tensorflow" solution="builtin_dense"
+# tf.keras.layers.Dense(units) keeps its weight matrix in `kernel`, shape (inputs, units): the same layout as
+# your W. It creates its weights only when built (on its first call, or with layer.build((None, inputs)));
+# after that, layer.kernel.assign(...) and layer.bias.assign(...) overwrite them.
+def builtin_dense(W, b):
+    """W: (d_in, d_out), b: (d_out,) -> tf.keras.layers.Dense(d_out) computing x W + b."""
+    ### BEGIN SOLUTION
+    layer = tf.keras.layers.Dense(W.shape[1])
+    layer.build((None, W.shape[0]))
+    layer.kernel.assign(W)
+    layer.bias.assign(b)
+    return layer
+    ### END SOLUTION
+
+# %% fw="torch" solution="builtin_dense"
+# nn.Linear(in_features, out_features) keeps its weight matrix in `weight` with shape (out_features, in_features):
+# TRANSPOSED compared with your W, because it computes x @ weight.T + bias. Overwrite parameters inside
+# `with torch.no_grad():` (e.g. layer.weight.copy_(...)) so that autograd does not record the copy.
+def builtin_dense(W, b):
+    """W: (d_in, d_out), b: (d_out,) -> nn.Linear(d_in, d_out) computing x W + b."""
+    ### BEGIN SOLUTION
+    layer = nn.Linear(W.shape[0], W.shape[1])
+    with torch.no_grad():
+        layer.weight.copy_(W.T)
+        layer.bias.copy_(b)
+    return layer
+    ### END SOLUTION
+
+# %% tests="builtin_dense" points=2
+lab.check("builtin_dense")
+### BEGIN HIDDEN TESTS
+lab.grade("builtin_dense")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Your from-scratch layer against the framework's, with your layer's own random weights copied across.
+# Add the sigmoid to the framework's layer by hand and the two should agree to float32 precision
+# (about $10^{-7}$).
+
+# %% fw="tensorflow"
+if lab.ready("dense_layer") and lab.ready("builtin_dense"):
+    my_layer = MyDenseLayer(4, 3)
+    framework_layer = builtin_dense(tf.convert_to_tensor(my_layer.W), tf.convert_to_tensor(my_layer.b))
+    x = tf.random.normal((5, 4))
+    difference = tf.reduce_max(tf.abs(my_layer(x) - tf.math.sigmoid(framework_layer(x))))
+    print(f"largest difference between the two layers: {float(difference):.1e}")
+
+# %% fw="torch"
+if lab.ready("dense_layer") and lab.ready("builtin_dense"):
+    my_layer = MyDenseLayer(4, 3)
+    framework_layer = builtin_dense(my_layer.W.detach(), my_layer.b.detach())
+    x = torch.randn(5, 4)
+    difference = (my_layer(x) - torch.sigmoid(framework_layer(x))).abs().max().detach()
+    print(f"largest difference between the two layers: {float(difference):.1e}")
+
+# %% [markdown]
+# ## 4. Stacking layers: a `Sequential` model
+#
+# Feed one layer's outputs into the next and you get a network with a **hidden layer**: $m$ inputs,
+# $n$ hidden units, 2 outputs,
+#
+# $$\hat y = \bigl(g(x W^{(1)} + b^{(1)})\bigr) W^{(2)} + b^{(2)}.$$
+#
+# Lab 01 showed why the hidden layer needs its non-linearity $g$: without it the two layers collapse into one.
+# Here $g$ is the ReLU, and the output layer stays linear (later labs decide what to put on the outputs).
+# A `Sequential` model just runs its layers one after the other (the comment in the exercise cell shows
+# how to write one in {{framework}}).
+
+# %% [markdown]
+# **Exercise 4 (2 points).** Write `two_layer_model(m, n)`: $m$ inputs, $n$ hidden units with ReLU, 2 outputs.
+
+# %% fw="tensorflow" solution="two_layer_model"
+# tf.keras.Sequential([...]) takes a list of layers. Start it with tf.keras.Input(shape=(m,)) so that the model
+# knows its input size and builds its weights at once; give a Dense layer its activation with
+# activation="relu" (the lecture's slide leaves it out to stay short).
+def two_layer_model(m, n):
+    """A Sequential model: m inputs -> Dense(n) with ReLU -> Dense(2)."""
+    ### BEGIN SOLUTION
+    return tf.keras.Sequential([
+        tf.keras.Input(shape=(m,)),
+        tf.keras.layers.Dense(n, activation="relu"),
+        tf.keras.layers.Dense(2),
+    ])
+    ### END SOLUTION
+
+# %% fw="torch" solution="two_layer_model"
+# nn.Sequential(...) takes the modules in order. The ReLU is a module of its own, nn.ReLU(), placed between
+# the two nn.Linear layers.
+def two_layer_model(m, n):
+    """A Sequential model: Linear(m, n) -> ReLU -> Linear(n, 2)."""
+    ### BEGIN SOLUTION
+    return nn.Sequential(nn.Linear(m, n), nn.ReLU(), nn.Linear(n, 2))
+    ### END SOLUTION
+
+# %% tests="two_layer_model" points=2
+lab.check("two_layer_model")
+### BEGIN HIDDEN TESTS
+lab.grade("two_layer_model")
+### END HIDDEN TESTS
+
+# %% fw="tensorflow"
+if lab.ready("two_layer_model"):
+    two_layer_model(4, 8).summary()
+
+# %% fw="torch"
+if lab.ready("two_layer_model"):
+    print(two_layer_model(4, 8))
+
+# %% [markdown]
+# ## 5. A deep network from a list of sizes
+#
+# A deep network repeats the same step layer after layer: layer $k$ takes the $n_{k-1}$ outputs of the
+# layer before it and computes
+#
+# $$z^{(k)}_i = b^{(k)}_i + \sum_{j=1}^{n_{k-1}} g\bigl(z^{(k-1)}_j\bigr)\, w^{(k)}_{j,i}.$$
+#
+# So a whole architecture is described by a list of sizes $[d_{in}, n_1, \dots, n_{K-1}, d_{out}]$: $K+1$ sizes
+# make $K$ layers, one for each pair of neighbouring sizes.
+#
+# **Exercise 5 (2 points).** Write `deep_network(sizes)`: one dense layer per pair of neighbouring sizes, a
+# ReLU after every layer except the last, and the last layer linear. `deep_network([3, 5, 4, 2])` has three
+# layers, 3 → 5 → 4 → 2.
+
+# %% fw="tensorflow" solution="deep_network"
+def deep_network(sizes):
+    """sizes: [d_in, n_1, ..., d_out] -> a Sequential of Dense layers, ReLU between them, the last linear."""
+    ### BEGIN SOLUTION
+    layers = [tf.keras.Input(shape=(sizes[0],))]
+    for n_out in sizes[1:-1]:
+        layers.append(tf.keras.layers.Dense(n_out, activation="relu"))
+    layers.append(tf.keras.layers.Dense(sizes[-1]))
+    return tf.keras.Sequential(layers)
+    ### END SOLUTION
+
+# %% fw="torch" solution="deep_network"
+def deep_network(sizes):
+    """sizes: [d_in, n_1, ..., d_out] -> an nn.Sequential of Linear layers, ReLU between them, the last linear."""
+    ### BEGIN SOLUTION
+    layers = []
+    for n_in, n_out in zip(sizes[:-2], sizes[1:-1]):
+        layers += [nn.Linear(n_in, n_out), nn.ReLU()]
+    layers.append(nn.Linear(sizes[-2], sizes[-1]))
+    return nn.Sequential(*layers)
+    ### END SOLUTION
+
+# %% tests="deep_network" points=2
+lab.check("deep_network")
+### BEGIN HIDDEN TESTS
+lab.grade("deep_network")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 6. Counting parameters
+#
+# A layer from $n_{in}$ to $n_{out}$ units holds a weight for every (input, output) pair and one bias per
+# output: $n_{in}\, n_{out} + n_{out}$ numbers. A network's parameter count is the sum over its layers, and it
+# grows with the *product* of neighbouring widths: doubling every hidden layer roughly quadruples it.
+#
+# **Exercise 6 (1 point).** Write `count_parameters(sizes)` from the formula (plain Python, no framework),
+# for the network that `deep_network(sizes)` builds.
+
+# %% solution="parameter_count"
+def count_parameters(sizes):
+    """sizes: [d_in, n_1, ..., d_out] -> the number of weights and biases of deep_network(sizes), an int."""
+    ### BEGIN SOLUTION
+    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    ### END SOLUTION
+
+# %% tests="parameter_count" points=1
+lab.check("parameter_count")
+### BEGIN HIDDEN TESTS
+lab.grade("parameter_count")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Your formula next to the framework's own count, for a few networks:
+
+# %% fw="tensorflow"
+def framework_count(model):
+    """The number of trainable numbers Keras finds in the model."""
+    return model.count_params()
+
+# %% fw="torch"
+def framework_count(model):
+    """The number of trainable numbers PyTorch finds in the model."""
+    return sum(parameter.numel() for parameter in model.parameters())
+
+# %%
+if lab.ready("deep_network") and lab.ready("parameter_count"):
+    print(f"{'sizes':<28}{'formula':>10}{'framework':>12}")
+    for sizes in [[2, 3, 1], [3, 5, 4, 2], [784, 128, 10], [784, 256, 256, 10], [784, 512, 512, 10]]:
+        print(f"{str(sizes):<28}{count_parameters(sizes):>10,}{framework_count(deep_network(sizes)):>12,}")
+
+# %% [markdown]
+# ## 7. Will I pass this class?
+#
+# The lecture's example: predict whether a student passes from two numbers, $x_1$ = lectures attended and
+# $x_2$ = hours spent on the final project. `pass_fail()` makes a seeded data set of 200 past students
+# (nothing is downloaded), and you are the student who attended **4 lectures** and spent **5 hours**.
+
+# %%
+X_students, y_students = pass_fail(200)
+YOU = (4.0, 5.0)
+plt = plots.pyplot()
+
+
+def plot_students(ax, probability=None, title="Past students"):
+    """Past students (pass / fail) and you; optionally a model's probability of passing as the background."""
+    if probability is not None:
+        grid = np.linspace(0, 12, 61, dtype=np.float32)
+        g1, g2 = np.meshgrid(grid, grid)
+        p = probability(np.stack([g1.ravel(), g2.ravel()], axis=1)).reshape(g1.shape)
+        image = ax.contourf(g1, g2, p, levels=np.linspace(0, 1, 11), cmap=plots.SEQUENTIAL_MAP, alpha=0.8)
+        plt.colorbar(image, ax=ax, label="P(pass) predicted")
+    for label, colour, marker, passed in [("passed", plots.PALETTE[2], "o", 1), ("failed", plots.PALETTE[3], "x", 0)]:
+        rows = y_students == passed
+        ax.scatter(X_students[rows, 0], X_students[rows, 1], c=colour, marker=marker, s=25, label=label)
+    ax.scatter(*YOU, c=plots.PALETTE[1], marker="*", s=300, edgecolor="black", zorder=3, label="you (4, 5)")
+    ax.set(xlim=(-0.5, 12.5), ylim=(-0.5, 12.5), title=title,
+           xlabel="x1: lectures attended (count)", ylabel="x2: hours on the final project (h)")
+    ax.legend(loc="upper left", fontsize=8)
+
+
+fig, ax = plt.subplots(figsize=(5.5, 4.5))
+plot_students(ax)
+plt.show()
+
+# %% [markdown]
+# The lecture's network has one hidden layer of **3 units**: 2 inputs → 3 hidden units → 1 output. The
+# output goes through a sigmoid so that it reads as a probability of passing; the hidden units use the
+# sigmoid too, as in the lecture.
+#
+# **Exercise 7 (2 points).** Write `pass_model()`, that network, and `predict_pass(model, lectures, hours)`,
+# the model's probability of passing for one student, as a scalar tensor (shape `()`).
+
+# %% fw="tensorflow" solution="will_i_pass"
+def pass_model():
+    """(lectures, hours) -> Dense(3, sigmoid) -> Dense(1, sigmoid): the probability of passing."""
+    ### BEGIN SOLUTION
+    return tf.keras.Sequential([
+        tf.keras.Input(shape=(2,)),
+        tf.keras.layers.Dense(3, activation="sigmoid"),
+        tf.keras.layers.Dense(1, activation="sigmoid"),
+    ])
+    ### END SOLUTION
+
+
+def predict_pass(model, lectures, hours):
+    """One student -> the model's probability of passing, a scalar tensor."""
+    ### BEGIN SOLUTION
+    x = tf.constant([[lectures, hours]], dtype=tf.float32)
+    return model(x)[0, 0]
+    ### END SOLUTION
+
+# %% fw="torch" solution="will_i_pass"
+def pass_model():
+    """(lectures, hours) -> Linear(2, 3), sigmoid -> Linear(3, 1), sigmoid: the probability of passing."""
+    ### BEGIN SOLUTION
+    return nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 1), nn.Sigmoid())
+    ### END SOLUTION
+
+
+def predict_pass(model, lectures, hours):
+    """One student -> the model's probability of passing, a scalar tensor."""
+    ### BEGIN SOLUTION
+    x = torch.tensor([[lectures, hours]], dtype=torch.float32)
+    return model(x)[0, 0]
+    ### END SOLUTION
+
+# %% tests="will_i_pass" points=2
+lab.check("will_i_pass")
+### BEGIN HIDDEN TESTS
+lab.grade("will_i_pass")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Ask the network. Then ask four more networks that differ only in the random numbers their weights started
+# from:
+
+# %%
+if lab.ready("will_i_pass"):
+    for seed in range(5):
+        seed_everything(seed, frameworks=(lab.fw.name,))
+        answer = float(to_numpy(predict_pass(pass_model(), *YOU)))
+        print(f"untrained network, seed {seed}: P(you pass) = {answer:.2f}")
+
+# %% [markdown]
+# Five networks, five different answers, and none of them has seen a single past student. An untrained
+# network is a function of its random starting weights, not of the data: it does not know what a lecture
+# or an hour of work means, or how past students did. Its answer is as good as a guess until it is
+# **trained**, that is, until its weights are adjusted to make its predictions agree with the data. Labs 03
+# and 04 build the two things that takes: a loss that measures how wrong the network is, and gradient
+# descent to make it less wrong.
+#
+# What *does* the data say about students like you? A simple, honest estimate: the fraction of past students
+# near you who passed.
+#
+# **Exercise 8 (2 points).** Write `pass_rate_near(X, y, point, radius)`: among the rows of `X` whose
+# Euclidean distance to `point` is strictly less than `radius`, the fraction that passed (`y` is 1 for
+# passed, 0 for failed), as a scalar tensor.
+
+# %% fw="tensorflow" solution="pass_rate_near"
+def pass_rate_near(X, y, point, radius):
+    """X: (n, 2), y: (n,), point: (2,), radius: float -> mean of y over rows of X closer than radius to point."""
+    ### BEGIN SOLUTION
+    distance = tf.sqrt(tf.reduce_sum((X - point) ** 2, axis=1))
+    near = distance < radius
+    return tf.reduce_mean(tf.boolean_mask(y, near))
+    ### END SOLUTION
+
+# %% fw="torch" solution="pass_rate_near"
+def pass_rate_near(X, y, point, radius):
+    """X: (n, 2), y: (n,), point: (2,), radius: float -> mean of y over rows of X closer than radius to point."""
+    ### BEGIN SOLUTION
+    distance = torch.sqrt(((X - point) ** 2).sum(dim=1))
+    near = distance < radius
+    return y[near].mean()
+    ### END SOLUTION
+
+# %% tests="pass_rate_near" points=2
+lab.check("pass_rate_near")
+### BEGIN HIDDEN TESTS
+lab.grade("pass_rate_near")
+### END HIDDEN TESTS
+
+# %%
+if lab.ready("pass_rate_near"):
+    rate = float(pass_rate_near(lab.tensor(X_students), lab.tensor(y_students), lab.tensor(YOU), 2.5))
+    print(f"past students within 2.5 of you who passed: {rate:.0%} (all students: {y_students.mean():.0%})")
+
+# %% [markdown]
+# ## A preview: the same network, trained
+#
+# To see that the architecture is not the problem, here is the pass model trained for a few seconds on the
+# past students: gradient descent (Adam) on the binary cross-entropy, both of which the next labs take apart.
+# Nothing here is graded. Compare its probability map with the untrained one: the untrained map is smooth
+# and arbitrary; the trained one follows the data.
+
+# %% fw="tensorflow"
+def probabilities(model, X):
+    """NumPy (n, 2) -> the model's probabilities of passing, NumPy (n,)."""
+    return model(tf.constant(X, dtype=tf.float32)).numpy()[:, 0]
+
+
+def train(model, X, y, steps):
+    """Full-batch Adam on the binary cross-entropy (labs 03 and 04 explain both); returns the last loss."""
+    optimizer = tf.keras.optimizers.Adam(learning_rate=0.05)
+    loss_fn = tf.keras.losses.BinaryCrossentropy()
+    X, y = tf.constant(X), tf.constant(y[:, None])
+    for _ in tqdm(range(steps), desc="training"):
+        with tf.GradientTape() as tape:
+            loss = loss_fn(y, model(X))
+        gradients = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+    return float(loss)
+
+# %% fw="torch"
+def probabilities(model, X):
+    """NumPy (n, 2) -> the model's probabilities of passing, NumPy (n,)."""
+    with torch.no_grad():
+        return model(torch.as_tensor(X, dtype=torch.float32)).numpy()[:, 0]
+
+
+def train(model, X, y, steps):
+    """Full-batch Adam on the binary cross-entropy (labs 03 and 04 explain both); returns the last loss."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
+    loss_fn = nn.BCELoss()
+    X, y = torch.as_tensor(X), torch.as_tensor(y[:, None])
+    for _ in tqdm(range(steps), desc="training"):
+        optimizer.zero_grad()
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        optimizer.step()
+    return float(loss)
+
+# %%
+if lab.ready("will_i_pass"):
+    seed_everything(0, frameworks=(lab.fw.name,))
+    model = pass_model()
+    before = float(to_numpy(predict_pass(model, *YOU)))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
+    plot_students(axes[0], lambda X: probabilities(model, X), title=f"Untrained: P(you pass) = {before:.2f}")
+    loss = train(model, X_students, y_students, steps=budget(300, 30))
+    after = float(to_numpy(predict_pass(model, *YOU)))
+    plot_students(axes[1], lambda X: probabilities(model, X), title=f"Trained: P(you pass) = {after:.2f}")
+    plt.tight_layout()
+    plt.show()
+    print(f"final training loss {loss:.3f}; P(you pass): {before:.2f} untrained -> {after:.2f} trained")
+
+# %% [markdown]
+# ## Summary
+#
+# A dense layer is many perceptrons reading the same inputs: $g(XW + b)$ with $W$ of shape
+# $(d_{in}, d_{out})$. You wrote one from scratch with trainable weights, matched it number for number with
+# the framework's layer (mind the transposed storage), stacked layers into `Sequential` models and deep
+# networks built from a list of sizes, and counted their parameters. An untrained network answers any
+# question you ask it, but the answer comes from its random starting weights, not from the data. Next lab:
+# the loss, a number that says how wrong the network is. Run the cell below to see where you stand before
+# you submit.
+
+# %%
+lab.progress()
