@@ -16,3 +16,33 @@ def pass_fail(n: int = 200, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     logit = 0.6 * lectures + 0.7 * hours - 7.5
     passed = rng.uniform(size=n) < 1 / (1 + np.exp(-logit))
     return np.stack([lectures, hours], axis=1), passed.astype(np.float32)
+
+
+def final_grades(n: int = 200, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The "Will I pass this class?" students, now with their final grade: a regression target.
+
+    -> X: float32 (n, 2), columns (lectures attended 0-12, hours spent on the final project 0-12);
+       grade: float32 (n,), the final grade in percent (0-100). More lectures and more hours mean
+       a higher grade, plus noise.
+    """
+    rng = np.random.default_rng(seed)
+    lectures = rng.integers(0, 13, size=n).astype(np.float32)
+    hours = rng.uniform(0, 12, size=n).astype(np.float32)
+    grade = np.clip(30 + 2.5 * lectures + 2.5 * hours + rng.normal(0, 8, size=n), 0, 100)
+    return np.stack([lectures, hours], axis=1), grade.astype(np.float32)
+
+
+def noisy_sine(n_train: int = 15, n_val: int = 100, noise: float = 0.25, seed: int = 0):
+    """A small noisy 1-D regression set for under- and overfitting: y = sin(pi x) + noise.
+
+    x is uniform in [-1, 1]; the noise is Gaussian with standard deviation `noise`.
+    -> x_train (n_train,), y_train (n_train,), x_val (n_val,), y_val (n_val,), all float32.
+    """
+    rng = np.random.default_rng(seed)
+
+    def sample(n):
+        x = rng.uniform(-1, 1, size=n)
+        y = np.sin(np.pi * x) + noise * rng.normal(size=n)
+        return x.astype(np.float32), y.astype(np.float32)
+
+    return (*sample(n_train), *sample(n_val))

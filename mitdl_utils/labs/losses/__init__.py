@@ -1,0 +1,366 @@
+"""Lab 03, losses: exercises, their tests and hints (framework-neutral).
+
+Each test gets a Trial `t`: `t.tensor_result(name, ...)` calls the student's function,
+`t.ref` is the reference implementation in the notebook's framework (with the framework's
+own losses as `builtin_*`), and the `mistakes` dictionaries describe what common wrong
+answers would return. Expected values are computed in float64 NumPy unless the point is to
+agree with the framework.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from mitdl_utils.checking import CheckFailed, Exercise, assert_close, expect, to_numpy
+
+EPSILON = 1e-7
+LOSS_NAMES = ("binary_cross_entropy", "bce_with_logits", "softmax_cross_entropy", "framework_cross_entropy",
+              "mean_squared_error")
+
+
+# NumPy versions of the losses and of the usual wrong answers (float64).
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-np.asarray(z, np.float64)))
+
+
+def _clip(p, eps=EPSILON):
+    """Clip like the frameworks do in float32 (where 1 - 1e-7 rounds to 1 - 1.19e-7)."""
+    return np.clip(np.asarray(p, np.float32), np.float32(eps), np.float32(1 - eps)).astype(np.float64)
+
+
+def _bce_terms(p, y):
+    return y * np.log(p) + (1 - y) * np.log(1 - p)
+
+
+def _log_softmax(z, axis=1):
+    z = np.asarray(z, np.float64)
+    m = z.max(axis=axis, keepdims=True)
+    return z - m - np.log(np.exp(z - m).sum(axis=axis, keepdims=True))
+
+
+def _picked(matrix, labels):
+    """matrix (n, K), labels (n,) -> matrix[i, labels[i]] for every row i."""
+    return np.asarray(matrix)[np.arange(len(labels)), labels]
+
+
+def _softmax_ce(logits, labels):
+    return -_picked(_log_softmax(logits), labels).mean()
+
+
+def _scalar_result(t, name, *args, n):
+    """Call `name`, insist on a tensor, and say so plainly if it returned one loss per example."""
+    got = t.tensor_result(name, *args)
+    expect(got.shape != (n,) or n == 1,
+           f"`{name}` returned {n} numbers, one loss per example: average them into one number (the mean)")
+    return got
+
+
+def _require_finite(got, name, why):
+    expect(np.all(np.isfinite(got)), f"`{name}` returned {got} (not a finite number) {why}")
+
+
+def _labels(t, n, k=2):
+    return t.rng.integers(0, k, size=n)
+
+
+# The exercises.
+
+def test_empirical_loss(t):
+    cases = [np.array([0.1, 2.3, 0.7, 0.0, 1.4], np.float32)]
+    if t.hidden:
+        cases += [t.uniform(17, low=0, high=5), t.uniform(3, low=0, high=1)]
+    for losses in cases:
+        n = len(losses)
+        got = _scalar_result(t, "empirical_loss", t.tensor(losses), n=n)
+        assert_close(got, losses.mean(dtype=np.float64), f"empirical_loss of the {n} losses {np.round(losses[:5], 2)}",
+                     mistakes={"the sum instead of the mean: divide by the number of examples n": losses.sum(),
+                               "divided by n - 1: the empirical loss divides by n": losses.sum() / (n - 1),
+                               "that is the largest loss, not the mean of all of them": losses.max()})
+
+
+def test_binary_cross_entropy(t):
+    t.forbid_calls("binary_cross_entropy", "binary_cross_entropy", "binary_crossentropy", "BinaryCrossentropy",
+                   "BCELoss")
+    cases = [(np.array([0.9, 0.2, 0.6, 0.05, 0.7], np.float32), np.array([1, 0, 1, 0, 0], np.float32))]
+    if t.hidden:
+        cases.append((t.uniform(20, low=0.01, high=0.99), _labels(t, 20).astype(np.float32)))
+    for y_hat, y in cases:
+        n = len(y)
+        got = _scalar_result(t, "binary_cross_entropy", t.tensor(y_hat), t.tensor(y), n=n)
+        expected = t.ref.builtin_binary_cross_entropy(t.tensor(y_hat), t.tensor(y))  # the framework's own
+        bce = -_bce_terms(_clip(y_hat), y).mean()
+        assert_close(got, expected, f"binary_cross_entropy(y_hat={np.round(y_hat[:5], 2)}, y={y[:5]})", mistakes={
+            "a missing minus sign: the logs of probabilities are negative, so the loss needs a leading minus": -bce,
+            "the sum over examples instead of the mean": bce * n,
+            "the (1 - y) log(1 - y_hat) term is missing: examples with y = 0 must count too":
+                -(y * np.log(_clip(y_hat))).mean(),
+            "y and y_hat are swapped: the label y multiplies the log of the prediction y_hat":
+                -_bce_terms(_clip(y), y_hat).mean(),
+        })
+    # Predictions of exactly 0 or 1: log(0) must never be reached.
+    y_hat, y = np.array([0.0, 1.0, 1.0, 0.0], np.float32), np.array([1, 0, 1, 0], np.float32)
+    if t.hidden:
+        y_hat = np.concatenate([y_hat, t.rng.integers(0, 2, 6).astype(np.float32)])
+        y = np.concatenate([y, _labels(t, 6).astype(np.float32)])
+    got = _scalar_result(t, "binary_cross_entropy", t.tensor(y_hat), t.tensor(y), n=len(y))
+    _require_finite(got, "binary_cross_entropy", f"for y_hat = {y_hat[:4]}, y = {y[:4]}: log(0) = -inf; "
+                    "clip y_hat into [eps, 1 - eps] before taking the logs")
+    assert_close(got, t.ref.binary_cross_entropy(t.tensor(y_hat), t.tensor(y)),
+                 f"binary_cross_entropy for predictions of exactly 0 or 1 (y_hat = {y_hat[:4]}, y = {y[:4]})",
+                 rtol=0.02, mistakes={"clip with eps = 1e-7 (the given eps), not a smaller number":
+                                      -_bce_terms(np.clip(y_hat.astype(np.float64), 1e-12, 1 - 1e-12), y).mean()})
+
+
+def test_bce_with_logits(t):
+    t.forbid_calls("bce_with_logits", "sigmoid_cross_entropy_with_logits", "binary_cross_entropy_with_logits",
+                   "BCEWithLogitsLoss", "binary_crossentropy", "BinaryCrossentropy")
+    z, y = np.array([-3.0, -0.5, 0.0, 1.5, 4.0], np.float32), np.array([0, 1, 1, 1, 0], np.float32)
+    if t.hidden:
+        z, y = np.concatenate([z, t.uniform(20, low=-8, high=8)]), np.concatenate([y, _labels(t, 20)])
+    y = y.astype(np.float32)
+    got = _scalar_result(t, "bce_with_logits", t.tensor(z), t.tensor(y), n=len(y))
+    relu, softplus = np.maximum(z, 0), np.log1p(np.exp(-np.abs(z)))
+    assert_close(got, t.ref.builtin_bce_with_logits(t.tensor(z), t.tensor(y)),
+                 f"bce_with_logits(z={np.round(z[:5], 2)}, y={y[:5]})", mistakes={
+                     "the sign of the z y term is flipped: the loss is max(z, 0) - z y + log(1 + exp(-|z|))":
+                         (relu + z * y + softplus).mean(),
+                     "the max(z, 0) term is missing": (-z * y + softplus).mean(),
+                     "the sum over examples instead of the mean": (relu - z * y + softplus).sum(),
+                 })
+    # Large logits: sigmoid(z) rounds to exactly 0 or 1 in float32, exp(z) overflows.
+    z, y = np.array([40.0, -40.0, 40.0, -100.0], np.float32), np.array([0, 1, 1, 0], np.float32)
+    if t.hidden:
+        z = np.concatenate([z, np.array([100.0, -500.0, 500.0], np.float32), t.uniform(5, low=-200, high=200)])
+        y = np.concatenate([y, np.array([0, 1, 0], np.float32), _labels(t, 5).astype(np.float32)])
+    got = _scalar_result(t, "bce_with_logits", t.tensor(z), t.tensor(y), n=len(y))
+    _require_finite(got, "bce_with_logits", f"for logits z = {z[:4]}: sigmoid(z) rounds to exactly 0 or 1 "
+                    "in float32 (or exp(z) overflows), and a log(0) or inf appears. Use the stable form "
+                    "max(z, 0) - z y + log(1 + exp(-|z|)), which never computes sigmoid(z)")
+    sigmoid_then_bce = t.ref.binary_cross_entropy(t.fw.activations["sigmoid"](t.tensor(z)), t.tensor(y))
+    assert_close(got, np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z.astype(np.float64))))),
+                 f"bce_with_logits for large logits z = {z[:4]}, y = {y[:4]}", mistakes={
+                     "sigmoid first, then clipped binary cross-entropy: the clipping caps each example's loss "
+                     "near 16, but a logit of 40 on the wrong side costs 40. Use the stable from-logits form":
+                         to_numpy(sigmoid_then_bce)})
+
+
+def test_softmax(t):
+    t.forbid_calls("softmax", "softmax", "Softmax", "log_softmax")
+    z = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [-1.0, 5.0, 2.0], [2.0, -2.0, 0.5]], np.float32)
+    if t.hidden:
+        z = np.concatenate([z, t.normal(6, 3, scale=3.0)])
+    got = t.tensor_result("softmax", t.tensor(z))
+    e = np.exp(z.astype(np.float64))
+    assert_close(got, np.exp(_log_softmax(z)), f"softmax(z) for z = {z[:3].tolist()}...", mistakes={
+        "normalised over the batch (axis 0): each row, one example, must sum to 1": e / e.sum(axis=0),
+        "exp(z) is not divided by the row's sum: the probabilities must sum to 1": e,
+        "divided by the sum over the whole matrix: divide each row by its own sum": e / e.sum(),
+    })
+    big = np.array([[1000.0, 999.0, 0.0], [-1000.0, 0.0, 1000.0]], np.float32)
+    if t.hidden:
+        big = np.concatenate([big, t.normal(4, 3, scale=400.0)])
+    got = t.tensor_result("softmax", t.tensor(big))
+    _require_finite(got, "softmax", f"for the logits {big[0].tolist()}: exp(1000) overflows to inf. Subtract each "
+                    "row's maximum first: softmax(z) = softmax(z - max(z)) and the largest exponent is then 0")
+    assert_close(got, np.exp(_log_softmax(big)), f"softmax for large logits {big[:2].tolist()}")
+
+
+def test_softmax_cross_entropy(t):
+    t.forbid_calls("softmax_cross_entropy", "softmax_cross_entropy_with_logits",
+                   "sparse_softmax_cross_entropy_with_logits", "cross_entropy", "CrossEntropyLoss", "nll_loss",
+                   "categorical_crossentropy", "sparse_categorical_crossentropy", "CategoricalCrossentropy",
+                   "SparseCategoricalCrossentropy", "log_softmax")
+    labels, k = np.array([2, 0, 1, 2]), 3
+    if t.hidden:
+        labels, k = np.concatenate([labels, _labels(t, 8, k=5)]), 5
+    got = t.tensor_result("one_hot", t.tensor(labels, "int64"), k)
+    assert_close(got, np.eye(k)[labels], f"one_hot(labels={labels[:6]}, num_classes={k})",
+                 mistakes={"the 1 must sit in column labels[i] of row i": np.eye(k)[::-1][labels]})
+    logits = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3], [1.2, 0.2, 3.1], [0.0, 0.0, 0.0]], np.float32)
+    labels = np.array([0, 1, 2, 1])
+    cases = [(logits, labels)]
+    if t.hidden:
+        cases.append((t.normal(9, 5, scale=2.0), _labels(t, 9, k=5)))
+    for logits, labels in cases:
+        n = len(labels)
+        got = _scalar_result(t, "softmax_cross_entropy", t.tensor(logits), t.tensor(labels, "int64"), n=n)
+        ce = _softmax_ce(logits, labels)
+        assert_close(got, ce, f"softmax_cross_entropy(logits={np.round(logits[:2], 2).tolist()}..., "
+                              f"labels={labels[:6]})", mistakes={
+            "a missing minus sign: log-probabilities are negative, so the loss needs a leading minus": -ce,
+            "the sum over examples instead of the mean": ce * n,
+            "that is -z[label], the raw logit: turn the logits into log-probabilities first":
+                -_picked(logits, labels).mean(),
+            "that is -softmax(z)[label], the probability: take its log": -_picked(np.exp(_log_softmax(logits)),
+                                                                                  labels).mean(),
+            "softmax over the batch axis: each row (one example) is normalised on its own":
+                -_picked(_log_softmax(logits, axis=0), labels).mean(),
+        })
+    # Large logits: softmax underflows to exactly 0 for the classes far below the maximum.
+    logits, labels = np.array([[200.0, 0.0, -200.0], [0.0, 300.0, 0.0]], np.float32), np.array([2, 0])
+    if t.hidden:
+        logits = np.concatenate([logits, t.normal(4, 3, scale=300.0)])
+        labels = np.concatenate([labels, _labels(t, 4, k=3)])
+    got = _scalar_result(t, "softmax_cross_entropy", t.tensor(logits), t.tensor(labels, "int64"), n=len(labels))
+    _require_finite(got, "softmax_cross_entropy", f"for the logits {logits[:2].tolist()}: softmax(z) underflows to "
+                    "exactly 0 and log(0) = -inf. Compute the log-probabilities directly: "
+                    "log softmax(z) = z - max(z) - log(sum(exp(z - max(z))))")
+    p_clipped = _clip(np.exp(_log_softmax(logits)))
+    assert_close(got, _softmax_ce(logits, labels), f"softmax_cross_entropy for large logits {logits[:2].tolist()}",
+                 mistakes={"the log of a clipped softmax caps each loss near 16: compute log-probabilities directly "
+                           "as z - max(z) - log(sum(exp(z - max(z))))": -np.log(_picked(p_clipped, labels)).mean()})
+
+
+def test_framework_cross_entropy(t):
+    cases = [(np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3], [1.2, 0.2, 3.1], [0.0, 0.0, 0.0]], np.float32),
+              np.array([0, 1, 2, 1]))]
+    if t.hidden:
+        cases += [(t.normal(9, 5, scale=2.0), _labels(t, 9, k=5)), (t.normal(4, 3, scale=50.0), _labels(t, 4, k=3))]
+    for logits, labels in cases:
+        n = len(labels)
+        got = _scalar_result(t, "framework_cross_entropy", t.tensor(logits), t.tensor(labels, "int64"), n=n)
+        ce = _softmax_ce(logits, labels)
+        one_hot = np.eye(logits.shape[1])[labels]
+        assert_close(got, ce, f"framework_cross_entropy(logits={np.round(logits[:2], 2).tolist()}..., "
+                              f"labels={labels[:6]})", rtol=1e-4, atol=1e-4, mistakes={
+            "softmax probabilities passed where logits are expected: the loss applies softmax itself, so pass the "
+            "raw logits": _softmax_ce(np.exp(_log_softmax(logits)), labels),
+            "labels and logits are swapped": -(logits * _log_softmax(one_hot)).sum(axis=1).mean(),
+            "the negative log-likelihood of raw logits: that loss expects log-probabilities; use the "
+            "cross-entropy on the logits": -_picked(logits, labels).mean(),
+            "the sum over examples instead of the mean": ce * n,
+        })
+
+
+def test_mean_squared_error(t):
+    t.forbid_calls("mean_squared_error", "mean_squared_error", "mse_loss", "MSE", "MeanSquaredError", "MSELoss")
+    cases = [(np.array([2.5, 0.0, 2.1, 7.8], np.float32), np.array([3.0, -0.5, 2.0, 7.0], np.float32)),
+             (np.array([[1.0, 2.0], [0.5, -1.0], [3.0, 3.0]], np.float32),
+              np.array([[1.5, 2.0], [0.0, 0.0], [2.0, 4.5]], np.float32))]
+    if t.hidden:
+        cases += [(t.normal(12, scale=3.0), t.normal(12, scale=3.0)), (t.normal(5, 4), t.normal(5, 4))]
+    for y_hat, y in cases:
+        got = t.tensor_result("mean_squared_error", t.tensor(y_hat), t.tensor(y))
+        expect(got.shape != y.shape[:-1] or y.ndim == 1,
+               f"`mean_squared_error` for arrays of shape {y.shape} returned shape {got.shape}: it averages over "
+               "the last axis only (as Keras' MSE does); average over every element")
+        expect(got.shape != y.shape, f"`mean_squared_error` returned shape {got.shape}, one squared error per "
+               "element: average them into one number")
+        d = (y_hat - y).astype(np.float64)
+        what = f"mean_squared_error(y_hat={np.round(y_hat.ravel()[:4], 2)}..., y={np.round(y.ravel()[:4], 2)}...)"
+        assert_close(got, (d ** 2).mean(), what, mistakes={
+            "the differences are not squared": d.mean(),
+            "that is the mean absolute error: square the differences instead of taking |.|": np.abs(d).mean(),
+            "the sum instead of the mean": (d ** 2).sum(),
+            "that is the root mean squared error: leave out the square root": np.sqrt((d ** 2).mean()),
+            "that is the square of the mean difference: square each difference first, then average": d.mean() ** 2,
+        })
+        if y.ndim == 1:
+            assert_close(got, t.ref.builtin_mean_squared_error(t.tensor(y_hat), t.tensor(y)),
+                         f"{what} against {t.fw.label}'s own mean squared error")
+
+
+@dataclass(frozen=True)
+class Task:
+    description: str
+    right: tuple  # names of the lab's loss functions that fit
+    why: str
+    example: tuple  # (predictions, targets) as NumPy arrays; integer targets are class indices
+
+
+TASKS = {
+    "pass_probability": Task(
+        "Will I pass? The model ends in a sigmoid and outputs the probability of passing.",
+        ("binary_cross_entropy",),
+        "a yes/no answer given as a probability is binary classification: binary cross-entropy",
+        (np.array([0.8, 0.3, 0.6, 0.1, 0.9, 0.4], np.float32), np.array([1, 0, 1, 0, 0, 1], np.float32))),
+    "pass_logit": Task(
+        "Will I pass? The model outputs a raw score z (a logit, no sigmoid at the end).",
+        ("bce_with_logits",),
+        "a yes/no answer given as a logit is binary classification on logits: binary cross-entropy from logits",
+        (np.array([2.0, -1.0, 0.5, -3.0, 4.0, 0.0], np.float32), np.array([1, 0, 1, 0, 0, 1], np.float32))),
+    "final_grade": Task(
+        "The final grade in percent (a real number between 0 and 100).",
+        ("mean_squared_error",),
+        "a grade in percent is a real number, so this is regression: mean squared error",
+        (np.array([72.0, 85.0, 60.0, 91.0, 55.0, 78.0], np.float32),
+         np.array([70.0, 90.0, 65.0, 88.0, 40.0, 80.0], np.float32))),
+    "letter_grade": Task(
+        "The letter grade A, B, C, D or F: one of 5 classes, from 5 logits per student.",
+        ("softmax_cross_entropy", "framework_cross_entropy"),
+        "one of 5 classes, scored by 5 logits, is multi-class classification: softmax cross-entropy",
+        (np.array([[2.0, 1.0, 0.0, -1.0, -2.0], [0.1, 0.3, 2.2, 0.0, -1.0], [1.0, 1.0, 1.0, 1.0, 1.0],
+                   [-2.0, 0.0, 0.5, 3.0, 0.2], [0.0, 2.0, 1.0, 0.0, 0.0], [3.0, 0.0, 0.0, 0.0, 1.0]], np.float32),
+         np.array([0, 2, 4, 3, 1, 0]))),
+    "hours_needed": Task(
+        "How many hours of project work a student needs to pass (a real number).",
+        ("mean_squared_error",),
+        "a number of hours is a real number, so this is regression: mean squared error",
+        (np.array([10.0, 25.0, 5.0, 40.0, 12.0, 8.0], np.float32),
+         np.array([12.0, 20.0, 6.0, 35.0, 15.0, 9.0], np.float32))),
+}
+
+
+def test_loss_for_task(t):
+    for task, spec in TASKS.items():
+        loss = t.call("loss_for_task", task)
+        expect(callable(loss), f"loss_for_task({task!r}) should return a loss function, got {type(loss).__name__}")
+        if any(loss is t.namespace.get(name) for name in spec.right):
+            continue
+        picked = next((name for name in LOSS_NAMES if loss is t.namespace.get(name)), None)
+        if picked:
+            raise CheckFailed(f"loss_for_task({task!r}) gave `{picked}`, but {spec.why}")
+        # Some other function (the framework's own, a lambda): judge it by what it computes.
+        y_hat, y = spec.example
+        target = t.tensor(y, "int64") if y.dtype.kind == "i" else t.tensor(y)
+        try:
+            value = loss(t.tensor(y_hat), target)
+        except Exception as error:
+            raise CheckFailed(f"the loss for {task!r} fails on that task's data ({type(error).__name__}: "
+                              f"{error}); {spec.why}") from None
+        expected = getattr(t.ref, spec.right[0])(t.tensor(y_hat), target)
+        assert_close(value, expected, f"loss_for_task({task!r}) on an example batch (remember: {spec.why})")
+
+
+EXERCISES = [
+    Exercise("empirical_loss", "The empirical loss", 1, test_empirical_loss, [
+        "The empirical loss J(W) is one number for the whole data set: the average of the per-example losses.",
+        "Return the mean of the tensor (tf.reduce_mean / .mean()), not the sum.",
+    ]),
+    Exercise("binary_cross_entropy", "Binary cross-entropy from its formula", 3, test_binary_cross_entropy, [
+        "Clip y_hat into [eps, 1 - eps] first, then apply the formula to every example and average.",
+        "p = clip(y_hat, eps, 1 - eps); loss = -mean(y log(p) + (1 - y) log(1 - p)). Mind the leading minus.",
+        "tf.clip_by_value / torch.clamp for the clipping; tf.math.log / torch.log for the logs.",
+    ]),
+    Exercise("bce_with_logits", "Binary cross-entropy from logits, stably", 3, test_bce_with_logits, [
+        "Never compute sigmoid(z): for |z| above about 17 it rounds to exactly 0 or 1 in float32.",
+        "Per example: max(z, 0) - z * y + log(1 + exp(-|z|)); then the mean over examples.",
+        "exp(-|z|) is at most 1, so nothing overflows; log1p(x) computes log(1 + x) accurately for small x.",
+    ]),
+    Exercise("softmax", "Softmax, stably", 2, test_softmax, [
+        "Exponentiate, then divide each row by its own sum (axis 1, keeping the dimension for broadcasting).",
+        "Subtract each row's maximum before exp (it does not change the result): the largest exponent is then 0.",
+    ]),
+    Exercise("softmax_cross_entropy", "Softmax cross-entropy for K classes", 3, test_softmax_cross_entropy, [
+        "one_hot: a row of zeros with a 1 in column labels[i]; tf.one_hot / F.one_hot are allowed (make it float).",
+        "Log-probabilities: log_p = z - max(z) - log(sum(exp(z - max(z)))), each along axis 1.",
+        "The loss is -mean over examples of sum_k one_hot[i, k] * log_p[i, k]: only the true class counts.",
+    ]),
+    Exercise("framework_cross_entropy", "The framework's cross-entropy, called right", 2,
+             test_framework_cross_entropy, [
+                 "Pass raw logits, never probabilities: the function applies softmax itself.",
+                 "TensorFlow: tf.nn.softmax_cross_entropy_with_logits(labels=one-hot, logits=...) returns one loss "
+                 "per example, so take the mean. PyTorch: F.cross_entropy(logits, labels) takes class indices and "
+                 "averages already.",
+             ]),
+    Exercise("mean_squared_error", "Mean squared error", 2, test_mean_squared_error, [
+        "Square each difference between prediction and target, then average over every element.",
+        "mean((y - y_hat) ** 2): the mean of the squares, not the square of the mean.",
+    ]),
+    Exercise("loss_for_task", "Which loss for which task", 2, test_loss_for_task, [
+        "Ask two questions: is the target a class (classification) or a real number (regression)? "
+        "Does the model output probabilities or logits?",
+        "Yes/no with a probability: binary cross-entropy; yes/no with a logit: from logits; one of K classes: "
+        "softmax cross-entropy; a real number: mean squared error.",
+    ]),
+]

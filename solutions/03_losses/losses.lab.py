@@ -1,0 +1,585 @@
+# %% [markdown]
+# # Lab 03 · Loss functions ({{framework}})
+#
+# A network's weights start out arbitrary, so its first answers are arbitrary too. Before it can
+# improve, we need a single number that says how wrong it is: the **loss**. Training (next lab) is
+# nothing but pushing that number down. In this lab you write the losses the lecture introduces from
+# their formulas in {{framework}}, hold each against the framework's own, find out where the textbook
+# formula breaks in floating point and how the framework avoids it, and decide which loss fits which task.
+#
+# **How this notebook works.** Each exercise has a function to complete where it says
+# `# YOUR CODE HERE`, followed by a check cell. Run the check: it says *passed*, *not attempted
+# yet*, or what is wrong (expected vs got, and the likely mistake). `lab.hint("name")` gives a hint,
+# a more specific one each time you call it. Hidden tests with fresh inputs decide the grade, so make
+# the function right, not just the example. `lab.progress()` at the end sums up.
+
+# %% fw="tensorflow"
+import numpy as np
+import tensorflow as tf
+
+from mitdl_utils import open_lab, plots
+from mitdl_utils.data import final_grades, pass_fail
+
+lab = open_lab("losses", framework="tensorflow")
+sigmoid = tf.math.sigmoid
+EPSILON = 1e-7  # how far from 0 and 1 predicted probabilities are kept (the value Keras uses)
+
+# %% fw="torch"
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from mitdl_utils import open_lab, plots
+from mitdl_utils.data import final_grades, pass_fail
+
+lab = open_lab("losses", framework="torch")
+sigmoid = torch.sigmoid
+EPSILON = 1e-7  # how far from 0 and 1 predicted probabilities are kept (the value Keras uses)
+
+# %% [markdown]
+# ## 1. The empirical loss
+#
+# For one example $x^{(i)}$ with true answer $y^{(i)}$, a loss $\mathcal{L}\bigl(f(x^{(i)}; W), y^{(i)}\bigr)$
+# measures the cost of the network's prediction $f(x^{(i)}; W)$. Over a data set of $n$ examples we
+# average those costs:
+#
+# $$J(W) = \frac{1}{n} \sum_{i=1}^{n} \mathcal{L}\bigl(f(x^{(i)}; W), y^{(i)}\bigr).$$
+#
+# $J(W)$ goes by many names (empirical loss, empirical risk, cost function, objective function); it
+# depends on the weights $W$ only, because the data are fixed. Taking the **mean** rather than the sum
+# keeps its size independent of $n$, so the same learning rate works for 10 examples and for 10,000.
+#
+# **Exercise 1 (1 point).** Write `empirical_loss(per_example_losses)`: a tensor of $n$ per-example
+# losses in, one number out.
+
+# %% fw="tensorflow" solution="empirical_loss"
+def empirical_loss(per_example_losses):
+    """per_example_losses: float32 (n,) -> scalar tensor J = their mean."""
+    ### BEGIN SOLUTION
+    return tf.reduce_mean(per_example_losses)
+    ### END SOLUTION
+
+# %% fw="torch" solution="empirical_loss"
+def empirical_loss(per_example_losses):
+    """per_example_losses: float32 (n,) -> scalar tensor J = their mean."""
+    ### BEGIN SOLUTION
+    return per_example_losses.mean()
+    ### END SOLUTION
+
+# %% tests="empirical_loss" points=1
+lab.check("empirical_loss")
+### BEGIN HIDDEN TESTS
+lab.grade("empirical_loss")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 2. Binary cross-entropy
+#
+# "Will I pass this class?" has two answers. A network that ends in a sigmoid outputs
+# $\hat y = f(x; W) \in (0, 1)$, the probability of *pass* ($y = 1$). Binary cross-entropy scores it:
+#
+# $$J(W) = -\frac{1}{n} \sum_{i=1}^{n} \Bigl[\, y^{(i)} \log \hat y^{(i)} + \bigl(1 - y^{(i)}\bigr) \log\bigl(1 - \hat y^{(i)}\bigr) \Bigr].$$
+#
+# For each example only one of the two terms is active: $-\log \hat y$ when the student passed,
+# $-\log(1 - \hat y)$ when they failed. A confident right answer costs almost nothing; a confident wrong
+# one costs a lot. Mind the **leading minus sign**: logs of probabilities are negative, and the minus makes
+# the loss positive.
+#
+# One problem: a prediction of exactly $0$ or $1$ (which float32 produces easily) makes $\log 0 = -\infty$.
+# Frameworks guard against it by **clipping** $\hat y$ into $[\epsilon, 1 - \epsilon]$ before the logs, with
+# $\epsilon = 10^{-7}$ (`EPSILON` above).
+#
+# **Exercise 2 (3 points).** Write `binary_cross_entropy(y_hat, y, eps)` from the formula, with the
+# clipping, averaged over the examples. Calling {{framework}}'s own binary cross-entropy does not count (the
+# check looks for it), but the check compares your numbers with it.
+
+# %% fw="tensorflow" solution="binary_cross_entropy"
+def binary_cross_entropy(y_hat, y, eps=EPSILON):
+    """y_hat: probabilities (n,), y: labels 0.0 / 1.0 (n,) -> scalar mean BCE, y_hat clipped to [eps, 1 - eps]."""
+    ### BEGIN SOLUTION
+    p = tf.clip_by_value(y_hat, eps, 1 - eps)
+    return -tf.reduce_mean(y * tf.math.log(p) + (1 - y) * tf.math.log(1 - p))
+    ### END SOLUTION
+
+# %% fw="torch" solution="binary_cross_entropy"
+def binary_cross_entropy(y_hat, y, eps=EPSILON):
+    """y_hat: probabilities (n,), y: labels 0.0 / 1.0 (n,) -> scalar mean BCE, y_hat clipped to [eps, 1 - eps]."""
+    ### BEGIN SOLUTION
+    p = torch.clamp(y_hat, eps, 1 - eps)
+    return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()
+    ### END SOLUTION
+
+# %% tests="binary_cross_entropy" points=3
+lab.check("binary_cross_entropy")
+### BEGIN HIDDEN TESTS
+lab.grade("binary_cross_entropy")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# The cost of one example as a function of the predicted probability. Being confidently wrong is
+# punished without bound (the curves only stop at $-\log \epsilon \approx 16$ because of the clipping).
+
+# %%
+def per_example(loss, predictions, targets):
+    """Each example's own loss: `loss` applied to batches of one. -> NumPy array (n,)."""
+    return np.array([float(loss(predictions[i:i + 1], targets[i:i + 1])) for i in range(len(targets))])
+
+
+if lab.ready("binary_cross_entropy"):
+    plt = plots.pyplot()
+    p = np.linspace(0.0, 1.0, 201, dtype=np.float32)
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    for label in (1.0, 0.0):
+        costs = per_example(binary_cross_entropy, lab.tensor(p), lab.tensor(np.full_like(p, label)))
+        ax.plot(p, costs, linewidth=2, label=f"true label y = {label:.0f}")
+    ax.set(title="Binary cross-entropy of one example", xlabel="predicted probability of pass, y_hat",
+           ylabel="loss (nats)", ylim=(0, 17))
+    ax.legend()
+    plt.show()
+
+# %% [markdown]
+# Now the lecture's question on 200 students (seeded synthetic data: lectures attended, hours on the
+# project, passed or not). Two perceptrons make predictions: one that has learned nothing (all weights 0,
+# so $\hat y = 0.5$ for everyone, and the loss is $\log 2 \approx 0.693$) and one with sensible weights.
+# The better model has the lower empirical loss. The per-example losses, averaged by your
+# `empirical_loss`, match your `binary_cross_entropy`, and both match {{framework}}'s.
+
+# %% fw="tensorflow"
+X, passed = pass_fail()
+X, passed = lab.tensor(X), lab.tensor(passed)
+models = {"untrained (all weights 0)": (0.0, [0.0, 0.0]), "sensible weights": (-7.5, [0.6, 0.7])}
+if lab.ready("binary_cross_entropy") and lab.ready("empirical_loss"):
+    for name, (w0, W) in models.items():
+        y_hat = sigmoid(w0 + tf.linalg.matvec(X, lab.tensor(W)))
+        mean_of_costs = empirical_loss(lab.tensor(per_example(binary_cross_entropy, y_hat, passed)))
+        builtin = tf.keras.losses.binary_crossentropy(passed, y_hat)  # Keras: the labels come first
+        print(f"{name:<26} yours {float(binary_cross_entropy(y_hat, passed)):.4f}   "
+              f"mean of per-example {float(mean_of_costs):.4f}   TensorFlow {float(builtin):.4f}")
+
+# %% fw="torch"
+X, passed = pass_fail()
+X, passed = lab.tensor(X), lab.tensor(passed)
+models = {"untrained (all weights 0)": (0.0, [0.0, 0.0]), "sensible weights": (-7.5, [0.6, 0.7])}
+if lab.ready("binary_cross_entropy") and lab.ready("empirical_loss"):
+    for name, (w0, W) in models.items():
+        y_hat = sigmoid(w0 + X @ lab.tensor(W))
+        mean_of_costs = empirical_loss(lab.tensor(per_example(binary_cross_entropy, y_hat, passed)))
+        builtin = F.binary_cross_entropy(y_hat, passed)  # PyTorch: the prediction comes first
+        print(f"{name:<26} yours {float(binary_cross_entropy(y_hat, passed)):.4f}   "
+              f"mean of per-example {float(mean_of_costs):.4f}   PyTorch {float(builtin):.4f}")
+
+# %% [markdown]
+# At the edges the frameworks make their own choices. The cell below feeds predictions of exactly 0 and 1
+# on the wrong side: your clipped loss gives $-\log \epsilon \approx 16$ per example; see what {{framework}}'s
+# function gives, and read the comment for how it guards against $\log 0$.
+
+# %% fw="tensorflow"
+edge_y_hat, edge_y = lab.tensor([0.0, 1.0]), lab.tensor([1.0, 0.0])
+if lab.ready("binary_cross_entropy"):
+    # Keras clips y_hat into [1e-7, 1 - 1e-7] exactly like you: the same numbers.
+    print("yours:", float(binary_cross_entropy(edge_y_hat, edge_y)),
+          " TensorFlow:", float(tf.keras.losses.binary_crossentropy(edge_y, edge_y_hat)))
+
+# %% fw="torch"
+edge_y_hat, edge_y = lab.tensor([0.0, 1.0]), lab.tensor([1.0, 0.0])
+if lab.ready("binary_cross_entropy"):
+    # PyTorch does not clip y_hat; it caps each log at -100 instead, so a sure wrong answer costs 100.
+    print("yours:", float(binary_cross_entropy(edge_y_hat, edge_y)),
+          " PyTorch:", float(F.binary_cross_entropy(edge_y_hat, edge_y)))
+
+# %% [markdown]
+# ## 3. Binary cross-entropy from logits, stably
+#
+# In practice the last layer usually outputs the **logit** $z$ (the weighted sum before the sigmoid) and
+# the loss takes care of the sigmoid. That is not just convenient: computing $\hat y = \sigma(z)$ first
+# breaks for large $|z|$. In float32, $\sigma(20)$ rounds to exactly $1$, so $\log(1 - \hat y) = -\infty$;
+# with clipping the loss is capped near 16 instead, however wrong the logit is, and its gradient vanishes.
+#
+# Put $\hat y = \sigma(z)$ into the formula and simplify (using $\log \sigma(z) = -\log(1 + e^{-z})$ and
+# $\log(1 - \sigma(z)) = -z - \log(1 + e^{-z})$): one example costs $z - zy + \log(1 + e^{-z})$. That still
+# overflows for very negative $z$; rewriting it for both signs of $z$ gives the form every framework uses:
+#
+# $$\mathcal{L}(z, y) = \max(z, 0) - z\,y + \log\bigl(1 + e^{-|z|}\bigr).$$
+#
+# Here $e^{-|z|} \le 1$, so nothing overflows and no $\log 0$ can appear.
+#
+# **Exercise 3 (3 points).** Write `bce_with_logits(z, y)`: the mean of this over the examples. It must give
+# finite, correct values for logits in the hundreds. The framework's own from-logits loss does not count.
+
+# %% fw="tensorflow" solution="bce_with_logits"
+def bce_with_logits(z, y):
+    """z: logits (n,), y: labels 0.0 / 1.0 (n,) -> scalar mean BCE of sigmoid(z), computed stably."""
+    ### BEGIN SOLUTION
+    return tf.reduce_mean(tf.maximum(z, 0.0) - z * y + tf.math.log1p(tf.exp(-tf.abs(z))))
+    ### END SOLUTION
+
+# %% fw="torch" solution="bce_with_logits"
+def bce_with_logits(z, y):
+    """z: logits (n,), y: labels 0.0 / 1.0 (n,) -> scalar mean BCE of sigmoid(z), computed stably."""
+    ### BEGIN SOLUTION
+    return (torch.clamp(z, min=0.0) - z * y + torch.log1p(torch.exp(-torch.abs(z)))).mean()
+    ### END SOLUTION
+
+# %% tests="bce_with_logits" points=3
+lab.check("bce_with_logits")
+### BEGIN HIDDEN TESTS
+lab.grade("bce_with_logits")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# The blow-up, for a failed student ($y = 0$) and ever larger logits. Sigmoid-then-BCE without clipping
+# turns infinite as soon as $\sigma(z)$ rounds to $1$; with clipping it stalls near 16; the from-logits
+# form keeps growing like $z$, as the true loss does, and agrees with {{framework}}'s own.
+
+# %% fw="tensorflow"
+def builtin_bce_with_logits(z, y):
+    return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=z))
+
+# %% fw="torch"
+def builtin_bce_with_logits(z, y):
+    return F.binary_cross_entropy_with_logits(z, y)
+
+# %%
+def sigmoid_then_bce(z, y, eps=EPSILON):
+    return binary_cross_entropy(sigmoid(z), y, eps)
+
+
+if lab.ready("bce_with_logits") and lab.ready("binary_cross_entropy"):
+    z = np.linspace(-5.0, 60.0, 261, dtype=np.float32)
+    z_t, y_t = lab.tensor(z), lab.tensor(np.zeros_like(z))
+    curves = {
+        "sigmoid, then BCE without clipping": per_example(lambda z, y: sigmoid_then_bce(z, y, eps=0.0), z_t, y_t),
+        "sigmoid, then clipped BCE": per_example(sigmoid_then_bce, z_t, y_t),
+        "your bce_with_logits": per_example(bce_with_logits, z_t, y_t),
+    }
+    for logit in (5.0, 20.0, 40.0, 100.0):
+        row = {name: float(fn(lab.tensor([logit]), lab.tensor([0.0]))) for name, fn in [
+            ("no clipping", lambda z, y: sigmoid_then_bce(z, y, eps=0.0)), ("clipped", sigmoid_then_bce),
+            ("from logits", bce_with_logits), ("{{framework}}", builtin_bce_with_logits)]}
+        print(f"z = {logit:5.0f}: " + "   ".join(f"{name} {value:.4g}" for name, value in row.items()))
+    plt = plots.pyplot()
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    for (name, costs), style in zip(curves.items(), ["-", "--", ":"]):
+        ax.plot(z, np.where(np.isfinite(costs), costs, np.nan), style, linewidth=2.5, label=name)
+    ax.set(title="Loss of one failed student (y = 0) as the logit grows", xlabel="logit z (unitless)",
+           ylabel="loss (nats)")
+    ax.legend()
+    plt.show()
+
+# %% [markdown]
+# ## 4. Softmax
+#
+# With $K$ classes (say the letter grades A to F) the last layer outputs $K$ logits $z_1, \dots, z_K$ per
+# example, and **softmax** turns them into probabilities that are positive and sum to 1:
+#
+# $$\operatorname{softmax}(z)_k = \frac{e^{z_k}}{\sum_{j=1}^{K} e^{z_j}}.$$
+#
+# $e^{z}$ overflows float32 for $z > 88$. Subtracting the same number from every logit of an example
+# does not change the result (the factor it puts in front cancels between numerator and denominator), so
+# frameworks subtract the row's maximum first: $\operatorname{softmax}(z) = \operatorname{softmax}(z - \max_j z_j)$,
+# whose largest exponent is $e^0 = 1$.
+#
+# **Exercise 4 (2 points).** Write `softmax(z)` for a batch of shape $(n, K)$: one example per row, each
+# row normalised on its own, stable for logits in the thousands. The framework's softmax does not count.
+
+# %% fw="tensorflow" solution="softmax"
+def softmax(z):
+    """z: logits (n, K) -> probabilities (n, K), each row summing to 1."""
+    ### BEGIN SOLUTION
+    e = tf.exp(z - tf.reduce_max(z, axis=1, keepdims=True))
+    return e / tf.reduce_sum(e, axis=1, keepdims=True)
+    ### END SOLUTION
+
+# %% fw="torch" solution="softmax"
+def softmax(z):
+    """z: logits (n, K) -> probabilities (n, K), each row summing to 1."""
+    ### BEGIN SOLUTION
+    e = torch.exp(z - z.max(dim=1, keepdim=True).values)
+    return e / e.sum(dim=1, keepdim=True)
+    ### END SOLUTION
+
+# %% tests="softmax" points=2
+lab.check("softmax")
+### BEGIN HIDDEN TESTS
+lab.grade("softmax")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 5. Softmax cross-entropy
+#
+# The true class of example $i$ is a **class index** $c_i \in \{0, \dots, K-1\}$, or equivalently a
+# **one-hot** row $y^{(i)}$ with a $1$ in column $c_i$ and $0$ elsewhere. Cross-entropy compares that row
+# with the predicted probabilities $p^{(i)} = \operatorname{softmax}(z^{(i)})$:
+#
+# $$J = -\frac{1}{n} \sum_{i=1}^{n} \sum_{k=1}^{K} y^{(i)}_k \log p^{(i)}_k = -\frac{1}{n} \sum_{i=1}^{n} \log p^{(i)}_{c_i}.$$
+#
+# Only the true class's probability counts. With two classes this is exactly binary cross-entropy.
+# Taking $\log$ of a computed softmax fails the same way as before: a class far below the best one gets
+# probability exactly $0$, and $\log 0 = -\infty$. Work with **log-probabilities** instead, which never
+# underflow:
+#
+# $$\log \operatorname{softmax}(z)_k = z_k - m - \log \sum_{j} e^{z_j - m}, \qquad m = \max_j z_j.$$
+#
+# **Exercise 5 (3 points).** Write `one_hot(labels, num_classes)` (the framework's one-hot function is
+# allowed; return float32) and `softmax_cross_entropy(logits, labels)` from the formula, with class indices
+# as labels. It must stay finite and right for logits in the hundreds. The framework's cross-entropy and
+# log-softmax do not count.
+
+# %% fw="tensorflow" solution="softmax_cross_entropy"
+def one_hot(labels, num_classes):
+    """labels: int class indices (n,) -> float32 (n, num_classes), a single 1 per row."""
+    ### BEGIN SOLUTION
+    return tf.one_hot(labels, num_classes, dtype=tf.float32)
+    ### END SOLUTION
+
+
+def softmax_cross_entropy(logits, labels):
+    """logits: (n, K), labels: int class indices (n,) -> scalar mean cross-entropy."""
+    ### BEGIN SOLUTION
+    shifted = logits - tf.reduce_max(logits, axis=1, keepdims=True)
+    log_p = shifted - tf.math.log(tf.reduce_sum(tf.exp(shifted), axis=1, keepdims=True))
+    return -tf.reduce_mean(tf.reduce_sum(one_hot(labels, logits.shape[1]) * log_p, axis=1))
+    ### END SOLUTION
+
+# %% fw="torch" solution="softmax_cross_entropy"
+def one_hot(labels, num_classes):
+    """labels: int class indices (n,) -> float32 (n, num_classes), a single 1 per row."""
+    ### BEGIN SOLUTION
+    return F.one_hot(labels, num_classes).float()
+    ### END SOLUTION
+
+
+def softmax_cross_entropy(logits, labels):
+    """logits: (n, K), labels: int class indices (n,) -> scalar mean cross-entropy."""
+    ### BEGIN SOLUTION
+    shifted = logits - logits.max(dim=1, keepdim=True).values
+    log_p = shifted - torch.log(torch.exp(shifted).sum(dim=1, keepdim=True))
+    return -(one_hot(labels, logits.shape[1]) * log_p).sum(dim=1).mean()
+    ### END SOLUTION
+
+# %% tests="softmax_cross_entropy" points=3
+lab.check("softmax_cross_entropy")
+### BEGIN HIDDEN TESTS
+lab.grade("softmax_cross_entropy")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 6. The framework's cross-entropy, called right
+#
+# {{framework}} has this loss built in, and it is easy to call wrongly in two ways the check knows about:
+#
+# - **logits, not probabilities.** The function applies softmax itself. Hand it probabilities and it
+#   applies softmax a second time: no error, just a wrong (and much flatter) loss.
+# - **class indices or one-hot rows.** Each function expects one or the other (or accepts both);
+#   the comment in the cell below says which.
+#
+# **Exercise 6 (2 points).** Write `framework_cross_entropy(logits, labels)` with {{framework}}'s own
+# softmax cross-entropy: same inputs as `softmax_cross_entropy`, same mean over the examples.
+
+# %% fw="tensorflow" solution="framework_cross_entropy"
+# tf.nn.softmax_cross_entropy_with_logits(labels=..., logits=...) wants ONE-HOT labels and returns one
+# loss per example (take the mean yourself); tf.nn.sparse_softmax_cross_entropy_with_logits takes class indices.
+def framework_cross_entropy(logits, labels):
+    """logits: (n, K), labels: int class indices (n,) -> scalar mean cross-entropy, by TensorFlow."""
+    ### BEGIN SOLUTION
+    targets = tf.one_hot(labels, logits.shape[1])
+    return tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=targets, logits=logits))
+    ### END SOLUTION
+
+# %% fw="torch" solution="framework_cross_entropy"
+# F.cross_entropy(logits, target) takes CLASS INDICES (int64, shape (n,)) or class probabilities
+# (float, shape (n, K), e.g. one-hot rows), and averages over the batch already.
+def framework_cross_entropy(logits, labels):
+    """logits: (n, K), labels: int class indices (n,) -> scalar mean cross-entropy, by PyTorch."""
+    ### BEGIN SOLUTION
+    return F.cross_entropy(logits, labels)
+    ### END SOLUTION
+
+# %% tests="framework_cross_entropy" points=2
+lab.check("framework_cross_entropy")
+### BEGIN HIDDEN TESTS
+lab.grade("framework_cross_entropy")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Five students, five letter grades, and made-up logits. Your loss and the framework's agree; probabilities
+# passed as logits give a different number without any warning; the one-hot and class-index forms agree.
+
+# %% fw="tensorflow"
+letter_logits = lab.tensor(np.random.default_rng(3).normal(size=(5, 5)) * 2)
+letters = tf.constant([0, 1, 2, 3, 4])
+if lab.ready("softmax_cross_entropy") and lab.ready("softmax"):
+    rows = {
+        "yours, from the formula": softmax_cross_entropy(letter_logits, letters),
+        "TensorFlow, one-hot labels": tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(
+            labels=one_hot(letters, 5), logits=letter_logits)),
+        "TensorFlow, class indices (sparse_)": tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=letters, logits=letter_logits)),
+        "WRONG: probabilities as logits": tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(
+            labels=one_hot(letters, 5), logits=softmax(letter_logits))),
+    }
+    for name, value in rows.items():
+        print(f"{name:<38} {float(value):.4f}")
+
+# %% fw="torch"
+letter_logits = lab.tensor(np.random.default_rng(3).normal(size=(5, 5)) * 2)
+letters = torch.tensor([0, 1, 2, 3, 4])
+if lab.ready("softmax_cross_entropy") and lab.ready("softmax"):
+    rows = {
+        "yours, from the formula": softmax_cross_entropy(letter_logits, letters),
+        "PyTorch, class indices": F.cross_entropy(letter_logits, letters),
+        "PyTorch, one-hot rows (float)": F.cross_entropy(letter_logits, one_hot(letters, 5)),
+        "WRONG: probabilities as logits": F.cross_entropy(softmax(letter_logits), letters),
+    }
+    for name, value in rows.items():
+        print(f"{name:<38} {float(value):.4f}")
+
+# %% [markdown]
+# ## 7. Mean squared error
+#
+# When the answer is a real number, say the final grade in percent, there are no classes and no
+# probabilities. The usual loss is the **mean squared error**:
+#
+# $$J(W) = \frac{1}{n} \sum_{i=1}^{n} \bigl(y^{(i)} - \hat y^{(i)}\bigr)^2.$$
+#
+# Squaring makes every error count positively and large errors count much more than small ones. Its
+# square root (the RMSE) is in the units of $y$: an MSE of 64 means predictions are off by about 8
+# percentage points.
+#
+# **Exercise 7 (2 points).** Write `mean_squared_error(y_hat, y)` from the formula, for tensors of any
+# shape: the mean over **every** element, not only over the last axis. The framework's own does not count.
+
+# %% fw="tensorflow" solution="mean_squared_error"
+def mean_squared_error(y_hat, y):
+    """y_hat, y: float32, the same shape -> scalar mean of the squared differences."""
+    ### BEGIN SOLUTION
+    return tf.reduce_mean(tf.square(y - y_hat))
+    ### END SOLUTION
+
+# %% fw="torch" solution="mean_squared_error"
+def mean_squared_error(y_hat, y):
+    """y_hat, y: float32, the same shape -> scalar mean of the squared differences."""
+    ### BEGIN SOLUTION
+    return ((y - y_hat) ** 2).mean()
+    ### END SOLUTION
+
+# %% tests="mean_squared_error" points=2
+lab.check("mean_squared_error")
+### BEGIN HIDDEN TESTS
+lab.grade("mean_squared_error")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# The same 200 students, now with their final grade (seeded synthetic data). Guessing 70% for everyone
+# against a linear model of lectures and hours: the model's MSE is far lower, and yours matches the
+# framework's.
+
+# %% fw="tensorflow"
+X_grades, grades = final_grades()
+X_grades, grades = lab.tensor(X_grades), lab.tensor(grades)
+guesses = {"70% for everyone": tf.fill(grades.shape, 70.0),
+           "30 + 2.5 lectures + 2.5 hours": 30 + tf.linalg.matvec(X_grades, lab.tensor([2.5, 2.5]))}
+if lab.ready("mean_squared_error"):
+    for name, predicted in guesses.items():
+        mse = float(mean_squared_error(predicted, grades))
+        builtin = float(tf.keras.losses.MSE(grades, predicted))  # Keras: the targets come first
+        print(f"{name:<30} MSE {mse:7.2f} (TensorFlow {builtin:7.2f}), off by about {mse ** 0.5:.1f} points")
+
+# %% fw="torch"
+X_grades, grades = final_grades()
+X_grades, grades = lab.tensor(X_grades), lab.tensor(grades)
+guesses = {"70% for everyone": torch.full(grades.shape, 70.0),
+           "30 + 2.5 lectures + 2.5 hours": 30 + X_grades @ lab.tensor([2.5, 2.5])}
+if lab.ready("mean_squared_error"):
+    for name, predicted in guesses.items():
+        mse = float(mean_squared_error(predicted, grades))
+        builtin = float(F.mse_loss(predicted, grades))  # PyTorch: the prediction comes first
+        print(f"{name:<30} MSE {mse:7.2f} (PyTorch {builtin:7.2f}), off by about {mse ** 0.5:.1f} points")
+
+# %% [markdown]
+# ## 8. Which loss for which task
+#
+# Two questions pick the loss. Is the target a **class** (classification) or a **real number**
+# (regression)? And for classification, does the model output **probabilities** or **logits**?
+#
+# | task name | what is predicted |
+# |---|---|
+# | `"pass_probability"` | Will I pass? The model ends in a sigmoid and outputs the probability of passing. |
+# | `"pass_logit"` | Will I pass? The model outputs a raw score $z$ (a logit, no sigmoid at the end). |
+# | `"final_grade"` | The final grade in percent (a real number between 0 and 100). |
+# | `"letter_grade"` | The letter grade A, B, C, D or F: one of 5 classes, from 5 logits per student. |
+# | `"hours_needed"` | How many hours of project work a student needs to pass (a real number). |
+#
+# **Exercise 8 (2 points).** Write `loss_for_task(task)`: return the one of your loss functions above that
+# fits each task (the function itself, not its name).
+
+# %% solution="loss_for_task"
+def loss_for_task(task):
+    """task: a task name from the table -> the loss function (one of yours above) that fits it."""
+    ### BEGIN SOLUTION
+    return {
+        "pass_probability": binary_cross_entropy,
+        "pass_logit": bce_with_logits,
+        "final_grade": mean_squared_error,
+        "letter_grade": softmax_cross_entropy,
+        "hours_needed": mean_squared_error,
+    }[task]
+    ### END SOLUTION
+
+# %% tests="loss_for_task" points=2
+lab.check("loss_for_task")
+### BEGIN HIDDEN TESTS
+lab.grade("loss_for_task")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Why not mean squared error for classification too? Take a student who passed ($y = 1$) and a model whose
+# logit $z$ says otherwise, more and more confidently as $z$ goes negative. Training follows the slope of
+# the loss. Cross-entropy's slope stays near $-1$ however wrong the model is, so it keeps correcting; the
+# squared error of $\sigma(z)$ flattens out, and a confidently wrong model barely learns. The slopes come
+# from {{framework}}'s automatic differentiation.
+
+# %% fw="tensorflow"
+def slope(loss, z, y):
+    """d loss_i / d z_i for each example i, by autograd (the losses average over n, so multiply by n)."""
+    z = tf.Variable(z)
+    with tf.GradientTape() as tape:
+        value = loss(z, y)
+    return tape.gradient(value, z).numpy() * len(y)
+
+# %% fw="torch"
+def slope(loss, z, y):
+    """d loss_i / d z_i for each example i, by autograd (the losses average over n, so multiply by n)."""
+    z = z.clone().requires_grad_(True)
+    loss(z, y).backward()
+    return z.grad.numpy() * len(y)
+
+# %%
+if lab.ready("bce_with_logits") and lab.ready("mean_squared_error"):
+    z = np.linspace(-10.0, 5.0, 301, dtype=np.float32)
+    z_t, y_t = lab.tensor(z), lab.tensor(np.ones_like(z))
+    losses = {"binary cross-entropy (from logits)": bce_with_logits,
+              "squared error of sigmoid(z)": lambda z, y: mean_squared_error(sigmoid(z), y)}
+    plt = plots.pyplot()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.5))
+    for name, loss in losses.items():
+        left.plot(z, per_example(loss, z_t, y_t), linewidth=2, label=name)
+        right.plot(z, slope(loss, z_t, y_t), linewidth=2, label=name)
+    left.set(title="Loss of one student who passed (y = 1)", xlabel="logit z (unitless)", ylabel="loss")
+    right.set(title="Its slope: what training follows", xlabel="logit z (unitless)", ylabel="d loss / d z")
+    right.axhline(0, color="grey", linewidth=0.5)
+    left.legend()
+    plt.show()
+
+# %% [markdown]
+# ## Summary
+#
+# You wrote the empirical loss as the mean of per-example losses; binary cross-entropy with its minus
+# sign and its clipping; the stable from-logits form that never computes $\sigma(z)$; softmax and
+# softmax cross-entropy through log-probabilities; the framework's own cross-entropy called with logits
+# and the right kind of labels; mean squared error; and which of them fits which task. Next lab: gradient
+# descent, which uses the slope of these losses to train the weights. Run the cell below to see where you
+# stand before you submit.
+
+# %%
+lab.progress()
