@@ -1,0 +1,284 @@
+"""Lab 05, mini-batches: exercises, their tests and hints (framework-neutral).
+
+The model throughout is logistic regression (one perceptron with a sigmoid) trained with binary
+cross-entropy, so every expected gradient has a closed form in NumPy: for one example,
+dL/dW = (sigmoid(z) - y) x and dL/db = sigmoid(z) - y with z = x . W + b.
+"""
+import numpy as np
+
+from mitdl_utils.checking import CheckFailed, Exercise, assert_close, expect, to_numpy
+
+AUTOGRAD_HINT = {
+    "tensorflow": "the tape only follows what it watches: call tape.watch(W) and tape.watch(b) inside the "
+                  "`with tf.GradientTape() as tape:` block, before computing the loss",
+    "torch": "autograd only follows tensors that require it: W = W.detach().requires_grad_(True), the same for b",
+}
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def _per_example_grads(W, b, X, y):
+    """NumPy: (n, d) and (n,) gradients of each example's binary cross-entropy."""
+    residual = _sigmoid(X @ W + b) - y
+    return residual[:, None] * X, residual
+
+
+def _mean_loss(W, b, X, y):
+    z = X @ W + b
+    return np.mean(np.logaddexp(0, z) - y * z)
+
+
+def _case(t, n, d):
+    """A logistic-regression problem: W (d,), b, X (n, d), y (n,) of 0/1."""
+    return t.normal(d), np.float32(t.normal(1)[0]), t.normal(n, d), (t.rng.uniform(size=n) < 0.5).astype(np.float32)
+
+
+def _fixed_case():
+    W = np.array([0.5, -1.0], np.float32)
+    X = np.array([[1.0, 2.0], [-1.0, 0.5], [0.0, -1.5], [2.0, 1.0]], np.float32)
+    return W, np.float32(0.25), X, np.array([1.0, 0.0, 1.0, 0.0], np.float32)
+
+
+def _gradient_pair(t, name, result):
+    """Unpack and type-check a (dW, db) pair from the student's `name` -> two float64 arrays (copies)."""
+    expect(isinstance(result, (tuple, list)) and len(result) == 2,
+           f"`{name}` should return a pair (dW, db), got {type(result).__name__}")
+    if any(part is None for part in result):
+        raise CheckFailed(f"`{name}` returned None as a gradient: {AUTOGRAD_HINT[t.fw.name]}")
+    for part, label in zip(result, ("dW", "db")):
+        t.require_tensor(part, f"`{name}`'s {label}")
+    return tuple(np.array(to_numpy(part), dtype=np.float64) for part in result)
+
+
+def _gradient_mistakes(expected, n):
+    """What a wrong batch_gradient returns, for the true mean gradient `expected` of n examples."""
+    mistakes = {"that is minus the gradient (the direction to step in): return dJ/dW itself; "
+                "the update W - lr * dJ/dW adds the minus sign": -expected}
+    if n > 1:
+        mistakes["the loss is summed over the batch; J is the mean of the per-example losses"] = n * expected
+    return mistakes
+
+
+def test_batch_gradient(t):
+    cases = [_fixed_case()]
+    if t.hidden:
+        cases += [_case(t, 7, 3), _case(t, 1, 4)]
+    for W, b, X, y in cases:
+        n = len(y)
+        args = (t.tensor(W), t.tensor(b), t.tensor(X), t.tensor(y))
+        G_W, G_b = _per_example_grads(W, b, X, y)
+        expected_W, expected_b = G_W.mean(axis=0), G_b.mean()
+        dW, db = _gradient_pair(t, "batch_gradient", t.call("batch_gradient", *args))
+        what = f"batch_gradient for a batch of {n} example(s)"
+        assert_close(dW, expected_W, f"{what}: dJ/dW", mistakes=_gradient_mistakes(expected_W, n))
+        assert_close(db, expected_b, f"{what}: dJ/db", mistakes=_gradient_mistakes(expected_b, n))
+        again, _ = _gradient_pair(t, "batch_gradient", t.call("batch_gradient", *args))
+        assert_close(again, expected_W, "dJ/dW when batch_gradient is called a second time with the same tensors",
+                     mistakes={"gradients are not zeroed: W.grad adds up the gradients of every call; take fresh "
+                               "leaf tensors (W.detach()) or use torch.autograd.grad": 2 * expected_W})
+
+
+def test_per_example_gradients(t):
+    cases = [_fixed_case()]
+    if t.hidden:
+        cases += [_case(t, 9, 3)]
+    for W, b, X, y in cases:
+        n = len(y)
+        result = t.call("per_example_gradients", t.tensor(W), t.tensor(b), t.tensor(X), t.tensor(y))
+        G_W, G_b = _gradient_pair(t, "per_example_gradients", result)
+        expected_W, expected_b = _per_example_grads(W, b, X, y)
+        for got, expected, label in [(G_W, expected_W, "G_W"), (G_b, expected_b, "G_b")]:
+            mean = np.broadcast_to(expected.mean(axis=0), expected.shape)
+            assert_close(got, expected, f"per_example_gradients {label} for {n} examples (row i: example i alone)",
+                         mistakes={
+                             "every row is the gradient of the whole batch: give batch_gradient one example "
+                             "at a time, X[i:i+1] and y[i:i+1]": mean,
+                             "the gradients accumulate from one example to the next (row i is the sum of "
+                             "rows 0..i): gradients are not zeroed between examples": np.cumsum(expected, axis=0),
+                             "every row is the sum over all examples: the gradient accumulated and every row "
+                             "is the same tensor; zero it for each example and copy it": n * mean,
+                             "each row is divided by n: an example's gradient is that of its own loss, "
+                             "not of its share of the mean": expected / n,
+                         })
+        assert_close(G_W.mean(axis=0), t.ref.batch_gradient(*(t.tensor(a) for a in (W, b, X, y)))[0],
+                     "the mean of your per-example gradients against the mini-batch gradient")
+
+
+def _batch_indices(t, n, k, batch_size):
+    return np.stack([t.rng.choice(n, size=batch_size, replace=False) for _ in range(k)]).astype(np.int64)
+
+
+def test_gradient_variance(t):
+    G = np.array([[1.0, 0.0, 2.0], [3.0, -1.0, 0.0], [-2.0, 1.0, 1.0], [0.0, 2.0, -1.0], [1.0, 1.0, 1.0]],
+                 np.float32)
+    cases = [(G, np.array([[0, 1], [2, 3], [4, 0]], np.int64))]
+    if t.hidden:
+        cases += [(t.normal(30, 3), _batch_indices(t, 30, 40, 5)), (t.normal(12, 4), _batch_indices(t, 12, 25, 1))]
+    for G, batches in cases:
+        batch_size = batches.shape[1]
+        got = t.tensor_result("gradient_variance", t.tensor(G), t.tensor(batches, dtype="int64"))
+        full = G.mean(axis=0)
+        batch_means = G[batches].mean(axis=1)
+        distances = ((batch_means - full) ** 2).sum(axis=1)
+        mistakes = {
+            "measure the spread around the full-batch gradient: subtract the mean of all the rows of G "
+            "before squaring": (batch_means ** 2).sum(axis=1).mean(),
+            "that is the mean distance, not the mean squared distance: square the norm": np.sqrt(distances).mean(),
+            "the squared differences are averaged over the coordinates; sum them (a squared norm)":
+                distances.mean() / G.shape[1],
+        }
+        if batch_size > 1:
+            mistakes["a mini-batch gradient is the mean of its examples' gradients, not their sum"] = \
+                ((G[batches].sum(axis=1) - full) ** 2).sum(axis=1).mean()
+        assert_close(got, distances.mean(), f"gradient_variance for {len(batches)} batches of {batch_size} "
+                     f"from {len(G)} examples", mistakes=mistakes)
+
+
+def _epochs(t, batches):
+    """Iterate the student's batches twice -> two lists of (xb, yb) NumPy pairs."""
+    epochs = [list(batches) for _ in range(2)]
+    expect(len(epochs[0]) > 0, "make_batches gave no batches at all")
+    expect(len(epochs[1]) > 0, "the second epoch is empty: return a Dataset / DataLoader, which can be iterated "
+                               "again every epoch, not a generator that runs out after one")
+    for pair in epochs[0]:
+        expect(isinstance(pair, (tuple, list)) and len(pair) == 2, "each batch should be a pair (x_batch, y_batch), "
+               f"got {type(pair).__name__}")
+        t.require_tensor(pair[0], "each x batch")
+    return [[(to_numpy(xb), to_numpy(yb)) for xb, yb in epoch] for epoch in epochs]
+
+
+def test_make_batches(t):
+    cases = [(10, 4, 7)]
+    if t.hidden:
+        cases += [(37, 8, int(t.rng.integers(1000))), (12, 12, 3)]
+    for n, batch_size, seed in cases:
+        X = np.stack([np.arange(n), 100 + np.arange(n)], axis=1).astype(np.float32)
+        y = np.arange(n, dtype=np.float32)  # example i has x = (i, 100 + i) and y = i
+        epochs = _epochs(t, t.call("make_batches", t.tensor(X), t.tensor(y), batch_size, seed))
+        sizes = [len(yb) for _, yb in epochs[0]]
+        expected_sizes = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
+        if sizes == expected_sizes[:-1] and n % batch_size:
+            raise CheckFailed(f"{n} examples in batches of {batch_size}: the last, smaller batch of "
+                              f"{n % batch_size} is missing: keep it (no drop_remainder / drop_last)")
+        expect(sizes == expected_sizes, f"{n} examples in batches of {batch_size}: expected batch sizes "
+                                        f"{expected_sizes}, got {sizes}")
+        for xb, yb in epochs[0] + epochs[1]:
+            expect(np.array_equal(xb[:, 0], yb), "the labels no longer match their examples: x and y were "
+                                                 "shuffled separately; shuffle the (x, y) pairs together")
+        orders = [np.concatenate([yb for _, yb in epoch]) for epoch in epochs]
+        expect(all(np.array_equal(np.sort(order), y) for order in orders),
+               "an epoch should visit every example exactly once; got the labels "
+               f"{np.sort(orders[0]).astype(int).tolist()}")
+        if n > batch_size:
+            expect(not np.array_equal(orders[0], y), "the batches come in the original order: shuffle the examples")
+            consecutive = all(np.array_equal(np.diff(np.sort(yb)), np.ones(len(yb) - 1)) for _, yb in epochs[0])
+            expect(batch_size == 1 or not consecutive, "each batch holds consecutive examples: whole batches were "
+                                                       "shuffled, not examples; shuffle first, then batch")
+            expect(not np.array_equal(orders[0], orders[1]), "every epoch sees the examples in the same order: "
+                                                             "reshuffle at the start of every epoch")
+            again = _epochs(t, t.call("make_batches", t.tensor(X), t.tensor(y), batch_size, seed))
+            expect(np.array_equal(np.concatenate([yb for _, yb in again[0]]), orders[0]),
+                   "two calls with the same seed gave different orders: pass `seed` to the shuffle")
+
+
+def _train_numpy(W, b, batches, lr, accumulate=False, sign=1.0):
+    """NumPy SGD over `batches` -> (W, b, losses before each step); `accumulate` never zeroes the gradients."""
+    total_W, total_b, losses = 0.0, 0.0, []
+    for X, y in batches:
+        losses.append(_mean_loss(W, b, X, y))
+        G_W, G_b = _per_example_grads(W, b, X, y)
+        total_W = (total_W if accumulate else 0.0) + G_W.mean(axis=0)
+        total_b = (total_b if accumulate else 0.0) + G_b.mean()
+        W, b = W - sign * lr * total_W, b - sign * lr * total_b
+    return W, b, np.array(losses)
+
+
+def test_train_epoch(t):
+    W0, b0, X, y = _fixed_case()
+    cases = [(W0, b0, [(X, y), (X[[2, 0, 3, 1]] * 0.5, y[[2, 0, 3, 1]]), (X + 1, 1 - y)], 0.5)]
+    if t.hidden:
+        W, b, X, y = _case(t, 20, 3)
+        cases += [(W, b, [(X[i:i + 5], y[i:i + 5]) for i in range(0, 20, 5)], 0.3)]
+    for W, b, batches, lr in cases:
+        model = t.ref.make_model(W, b)
+        optimizer = t.ref.make_optimizer(model, lr)
+        got_loss = t.call("train_epoch", model, optimizer, t.ref.loss_fn,
+                          [(t.tensor(xb), t.tensor(yb)) for xb, yb in batches])
+        got_W, got_b = t.ref.get_weights(model)
+        right_W, right_b, losses = _train_numpy(W, b, batches, lr)
+        accumulated_W, _, _ = _train_numpy(W, b, batches, lr, accumulate=True)
+        uphill_W, _, _ = _train_numpy(W, b, batches, lr, sign=-1.0)
+        what = f"the weights after one epoch of {len(batches)} batches (SGD, learning rate {lr})"
+        assert_close(got_W, right_W, what, rtol=1e-3, atol=1e-4, mistakes={
+            "the weights did not change: take an optimizer step for every batch (and zero the gradients "
+            "before backward, not between backward and the step)": W,
+            "the gradients accumulate from batch to batch: zero them before each backward pass "
+            "(optimizer.zero_grad())": accumulated_W,
+            "the weights moved uphill: the step goes against the gradient": uphill_W,
+        })
+        assert_close(got_b, right_b, "the bias after one epoch", rtol=1e-3, atol=1e-4)
+        expect(np.ndim(to_numpy(got_loss)) == 0, "`train_epoch` should return one number, the epoch's mean loss")
+        assert_close(float(to_numpy(got_loss)), losses.mean(), "the loss train_epoch returned (the mean of the "
+                     "batch losses, each computed before its step)", rtol=1e-3, atol=1e-4, mistakes={
+                         "that is the loss of the last batch only: return the mean over all batches": losses[-1],
+                         "that is the sum of the batch losses: divide by the number of batches": losses.sum(),
+                         "that is the loss of the first batch only: return the mean over all batches": losses[0],
+                     })
+
+
+def test_scaled_learning_rate(t):
+    cases = [(0.1, 32, 128), (0.5, 64, 16)]
+    if t.hidden:
+        cases += [(float(t.rng.uniform(0.01, 1)), int(t.rng.integers(1, 64)), int(t.rng.integers(65, 1024)))]
+    for base_lr, base, batch in cases:
+        got = t.call("scaled_learning_rate", base_lr, base, batch)
+        expect(np.ndim(to_numpy(got)) == 0, "`scaled_learning_rate` should return one number")
+        assert_close(float(to_numpy(got)), base_lr * batch / base,
+                     f"scaled_learning_rate(base_lr={base_lr:.3g}, base_batch_size={base}, batch_size={batch})",
+                     mistakes={
+                         "the ratio is upside down: a larger batch gets a larger learning rate": base_lr * base / batch,
+                         "that is the square-root rule; use the linear rule, lr proportional to B":
+                             base_lr * np.sqrt(batch / base),
+                         "multiply the ratio of batch sizes by base_lr": batch / base,
+                     })
+
+
+EXERCISES = [
+    Exercise("batch_gradient", "The gradient of a mini-batch", 2, test_batch_gradient, [
+        "J is the mean of per_example_loss over the batch; let autograd differentiate it with respect to W and b.",
+        "TensorFlow: inside `with tf.GradientTape() as tape:` call tape.watch([W, b]), compute "
+        "J = tf.reduce_mean(per_example_loss(W, b, X, y)), then tape.gradient(J, [W, b]). PyTorch: "
+        "W = W.detach().requires_grad_(True) (same for b), J = per_example_loss(W, b, X, y).mean(), "
+        "then torch.autograd.grad(J, [W, b]).",
+    ]),
+    Exercise("per_example_gradients", "One gradient per example", 2, test_per_example_gradients, [
+        "Call your batch_gradient on batches of one example each and stack the results.",
+        "Slice with X[i:i+1] and y[i:i+1] so each batch keeps its (1, d) shape; collect the pairs in a list "
+        "and stack the dW's into (n, d) and the db's into (n,) (tf.stack / torch.stack).",
+    ]),
+    Exercise("gradient_variance", "How noisy is a mini-batch gradient?", 2, test_gradient_variance, [
+        "G[batches] (tf.gather(G, batches) in TensorFlow) has shape (k, B, p): average over the B axis to get "
+        "k mini-batch gradients.",
+        "Subtract the full-batch gradient G.mean over axis 0, square, sum over the p coordinates, then take "
+        "the mean over the k batches.",
+    ]),
+    Exercise("make_batches", "Shuffled mini-batches from the framework", 2, test_make_batches, [
+        "TensorFlow: tf.data.Dataset.from_tensor_slices((X, y)), then .shuffle(...) and .batch(...). "
+        "PyTorch: a DataLoader over a TensorDataset(X, y) with shuffle=True.",
+        "Shuffle before batching, with a buffer as large as the data (X.shape[0]) and seed=seed. In PyTorch pass "
+        "generator=torch.Generator().manual_seed(seed) so the order is reproducible.",
+    ]),
+    Exercise("train_epoch", "One epoch of mini-batch training", 3, test_train_epoch, [
+        "For every (xb, yb) in batches: loss of the model's output, gradients, one optimizer step. "
+        "Keep each batch's loss as a float and return their mean.",
+        "TensorFlow: compute the loss inside a GradientTape, tape.gradient(loss, model.trainable_variables), "
+        "optimizer.apply_gradients(zip(grads, model.trainable_variables)). PyTorch: optimizer.zero_grad(), "
+        "loss.backward(), optimizer.step(), and loss.item() for the number.",
+    ]),
+    Exercise("scaled_learning_rate", "The linear scaling rule", 1, test_scaled_learning_rate, [
+        "A batch k times larger gets a learning rate k times larger.",
+        "base_lr * batch_size / base_batch_size.",
+    ]),
+]

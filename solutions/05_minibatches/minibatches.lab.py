@@ -1,0 +1,544 @@
+# %% [markdown]
+# # Lab 05 · Mini-batches ({{framework}})
+#
+# Gradient descent needs $\partial J / \partial W$, and $J$ is an average over the *whole* training set.
+# Computing it exactly at every step is expensive; using one example at a time is cheap but noisy.
+# Training in practice sits in between: each step uses a **mini-batch** of $B$ examples. In this lab you
+# compute the three kinds of gradient, show that a mini-batch gradient is the mean of per-example
+# gradients, measure how its noise shrinks as $B$ grows, batch data with {{framework}}'s own tools, write
+# the epoch loop, and see what the batch size does to the time per epoch, the final loss and the
+# learning rate you can afford.
+#
+# **How this notebook works.** Each exercise has a function to complete where it says
+# `# YOUR CODE HERE`, followed by a check cell. Run the check: it says *passed*, *not attempted
+# yet*, or what is wrong (expected vs got, and the likely mistake). `lab.hint("name")` gives a hint,
+# a more specific one each time you call it. Hidden tests with fresh inputs decide the grade, so make
+# the function right, not just the example. `lab.progress()` at the end sums up.
+
+# %% fw="tensorflow"
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+from tqdm.auto import tqdm
+
+from mitdl_utils import budget, open_lab, plots
+from mitdl_utils.data import pass_fail
+
+lab = open_lab("minibatches", framework="tensorflow")
+
+# %% fw="torch"
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch.utils.data import DataLoader, TensorDataset
+from tqdm.auto import tqdm
+
+from mitdl_utils import budget, open_lab, plots
+from mitdl_utils.data import pass_fail
+
+lab = open_lab("minibatches", framework="torch")
+
+# %% [markdown]
+# ## The data and the model
+#
+# The lecture's question "Will I pass this class?" once more: for each of $N = 256$ students, the number
+# of lectures attended and the hours spent on the final project, and whether they passed. Both features
+# are standardized (mean 0, standard deviation 1), which keeps a single learning rate sensible for both.
+#
+# The model is one perceptron with a sigmoid, that is logistic regression: $\hat y_i = \sigma(x_i^\top W + b)$.
+# Its loss on example $i$ is the binary cross-entropy (note the leading minus sign: the logarithm of a
+# probability is negative),
+#
+# $$L_i(W, b) = -\bigl[y_i \log \hat y_i + (1 - y_i) \log (1 - \hat y_i)\bigr],$$
+#
+# and the training objective is the mean over all examples, $J(W, b) = \frac{1}{N} \sum_{i=1}^{N} L_i(W, b)$.
+# `per_example_loss` below (given) returns the vector $(L_1, \dots, L_n)$ for a batch.
+
+# %%
+X_np, y_np = pass_fail(n=256, seed=0)
+X_np = (X_np - X_np.mean(axis=0)) / X_np.std(axis=0)  # standardize each feature
+X_all, y_all = lab.tensor(X_np), lab.tensor(y_np)
+N = len(y_np)
+W0, b0 = lab.tensor([0.0, 0.0]), lab.tensor(0.0)  # the untrained model: where training starts
+print(f"{N} students, {int(y_np.sum())} passed; features standardized to means {X_np.mean(axis=0).round(3)}")
+
+# %% fw="tensorflow"
+def per_example_loss(W, b, X, y):
+    """Binary cross-entropy of each example. W: (d,), b: scalar, X: (n, d), y: (n,) of 0/1 -> (n,)."""
+    return tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=tf.linalg.matvec(X, W) + b)
+
+# %% fw="torch"
+def per_example_loss(W, b, X, y):
+    """Binary cross-entropy of each example. W: (d,), b: scalar, X: (n, d), y: (n,) of 0/1 -> (n,)."""
+    return F.binary_cross_entropy_with_logits(X @ W + b, y, reduction="none")
+
+# %% [markdown]
+# ## 1. Full batch, one example, or a mini-batch
+#
+# The lecture compares three ways to get the gradient for one step of $W \leftarrow W - \eta\, \partial J / \partial W$:
+#
+# | | gradient used | cost per step | quality |
+# |---|---|---|---|
+# | full batch | $\dfrac{1}{N}\sum_{i=1}^{N} \dfrac{\partial L_i}{\partial W}$ | all $N$ examples | exact |
+# | stochastic (one example $i$) | $\dfrac{\partial L_i}{\partial W}$ | 1 example | very noisy |
+# | mini-batch of $B$ examples | $\dfrac{1}{B}\sum_{k=1}^{B} \dfrac{\partial L_k}{\partial W}$ | $B$ examples | close to exact, cheap |
+#
+# All three are the same computation on a different set of rows: the gradient of the **mean** loss over
+# a batch.
+#
+# **Exercise 1 (2 points).** Write `batch_gradient(W, b, X, y)`: the gradient of $J_{\text{batch}}$, the
+# mean of `per_example_loss(W, b, X, y)`, with respect to $W$ and $b$, computed by {{framework}}'s
+# automatic differentiation. It returns the pair `(dW, db)` with shapes
+# $(d,)$ and $()$. `W` and `b` arrive as plain tensors, and the function may be called many times with the
+# same ones: each call must return that batch's gradient only.
+
+# %% fw="tensorflow" solution="batch_gradient"
+def batch_gradient(W, b, X, y):
+    """Gradient of the batch's mean loss. W: (d,), b: scalar, X: (n, d), y: (n,) -> (dW (d,), db scalar)."""
+    ### BEGIN SOLUTION
+    with tf.GradientTape() as tape:
+        tape.watch([W, b])
+        loss = tf.reduce_mean(per_example_loss(W, b, X, y))
+    dW, db = tape.gradient(loss, [W, b])
+    return dW, db
+    ### END SOLUTION
+
+# %% fw="torch" solution="batch_gradient"
+def batch_gradient(W, b, X, y):
+    """Gradient of the batch's mean loss. W: (d,), b: scalar, X: (n, d), y: (n,) -> (dW (d,), db scalar)."""
+    ### BEGIN SOLUTION
+    W = W.detach().requires_grad_(True)
+    b = b.detach().requires_grad_(True)
+    loss = per_example_loss(W, b, X, y).mean()
+    dW, db = torch.autograd.grad(loss, [W, b])
+    return dW, db
+    ### END SOLUTION
+
+# %% tests="batch_gradient" points=2
+lab.check("batch_gradient")
+### BEGIN HIDDEN TESTS
+lab.grade("batch_gradient")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 2. A mini-batch gradient is the mean of per-example gradients
+#
+# Differentiation is linear, so the gradient of a mean is the mean of the gradients:
+#
+# $$\frac{\partial}{\partial W}\, \frac{1}{B}\sum_{k=1}^{B} L_k = \frac{1}{B}\sum_{k=1}^{B} \frac{\partial L_k}{\partial W}.$$
+#
+# **Exercise 2 (2 points).** Write `per_example_gradients(W, b, X, y)`: the gradient of each example's own
+# loss, found with your `batch_gradient` on batches of a single example. Return `(G_W, G_b)` with row
+# $i$ belonging to example $i$: shapes $(n, d)$ and $(n,)$.
+
+# %% fw="tensorflow" solution="per_example_gradients"
+def per_example_gradients(W, b, X, y):
+    """Each example's gradient. W: (d,), b: scalar, X: (n, d), y: (n,) -> (G_W (n, d), G_b (n,))."""
+    ### BEGIN SOLUTION
+    grads = [batch_gradient(W, b, X[i:i + 1], y[i:i + 1]) for i in range(X.shape[0])]
+    return tf.stack([dW for dW, _ in grads]), tf.stack([db for _, db in grads])
+    ### END SOLUTION
+
+# %% fw="torch" solution="per_example_gradients"
+def per_example_gradients(W, b, X, y):
+    """Each example's gradient. W: (d,), b: scalar, X: (n, d), y: (n,) -> (G_W (n, d), G_b (n,))."""
+    ### BEGIN SOLUTION
+    grads = [batch_gradient(W, b, X[i:i + 1], y[i:i + 1]) for i in range(X.shape[0])]
+    return torch.stack([dW for dW, _ in grads]), torch.stack([db for _, db in grads])
+    ### END SOLUTION
+
+# %% tests="per_example_gradients" points=2
+lab.check("per_example_gradients")
+### BEGIN HIDDEN TESTS
+lab.grade("per_example_gradients")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Now check the identity on the real data: take a random mini-batch of 16 students, and compare the
+# mini-batch gradient with the mean of the 16 per-example gradients. They agree to float32 rounding.
+# Then all $N$ per-example gradients at the starting point $W = 0$: their mean is the full-batch gradient.
+
+# %%
+rng = np.random.default_rng(0)
+if lab.ready("per_example_gradients"):
+    rows = rng.choice(N, size=16, replace=False)
+    X_batch, y_batch = lab.tensor(X_np[rows]), lab.tensor(y_np[rows])
+    dW, db = batch_gradient(W0, b0, X_batch, y_batch)
+    G_W, G_b = per_example_gradients(W0, b0, X_batch, y_batch)
+    difference = np.abs(np.asarray(dW) - np.asarray(G_W).mean(axis=0)).max()
+    print(f"mini-batch gradient dJ/dW       {np.asarray(dW).round(5)}")
+    print(f"mean of 16 per-example ones     {np.asarray(G_W).mean(axis=0).round(5)}")
+    print(f"largest difference              {difference:.1e}")
+    assert difference < 1e-6, "the mini-batch gradient should equal the mean of the per-example gradients"
+
+    G_W, G_b = per_example_gradients(W0, b0, X_all, y_all)
+    G = np.concatenate([np.asarray(G_W), np.asarray(G_b)[:, None]], axis=1)  # (N, 3): dW1, dW2, db
+    full_gradient = G.mean(axis=0)
+    print(f"full-batch gradient at W = 0     {full_gradient.round(4)}")
+
+# %% [markdown]
+# The picture: every grey point is the gradient $(\partial L_i/\partial w_1, \partial L_i/\partial w_2)$ of one
+# student, i.e. the step that stochastic gradient descent with $B = 1$ would take. The blue points are
+# gradients of random mini-batches of 16, the black star the full-batch gradient. Single examples point
+# all over the place; mini-batches gather around the true direction.
+
+# %%
+if lab.ready("per_example_gradients"):
+    plt = plots.pyplot()
+    batches16 = np.stack([rng.choice(N, size=16, replace=False) for _ in range(100)])
+    minibatch_gradients = G[batches16].mean(axis=1)
+    fig, ax = plt.subplots(figsize=(5.5, 4.5))
+    ax.scatter(G[:, 0], G[:, 1], s=12, color="grey", alpha=0.5, label="one example (B = 1)")
+    ax.scatter(minibatch_gradients[:, 0], minibatch_gradients[:, 1], s=14, color=plots.PALETTE[0],
+               label="mini-batch, B = 16")
+    ax.scatter(*full_gradient[:2], marker="*", s=300, color="black", label=f"full batch, B = {N}")
+    ax.set(title="Gradient estimates at W = 0", xlabel="dJ/dw1 (lectures attended)",
+           ylabel="dJ/dw2 (project hours)")
+    ax.legend(loc="upper left", fontsize=8)
+    plt.show()
+
+# %% [markdown]
+# ## 3. How noisy is a mini-batch gradient?
+#
+# Measure the error of a mini-batch gradient $g_B$ as its squared distance to the full-batch gradient
+# $g$, averaged over many random mini-batches:
+#
+# $$\text{noise}(B) = \mathbb{E}\,\bigl\lVert g_B - g \bigr\rVert^2, \qquad
+# g_B = \frac{1}{B}\sum_{k \in \text{batch}} G_k, \qquad g = \frac{1}{N}\sum_{i=1}^{N} G_i.$$
+#
+# Statistics predicts how it falls: for batches drawn without replacement,
+# $\text{noise}(B) = \dfrac{\sigma^2}{B}\cdot\dfrac{N - B}{N - 1}$, where $\sigma^2$ is the noise of a
+# single example ($B = 1$). So the noise falls like $1/B$, and reaches zero at $B = N$.
+#
+# **Exercise 3 (2 points).** Write `gradient_variance(G, batches)`. `G` holds one gradient per row, shape
+# $(N, p)$; `batches` is an integer tensor of shape $(k, B)$, row $j$ listing the $B$ examples of
+# mini-batch $j$. Return the mean over the $k$ mini-batches of $\lVert g_B - g\rVert^2$ (the squared
+# Euclidean norm: a sum over the $p$ coordinates), as a scalar tensor.
+
+# %% fw="tensorflow" solution="gradient_variance"
+def gradient_variance(G, batches):
+    """G: (N, p), batches: int (k, B) -> scalar: mean over batches of ||batch mean of G - mean of G||^2."""
+    ### BEGIN SOLUTION
+    batch_means = tf.reduce_mean(tf.gather(G, batches), axis=1)
+    full = tf.reduce_mean(G, axis=0)
+    return tf.reduce_mean(tf.reduce_sum((batch_means - full) ** 2, axis=1))
+    ### END SOLUTION
+
+# %% fw="torch" solution="gradient_variance"
+def gradient_variance(G, batches):
+    """G: (N, p), batches: int (k, B) -> scalar: mean over batches of ||batch mean of G - mean of G||^2."""
+    ### BEGIN SOLUTION
+    batch_means = G[batches].mean(dim=1)
+    full = G.mean(dim=0)
+    return ((batch_means - full) ** 2).sum(dim=1).mean()
+    ### END SOLUTION
+
+# %% tests="gradient_variance" points=2
+lab.check("gradient_variance")
+### BEGIN HIDDEN TESTS
+lab.grade("gradient_variance")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Measure it on the real per-example gradients for $B = 1, 2, 4, \dots, 128$, with 200 random mini-batches
+# each, and compare with the formula. With $B = 1$ and every example once, your function gives $\sigma^2$
+# itself.
+
+# %%
+if lab.ready("gradient_variance") and lab.ready("per_example_gradients"):
+    G_tensor = lab.tensor(G)
+    sigma2 = float(gradient_variance(G_tensor, lab.tensor(np.arange(N)[:, None], dtype="int64")))
+    batch_sizes = [1, 2, 4, 8, 16, 32, 64, 128]
+    measured = []
+    for B in batch_sizes:
+        batches = np.stack([rng.choice(N, size=B, replace=False) for _ in range(200)])
+        measured.append(float(gradient_variance(G_tensor, lab.tensor(batches, dtype="int64"))))
+    predicted = [sigma2 / B * (N - B) / (N - 1) for B in batch_sizes]
+
+    plt = plots.pyplot()
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.loglog(batch_sizes, measured, "o", markersize=7, label="measured (200 mini-batches each)")
+    ax.loglog(batch_sizes, predicted, "-", label="σ²/B · (N - B)/(N - 1)")
+    ax.set(title="Mini-batch gradient noise against batch size", xlabel="batch size B (examples)",
+           ylabel="E ||g_B - g||² (squared gradient units)")
+    ax.legend()
+    plt.show()
+    print(f"σ² = {sigma2:.4f}; B = 16 cuts the noise {measured[0] / measured[4]:.0f}-fold, "
+          f"B = 128 {measured[0] / measured[-1]:.0f}-fold")
+
+# %% [markdown]
+# The noise falls like $1/B$, so its standard deviation falls like $1/\sqrt{B}$: a batch 4 times larger
+# halves the typical error. Past a point, more examples per step buy little precision.
+#
+# ## 4. Mini-batches the framework's way
+#
+# Training code does not slice arrays by hand. TensorFlow has `tf.data.Dataset` (build it with
+# `from_tensor_slices`, then `.shuffle(...)` and `.batch(...)`); PyTorch has `torch.utils.data.DataLoader`
+# over a `TensorDataset`. One pass over all the mini-batches is an **epoch**. Three things matter:
+#
+# - shuffle the *examples*, then cut them into batches (shuffling ready-made batches keeps neighbours together);
+# - shuffle the $(x, y)$ pairs together, and draw a new order every epoch;
+# - keep the last, smaller batch, so that every example counts in every epoch.
+#
+# **Exercise 4 (2 points).** Write `make_batches(X, y, batch_size, seed)` that returns a {{framework}}
+# object you can loop over once per epoch, giving `(x_batch, y_batch)` pairs in a fresh shuffled order
+# each time. The same `seed` must give the same sequence of orders.
+
+# %% fw="tensorflow" solution="make_batches"
+def make_batches(X, y, batch_size, seed):
+    """X: (N, d), y: (N,) -> a tf.data.Dataset of shuffled (x_batch, y_batch) pairs, reshuffled every epoch."""
+    ### BEGIN SOLUTION
+    dataset = tf.data.Dataset.from_tensor_slices((X, y))
+    return dataset.shuffle(buffer_size=X.shape[0], seed=seed).batch(batch_size)
+    ### END SOLUTION
+
+# %% fw="torch" solution="make_batches"
+def make_batches(X, y, batch_size, seed):
+    """X: (N, d), y: (N,) -> a DataLoader of shuffled (x_batch, y_batch) pairs, reshuffled every epoch."""
+    ### BEGIN SOLUTION
+    generator = torch.Generator().manual_seed(seed)
+    return DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=True, generator=generator)
+    ### END SOLUTION
+
+# %% tests="make_batches" points=2
+lab.check("make_batches")
+### BEGIN HIDDEN TESTS
+lab.grade("make_batches")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 5. The epoch loop
+#
+# The model is the same logistic regression, now as a {{framework}} layer with one output (a logit), and
+# the optimizer is plain stochastic gradient descent (SGD). Both start from zero weights, so every run
+# below starts from the same place: the loss of a model that says 50 % for everyone, $\ln 2 \approx 0.693$.
+
+# %% fw="tensorflow"
+def make_model():
+    """Logistic regression: (n, 2) -> logits (n, 1), starting from zero weights."""
+    return keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1, kernel_initializer="zeros")])
+
+
+def make_optimizer(model, learning_rate):
+    return keras.optimizers.SGD(learning_rate=learning_rate)
+
+
+def loss_fn(logits, y):
+    """Mean binary cross-entropy. logits: (B, 1), y: (B,) -> scalar."""
+    return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=tf.squeeze(logits, -1)))
+
+
+def full_loss(model):
+    """J on all N students, a float."""
+    return float(loss_fn(model(X_all), y_all))
+
+# %% fw="torch"
+def make_model():
+    """Logistic regression: (n, 2) -> logits (n, 1), starting from zero weights."""
+    model = torch.nn.Linear(2, 1)
+    torch.nn.init.zeros_(model.weight)
+    torch.nn.init.zeros_(model.bias)
+    return model
+
+
+def make_optimizer(model, learning_rate):
+    return torch.optim.SGD(model.parameters(), lr=learning_rate)
+
+
+def loss_fn(logits, y):
+    """Mean binary cross-entropy. logits: (B, 1), y: (B,) -> scalar."""
+    return F.binary_cross_entropy_with_logits(logits.squeeze(-1), y)
+
+
+def full_loss(model):
+    """J on all N students, a float."""
+    with torch.no_grad():
+        return float(loss_fn(model(X_all), y_all))
+
+# %%
+model = make_model()
+optimizer = make_optimizer(model, learning_rate=0.1)
+print(f"loss of the untrained model: {full_loss(model):.4f}")
+
+# %% [markdown]
+# **Exercise 5 (3 points).** Write `train_epoch(model, optimizer, loss_fn, batches)`: one pass over
+# `batches`, and for each `(x_batch, y_batch)`: the loss of the model's output, its gradient with
+# respect to the model's weights, one optimizer step. Return the mean of the batch losses as a Python
+# float (each loss taken before its step). In PyTorch, remember that gradients add up until you zero them.
+
+# %% fw="tensorflow" solution="train_epoch"
+def train_epoch(model, optimizer, loss_fn, batches):
+    """One optimizer step per (x_batch, y_batch) in batches -> the mean batch loss (float)."""
+    ### BEGIN SOLUTION
+    losses = []
+    for x_batch, y_batch in batches:
+        with tf.GradientTape() as tape:
+            loss = loss_fn(model(x_batch, training=True), y_batch)
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        losses.append(float(loss))
+    return sum(losses) / len(losses)
+    ### END SOLUTION
+
+# %% fw="torch" solution="train_epoch"
+def train_epoch(model, optimizer, loss_fn, batches):
+    """One optimizer step per (x_batch, y_batch) in batches -> the mean batch loss (float)."""
+    ### BEGIN SOLUTION
+    model.train()
+    losses = []
+    for x_batch, y_batch in batches:
+        optimizer.zero_grad()
+        loss = loss_fn(model(x_batch), y_batch)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return sum(losses) / len(losses)
+    ### END SOLUTION
+
+# %% tests="train_epoch" points=3
+lab.check("train_epoch")
+### BEGIN HIDDEN TESTS
+lab.grade("train_epoch")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# With your two pieces, training is a loop over epochs. `fit` shows a progress bar with the latest epoch's
+# loss; train the model above with mini-batches of 32 and watch the loss fall from 0.693.
+
+# %%
+def fit(model, optimizer, batches, epochs):
+    """Train for `epochs` epochs with your train_epoch -> the mean batch loss of each epoch."""
+    history = []
+    with tqdm(range(epochs), desc="training", unit="epoch") as bar:
+        for _ in bar:
+            history.append(train_epoch(model, optimizer, loss_fn, batches))
+            bar.set_postfix(loss=f"{history[-1]:.4f}")
+    return history
+
+
+if lab.ready("train_epoch") and lab.ready("make_batches"):
+    history = fit(model, optimizer, make_batches(X_all, y_all, batch_size=32, seed=0), epochs=budget(10, 2))
+    print(f"loss on all {N} students after {len(history)} epochs: {full_loss(model):.4f}")
+
+# %% [markdown]
+# ## 6. Time per epoch and final loss against batch size
+#
+# Train a fresh model for the same number of epochs with the same learning rate, once per batch size, and
+# time each epoch. An epoch always sees all $N$ examples, but takes $\lceil N/B \rceil$ steps.
+
+# %%
+def epoch_time_and_final_loss(batch_size, learning_rate, epochs):
+    """Train a fresh model -> (mean seconds per epoch, loss on all N after training)."""
+    model = make_model()
+    optimizer = make_optimizer(model, learning_rate)
+    batches = make_batches(X_all, y_all, batch_size, seed=0)
+    seconds = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        train_epoch(model, optimizer, loss_fn, batches)
+        seconds.append(time.perf_counter() - start)
+    return float(np.mean(seconds)), full_loss(model)
+
+
+if lab.ready("train_epoch") and lab.ready("make_batches"):
+    batch_sizes = [4, 16, 64, 256]
+    epochs = budget(3, 1)
+    results = [epoch_time_and_final_loss(B, learning_rate=0.3, epochs=epochs)
+               for B in tqdm(batch_sizes, desc="batch sizes")]
+    seconds, final_losses = zip(*results)
+
+    plt = plots.pyplot()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+    left.loglog(batch_sizes, seconds, "o-")
+    left.set(title="Time per epoch", xlabel="batch size B (examples)", ylabel="seconds per epoch")
+    right.semilogx(batch_sizes, final_losses, "o-", color=plots.PALETTE[1])
+    right.set(title=f"Loss after {epochs} epoch(s), learning rate 0.3", xlabel="batch size B (examples)",
+              ylabel="J on all students (nats)")
+    plt.show()
+    for B, s, loss in zip(batch_sizes, seconds, final_losses):
+        print(f"B = {B:3d}: {int(np.ceil(N / B)):3d} steps, {1000 * s:7.1f} ms per epoch, final loss {loss:.4f}")
+
+# %% [markdown]
+# Two effects pull in opposite directions. **Time:** on this tiny model each step costs about the same
+# whatever $B$ (the fixed overhead of a step dwarfs the arithmetic), so an epoch of $N/B$ steps gets
+# faster almost in proportion to $B$. On a GPU the $B$ examples of a batch are processed in parallel,
+# which is what makes larger batches fast on real models, up to the point where the hardware is full.
+# **Loss:** with the same learning rate, a larger batch takes fewer, more accurate steps per epoch, and
+# after the same number of epochs it has not got as far. The way out is the learning rate.
+#
+# ## 7. The learning rate that a larger batch allows
+#
+# A larger batch gives a more trustworthy gradient, so each step can be longer. A common rule of thumb,
+# the **linear scaling rule**, says: when the batch grows $k$-fold, grow the learning rate $k$-fold too.
+# Each epoch then moves the weights about as far as before, in $k$ times fewer steps. It holds until the
+# learning rate meets the limit set by the curvature of the loss, where even the exact gradient overshoots.
+#
+# **Exercise 6 (1 point).** Write `scaled_learning_rate(base_lr, base_batch_size, batch_size)`: the
+# learning rate the linear scaling rule gives for `batch_size`, when `base_lr` works for `base_batch_size`.
+
+# %% solution="scaled_learning_rate"
+def scaled_learning_rate(base_lr, base_batch_size, batch_size):
+    """The linear scaling rule -> the learning rate for batch_size (a float)."""
+    ### BEGIN SOLUTION
+    return base_lr * batch_size / base_batch_size
+    ### END SOLUTION
+
+# %% tests="scaled_learning_rate" points=1
+lab.check("scaled_learning_rate")
+### BEGIN HIDDEN TESTS
+lab.grade("scaled_learning_rate")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Now the experiment: for three batch sizes, train one epoch at each of six learning rates and record the
+# final loss. Look for the best learning rate of each batch size, and for where small batches fall apart.
+
+# %%
+if lab.ready("train_epoch") and lab.ready("make_batches"):
+    learning_rates = [0.1, 0.3, 1.0, 3.0, 10.0, 30.0]
+    sweep_batch_sizes = budget([4, 32, 256], [32, 256])
+    sweep = {B: [epoch_time_and_final_loss(B, lr, epochs=1)[1] for lr in learning_rates]
+             for B in tqdm(sweep_batch_sizes, desc="batch sizes")}
+
+    plt = plots.pyplot()
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    for B, losses in sweep.items():
+        line, = ax.semilogx(learning_rates, losses, "o-", label=f"B = {B}")
+        best = int(np.argmin(losses))
+        ax.scatter(learning_rates[best], losses[best], s=200, facecolor="none", edgecolor=line.get_color())
+    ax.set(title="Loss after one epoch against learning rate (circle: best)", xlabel="learning rate η",
+           ylabel="J on all students (nats)", ylim=(0.2, 1.5))
+    ax.legend()
+    plt.show()
+
+    smallest = sweep_batch_sizes[0]
+    best_lr = {B: learning_rates[int(np.argmin(losses))] for B, losses in sweep.items()}
+    show_rule = lab.ready("scaled_learning_rate")
+    for B in sweep_batch_sizes:
+        line = f"B = {B:3d}: best learning rate {best_lr[B]:5.1f}"
+        if show_rule:
+            line += f"   linear rule from B = {smallest}: {scaled_learning_rate(best_lr[smallest], smallest, B):6.1f}"
+        print(line)
+
+# %% [markdown]
+# Small batches need a small learning rate: their noisy steps, made long, throw the weights around and the
+# loss rises. Larger batches reach their best loss at larger learning rates, roughly as the linear rule
+# says, until the rule asks for more than the curvature allows (here a learning rate of about 10 is as
+# far as even the full batch can go). That is the lecture's point: mini-batches give a more accurate
+# gradient, smoother convergence, and room for a larger learning rate, and their examples can be
+# processed in parallel.
+#
+# ## Summary
+#
+# You computed full-batch, single-example and mini-batch gradients with autograd, confirmed that a
+# mini-batch gradient is the mean of its examples' gradients, measured its noise falling like $1/B$,
+# batched data with {{framework}}'s own pipeline, wrote the epoch loop, and saw how the batch size trades
+# time per epoch against progress per epoch, and how it sets the learning rate you can use. Run the cell
+# below to see where you stand before you submit.
+
+# %%
+lab.progress()
