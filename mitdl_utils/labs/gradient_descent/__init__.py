@@ -1,0 +1,435 @@
+"""Lab 04, gradient descent, backpropagation and optimizers: exercises, their tests and hints.
+
+The tiny network of the lecture's backpropagation slides, with one input, one hidden unit and one
+output: z1 = w1 x, y_hat = w2 sigmoid(z1), J = mean((y_hat - y)^2). Its two weights make a loss
+landscape that fits on a contour plot. The NumPy versions below compute what the checks expect and
+what common mistakes would give instead.
+"""
+import numpy as np
+
+from mitdl_utils.checking import CheckFailed, Exercise, assert_close, expect, to_numpy
+from mitdl_utils.labs.gradient_descent.helpers import START, tiny_data
+
+STEPS_FOR_RATES = 100  # the learning-rate check runs gradient descent this long from START
+RATE_NAMES = ("too small", "stable", "too large")
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def _tiny_parts(x, y, w1, w2):
+    """-> s = sigmoid(w1 x) and r = dJ/dy_hat = 2 (y_hat - y) / n, float64."""
+    x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
+    s = _sigmoid(w1 * x)
+    return s, 2 * (w2 * s - y) / x.size
+
+
+def _tiny_loss(x, y, w1, w2):
+    return np.mean((w2 * _sigmoid(w1 * np.asarray(x, np.float64)) - y) ** 2, axis=-1)
+
+
+def _tiny_gradients(x, y, w1, w2):
+    s, r = _tiny_parts(x, y, w1, w2)
+    return np.sum(r * w2 * s * (1 - s) * x), np.sum(r * s)
+
+
+def _as_float(value, what):
+    array = to_numpy(value)
+    expect(array.size == 1 and np.issubdtype(array.dtype, np.number),
+           f"{what} should be a single number (a scalar tensor), got shape {array.shape}")
+    return float(array.reshape(()))
+
+
+def _pair(t, name, *args):
+    result = t.call(name, *args)
+    expect(isinstance(result, (tuple, list)) and len(result) == 2,
+           f"`{name}` should return a pair (dJ/dw1, dJ/dw2), got {type(result).__name__}")
+    expect(all(g is not None for g in result),
+           f"`{name}` returned None for a gradient: autograd found no path from the loss to that weight. "
+           "Likely mistake: compute the loss inside the `with tf.GradientTape()` block, from tf.Variables "
+           "(PyTorch: from tensors created with requires_grad=True)")
+    return result
+
+
+# --- 1. the tiny network and its loss --------------------------------------------------------
+
+def test_tiny_network(t):
+    x, y = tiny_data(8)
+    weights = [(1.0, 2.0), (-2.0, -1.0)]
+    if t.hidden:
+        x, y = tiny_data(25, seed=int(t.rng.integers(1000)))
+        weights += [tuple(t.normal(2, scale=2.0)) for _ in range(3)]
+    for w1, w2 in weights:
+        got = t.tensor_result("tiny_loss", t.tensor(x), t.tensor(y), t.tensor(w1), t.tensor(w2))
+        y_hat = w2 * _sigmoid(w1 * x.astype(np.float64))
+        assert_close(got, _tiny_loss(x, y, w1, w2), f"tiny_loss for w1 = {w1:.3g}, w2 = {w2:.3g}", mistakes={
+            "sum instead of mean: J is the mean of the squared errors over the n examples":
+                np.sum((y_hat - y) ** 2),
+            "the square is missing: J = mean((y_hat - y)^2)": np.mean(y_hat - y),
+            "that is the mean absolute error: square the differences instead": np.mean(np.abs(y_hat - y)),
+            "the sigmoid is missing: y_hat = w2 sigmoid(w1 x)": np.mean((w2 * w1 * x - y) ** 2),
+        })
+    w1, w2 = t.normal(6, 1), t.normal(6, 1)
+    got = t.tensor_result("tiny_loss", t.tensor(x), t.tensor(y), t.tensor(w1), t.tensor(w2))
+    expect(got.shape == (6,),
+           f"tiny_loss with w1, w2 of shape (6, 1) (six weight pairs at once) should give six losses, "
+           f"shape (6,), got shape {got.shape}. Likely mistake: take the mean over the last axis only "
+           "(the examples), e.g. reduce_mean(..., axis=-1) / .mean(dim=-1)")
+    assert_close(got, _tiny_loss(x, y, w1, w2), "tiny_loss for six weight pairs at once")
+
+
+# --- 2. backpropagation by hand --------------------------------------------------------------
+
+def test_backprop(t):
+    x, y = tiny_data(10)
+    weights = [(1.0, 2.0), (-2.0, -1.0)]
+    if t.hidden:
+        x, y = tiny_data(17, seed=int(t.rng.integers(1000)))
+        weights += [tuple(t.normal(2, scale=2.0)) for _ in range(3)]
+    try:
+        t.forbid_calls("tiny_gradients", "gradient", "backward", "grad", "jacobian")
+    except CheckFailed as reason:
+        raise CheckFailed(f"{reason}. Here the point is to apply the chain rule yourself: "
+                          "autograd comes in the next exercise") from None
+    for w1, w2 in weights:
+        d_w1, d_w2 = _pair(t, "tiny_gradients", t.tensor(x), t.tensor(y), t.tensor(w1), t.tensor(w2))
+        s, r = _tiny_parts(x, y, w1, w2)
+        n = x.size
+        expected_w1, expected_w2 = _tiny_gradients(x, y, w1, w2)
+        at = f"for w1 = {w1:.3g}, w2 = {w2:.3g}"
+        common = lambda g: {
+            "sum instead of mean: dJ/dy_hat = 2 (y_hat - y) / n, divided by n": n * g,
+            "the factor 2 from the square is missing: dJ/dy_hat = 2 (y_hat - y) / n": g / 2,
+            "the sign is flipped: dJ/dy_hat = 2 (y_hat - y) / n, not 2 (y - y_hat) / n": -g,
+            "divided by n twice: the mean's 1/n appears once": g / n,
+        }
+        assert_close(d_w1, expected_w1, f"dJ/dw1 {at}", mistakes={
+            **common(expected_w1),
+            "w2 is missing: dy_hat/dz1 = w2 sigmoid'(z1)": np.sum(r * s * (1 - s) * x),
+            "the last link dz1/dw1 = x is missing": np.sum(r * w2 * s * (1 - s)),
+            "sigmoid(z1) used where its derivative sigmoid(z1)(1 - sigmoid(z1)) belongs": np.sum(r * w2 * s * x),
+        })
+        assert_close(d_w2, expected_w2, f"dJ/dw2 {at}", mistakes={
+            **common(expected_w2),
+            "dy_hat/dw2 = sigmoid(z1) itself, not its derivative": np.sum(r * s * (1 - s)),
+        })
+
+
+# --- 3. autograd and the numerical gradient --------------------------------------------------
+
+def _cubic(w1, w2):
+    return w1 ** 3 + 2 * w1 * w2 ** 2 - w2
+
+
+def test_gradient_check(t):
+    x, y = tiny_data(10)
+    weights = [(1.0, 2.0)] + ([tuple(t.normal(2, scale=2.0)) for _ in range(2)] if t.hidden else [])
+    for w1, w2 in weights:
+        try:
+            d_w1, d_w2 = _pair(t, "autograd_gradients", t.tensor(x), t.tensor(y), t.tensor(w1), t.tensor(w2))
+        except CheckFailed as reason:
+            if "does not require grad" in str(reason):
+                raise CheckFailed(f"{reason}. Likely mistake: create the weights with requires_grad=True "
+                                  "before computing the loss") from None
+            raise
+        s, r = _tiny_parts(x, y, w1, w2)
+        expected = _tiny_gradients(x, y, w1, w2)
+        for got, want, which, of_y_hat in [(d_w1, expected[0], "dJ/dw1", np.sum(w2 * s * (1 - s) * x)),
+                                           (d_w2, expected[1], "dJ/dw2", np.sum(s))]:
+            assert_close(got, want, f"autograd_gradients: {which} for w1 = {w1:.3g}, w2 = {w2:.3g}", mistakes={
+                "that is the gradient of the predictions y_hat (summed), not of the loss J: "
+                "differentiate J = tiny_loss(...)": of_y_hat,
+                "sum instead of mean in the loss: use tiny_loss, the mean squared error": x.size * want,
+            })
+    points = [(1.5, -0.5, 0.01)]
+    if t.hidden:
+        points += [(*t.uniform(2, low=-2, high=2), 0.001), (*t.uniform(2, low=-2, high=2), 0.05)]
+    for w1, w2, eps in points:
+        w1, w2 = float(w1), float(w2)
+        result = _pair(t, "numerical_gradients", _cubic, w1, w2, eps)
+        centred = [(_cubic(w1 + eps, w2) - _cubic(w1 - eps, w2)) / (2 * eps),
+                   (_cubic(w1, w2 + eps) - _cubic(w1, w2 - eps)) / (2 * eps)]
+        forward = [(_cubic(w1 + eps, w2) - _cubic(w1, w2)) / eps, (_cubic(w1, w2 + eps) - _cubic(w1, w2)) / eps]
+        backward = [(_cubic(w1, w2) - _cubic(w1 - eps, w2)) / eps, (_cubic(w1, w2) - _cubic(w1, w2 - eps)) / eps]
+        for i, which in enumerate(["dJ/dw1", "dJ/dw2"]):
+            assert_close(result[i], centred[i], f"numerical_gradients: {which} of w1^3 + 2 w1 w2^2 - w2 at "
+                         f"w1 = {w1:.3g}, w2 = {w2:.3g}, eps = {eps}", rtol=1e-6, atol=1e-8, mistakes={
+                             "a one-sided (forward) difference: use the centred (J(w + eps) - J(w - eps)) / (2 eps)":
+                                 forward[i],
+                             "a one-sided (backward) difference: use the centred (J(w + eps) - J(w - eps)) / (2 eps)":
+                                 backward[i],
+                             "divided by eps instead of 2 eps: the two points are 2 eps apart": 2 * centred[i],
+                         })
+
+
+# --- 4. gradient descent from scratch --------------------------------------------------------
+
+def _descend(start, targets, scales, lr, steps, mistake=None):
+    """NumPy gradient descent on sum c (p - target)^2 -> (losses, final params); `mistake` imitates one."""
+    params, accumulated = [np.array(p, np.float64) for p in start], None
+    losses = []
+    for _ in range(steps):
+        losses.append(sum(np.sum(c * (p - q) ** 2) for p, q, c in zip(params, targets, scales)))
+        grads = [2 * c * (p - q) for p, q, c in zip(params, targets, scales)]
+        if mistake == "not zeroed":
+            accumulated = grads if accumulated is None else [a + g for a, g in zip(accumulated, grads)]
+            grads = accumulated
+        step = {"ascent": -lr, "no lr": 1.0}.get(mistake, lr)
+        params = [p - step * g for p, g in zip(params, grads)]
+    return losses, params
+
+
+def _losses(t, name, *args):
+    losses = t.call(name, *args)
+    expect(isinstance(losses, (list, tuple)), f"`{name}` should return the list of losses, got "
+           f"{type(losses).__name__}")
+    return np.array([float(to_numpy(loss)) for loss in losses])
+
+
+def test_gradient_descent(t):
+    for shape, sigma in [((20000,), 0.3)] + ([((100, 300), 2.0)] if t.hidden else []):
+        param = t.call("init_params", shape, sigma)
+        expect(t.ref.is_trainable(param),
+               f"init_params should return a trainable parameter, got {type(param).__name__}. Likely mistake: "
+               "TensorFlow: wrap it in tf.Variable; PyTorch: call .requires_grad_() last (a tensor computed "
+               "from one that requires grad is not a leaf, so it cannot be trained)")
+        values = to_numpy(param).astype(np.float64)
+        expect(values.shape == shape, f"init_params({shape}, {sigma}): wrong shape {values.shape}")
+        assert_close(values.std(), sigma, f"the standard deviation of init_params({shape}, sigma={sigma})",
+                     rtol=0.05, mistakes={
+                         "all zeros: initialise randomly, so that the units start out different": 0.0,
+                         "sigma^2 used as the standard deviation: N(0, sigma^2) has standard deviation sigma":
+                             sigma ** 2,
+                         "a uniform distribution on (-sigma, sigma): draw from a normal distribution": sigma / 3 ** 0.5,
+                     })
+        expect(abs(values.mean()) < 5 * sigma / values.size ** 0.5,
+               f"init_params: the mean of the values is {values.mean():.4g}, it should be close to 0")
+    cases = [([[1.0, -2.0], [0.5, 0.0, 3.0]], [[0.0, 1.0], [-1.0, 2.0, 0.0]], [0.5, 2.0], 0.1, 6)]
+    if t.hidden:
+        cases.append(([t.normal(4), t.normal(2, 3)], [t.normal(4), t.normal(2, 3)], [1.0, 0.25], 0.2, 8))
+    for start, targets, scales, lr, steps in cases:
+        params = t.ref.trainable(start)
+        loss_fn = t.ref.quadratic_loss(params, targets, scales)
+        got = _losses(t, "gradient_descent", loss_fn, params, lr, steps, 0.0)
+        losses, final = _descend(start, targets, scales, lr, steps)
+        expect(len(got) == steps, f"gradient_descent with max_steps={steps} and tol=0 should return {steps} "
+               f"losses (the loss before each step), got {len(got)}")
+        what = f"the parameters after {steps} steps with lr = {lr} on a quadratic bowl"
+        assert_close(np.concatenate([to_numpy(p).ravel() for p in params]),
+                     np.concatenate([p.ravel() for p in final]), what, mistakes={
+                         "the step goes uphill: W <- W - lr dJ/dW, with a minus sign":
+                             np.concatenate([p.ravel() for p in _descend(start, targets, scales, lr, steps, "ascent")[1]]),
+                         "the gradients were not zeroed: PyTorch adds every backward() to .grad; "
+                         "reset it after each step (param.grad.zero_())":
+                             np.concatenate([p.ravel() for p in _descend(start, targets, scales, lr, steps, "not zeroed")[1]]),
+                         "the learning rate lr is missing from the step":
+                             np.concatenate([p.ravel() for p in _descend(start, targets, scales, lr, steps, "no lr")[1]]),
+                         "the parameters never changed: update them in place (TensorFlow: param.assign_sub(...); "
+                         "PyTorch: param -= ... inside torch.no_grad()); `param = param - ...` only renames":
+                             np.concatenate([np.ravel(p) for p in start]),
+                     })
+        assert_close(got, losses, "the losses returned (the loss before each step)")
+    start, targets, scales = [[3.0, -1.0], [2.0, 0.0, 1.0]], [[0.0, 0.0], [0.0, 0.0, 0.0]], [0.5, 0.5]
+    losses, _ = _descend(start, targets, scales, 0.3, 200)
+    tol = 1e-3
+    expected_steps = 1 + next(k for k in range(1, 200) if abs(losses[k - 1] - losses[k]) < tol)
+    params = t.ref.trainable(start)
+    got = _losses(t, "gradient_descent", t.ref.quadratic_loss(params, targets, scales), params, 0.3, 200, tol)
+    expect(len(got) < 200, "gradient_descent never stopped early. Likely mistake: tol is ignored; stop once the "
+           f"loss changes by less than tol between two steps (here after about {expected_steps} steps)")
+    expect(abs(len(got) - expected_steps) <= 1,
+           f"gradient_descent with tol={tol} stopped after {len(got)} losses; expected about {expected_steps}: "
+           "stop once |J(previous step) - J(this step)| < tol")
+
+
+# --- 5. the learning rate --------------------------------------------------------------------
+
+def descend_tiny(lr, steps=STEPS_FOR_RATES, start=START):
+    """NumPy gradient descent on the tiny network from `start` -> (losses (steps,), path (steps + 1, 2)).
+
+    A run that blows up stops early at the first loss that is not finite or above 1e6.
+    """
+    x, y = tiny_data()
+    w = np.array(start, np.float64)
+    losses, path = [], [w.copy()]
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            losses.append(float(_tiny_loss(x, y, *w)))
+            if not np.isfinite(losses[-1]) or losses[-1] > 1e6:
+                break
+            w = w - lr * np.array(_tiny_gradients(x, y, *w))
+            path.append(w.copy())
+    return np.array(losses), np.array(path)
+
+
+def test_learning_rates(t):
+    rates = t.call("pick_learning_rates")
+    expect(isinstance(rates, dict) and set(rates) == set(RATE_NAMES),
+           f"pick_learning_rates should return a dict with the keys {list(RATE_NAMES)}, got "
+           f"{sorted(rates) if isinstance(rates, dict) else type(rates).__name__}")
+    for name in RATE_NAMES:
+        expect(isinstance(rates[name], (int, float, np.floating)) and rates[name] > 0,
+               f"the {name!r} learning rate should be a positive number, got {rates[name]!r}")
+    after = f"after {STEPS_FOR_RATES} steps from (w1, w2) = {START}"
+    ends = {}
+    for name in RATE_NAMES:
+        losses, _ = descend_tiny(float(rates[name]))
+        ends[name] = (losses[0], losses[-1], len(losses) < STEPS_FOR_RATES or losses[-1] > losses[0])
+    first, last, diverged = ends["stable"]
+    expect(not diverged and last < 0.05,
+           f"your 'stable' rate {rates['stable']} ends at J = {last:.3g} {after}; a stable rate gets below 0.05 "
+           f"(the minimum is about 0.011). " + ("It diverges: pick a smaller one." if diverged else
+                                                 "It has not got there yet: pick a larger one."))
+    first, last, diverged = ends["too large"]
+    expect(diverged, f"your 'too large' rate {rates['too large']} does not diverge: J goes from {first:.3g} to "
+           f"{last:.3g} {after}. A rate that is too large overshoots until the loss grows: try a larger one")
+    first, last, diverged = ends["too small"]
+    expect(not diverged, f"your 'too small' rate {rates['too small']} diverges: a small rate creeps downhill; "
+           "pick a much smaller one")
+    expect(last > 0.5, f"your 'too small' rate {rates['too small']} reaches J = {last:.3g} {after}: that is a "
+           "working rate. A rate that is too small is still far from the minimum (J > 0.5) after that many steps")
+
+
+# --- 6. optimizers in the training loop ------------------------------------------------------
+
+def _adam_path(start, grad_fn, steps, lr, beta1=0.9, beta2=0.999, eps=1e-8, mistake=None):
+    """NumPy Adam from `start` -> the weights after each step (steps, *shape); `mistake` imitates one."""
+    w = np.array(start, np.float64)
+    m, v, accumulated, path = np.zeros_like(w), np.zeros_like(w), np.zeros_like(w), []
+    if mistake == "betas swapped":
+        beta1, beta2 = beta2, beta1
+    with np.errstate(all="ignore"):
+        for step in range(1, steps + 1):
+            g = grad_fn(w)
+            if mistake == "not zeroed":
+                accumulated = accumulated + g
+                g = accumulated
+            if mistake == "sgd":
+                w = w - lr * g
+                path.append(w.copy())
+                continue
+            m_new, v_new = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g ** 2
+            m_hat, v_hat = m_new / (1 - beta1 ** step), v_new / (1 - beta2 ** step)
+            if mistake == "no bias correction":
+                m_hat, v_hat = m_new, v_new
+            root = v_hat if mistake == "no sqrt" else np.sqrt(v_hat)
+            w = w - lr * m_hat / (root + eps)
+            if mistake != "state not returned":
+                m, v = m_new, v_new
+            path.append(w.copy())
+    return np.stack(path)
+
+
+def test_optimizer_loop(t):
+    cases = [("Adam", 0.1, [[1.0, -2.0], [0.5, 0.0, 3.0]], [[0.0, 1.0], [-1.0, 2.0, 0.0]], [0.5, 2.0])]
+    if t.hidden:
+        cases += [(name, lr, [t.normal(3), t.normal(2, 2)], [t.normal(3), t.normal(2, 2)], [1.0, 0.5])
+                  for name, lr in [("SGD", 0.1), ("RMSProp", 0.05), ("Adagrad", 0.5), ("Adadelta", 1.0)]]
+    steps = 5
+    for name, lr, start, targets, scales in cases:
+        params = t.ref.trainable(start)
+        optimizer = t.ref.make_optimizer(name, params, lr)
+        try:
+            got = _losses(t, "train_with_optimizer", t.ref.quadratic_loss(params, targets, scales), params,
+                          optimizer, steps)
+        except CheckFailed as reason:
+            if "No gradients provided" in str(reason):
+                raise CheckFailed(f"{reason}. Likely mistake: compute the loss inside the "
+                                  "`with tf.GradientTape()` block") from None
+            raise
+        expect(len(got) == steps, f"train_with_optimizer with steps={steps} should return {steps} losses, "
+               f"got {len(got)}")
+        reference = t.ref.trainable(start)
+        expected = t.ref.train_with_optimizer(t.ref.quadratic_loss(reference, targets, scales), reference,
+                                              t.ref.make_optimizer(name, reference, lr), steps)
+        flat = lambda values: np.concatenate([np.ravel(to_numpy(v)) for v in values])
+        mistakes = {}
+        if name == "Adam":
+            sizes = np.cumsum([np.size(s) for s in start])[:-1]
+            grad_fn = lambda w: np.concatenate([2 * c * (p - np.ravel(q)) for p, q, c in
+                                                zip(np.split(w, sizes), targets, scales)])
+            wrong = lambda mistake: _adam_path(flat(start), grad_fn, steps, lr, mistake=mistake)[-1]
+            mistakes = {
+                "a hand-written SGD step: let the optimizer update the weights "
+                "(optimizer.apply_gradients / optimizer.step())": wrong("sgd"),
+                "the gradients were not zeroed: call optimizer.zero_grad() before each backward()":
+                    wrong("not zeroed"),
+            }
+        assert_close(flat(params), flat(reference), f"the parameters after {steps} steps of {name} (lr = {lr})",
+                     mistakes=mistakes)
+        assert_close(got, expected, f"the losses returned by {steps} steps of {name}")
+
+
+# --- 7. Adam from its update rule ------------------------------------------------------------
+
+def test_adam(t):
+    cases = [(np.array([1.0, -2.0, 0.5]), np.zeros(3), np.array([0.5, 2.0, 10.0]), 0.1, 0.9, 0.999)]
+    if t.hidden:
+        cases.append((t.normal(5), t.normal(5), t.uniform(5, low=0.2, high=5.0), 0.05, 0.8, 0.99))
+    steps, eps = 6, 1e-8
+    for start, target, scales, lr, beta1, beta2 in cases:
+        grad_fn = lambda w: (2 * scales * (w - target)).astype(np.float32)
+        expected = t.ref.adam_path(start, grad_fn, steps, lr, beta1, beta2, eps)
+        w, m, v = t.tensor(start), t.tensor(np.zeros_like(start)), t.tensor(np.zeros_like(start))
+        for step in range(1, steps + 1):
+            result = t.call("adam_step", w, t.tensor(grad_fn(to_numpy(w))), m, v, step,
+                            lr=lr, beta1=beta1, beta2=beta2, eps=eps)
+            expect(isinstance(result, (tuple, list)) and len(result) == 3,
+                   "`adam_step` should return the triple (w, m, v)")
+            w, m, v = result
+            t.require_tensor(w, "`adam_step`'s w")
+            wrong = lambda mistake: _adam_path(start, grad_fn, steps, lr, beta1, beta2, eps, mistake)[step - 1]
+            assert_close(w, expected[step - 1], f"w after step {step} of Adam (lr = {lr}, beta1 = {beta1}, "
+                         f"beta2 = {beta2}), compared with {t.fw.label}'s own Adam", rtol=1e-4, atol=1e-5,
+                         mistakes={
+                             "no bias correction: divide m by (1 - beta1^t) and v by (1 - beta2^t)":
+                                 wrong("no bias correction"),
+                             "the square root is missing: divide by sqrt(v_hat) + eps": wrong("no sqrt"),
+                             "beta1 and beta2 are swapped: m uses beta1, v uses beta2": wrong("betas swapped"),
+                             "m and v are not carried over: return the updated m and v, not the ones passed in":
+                                 wrong("state not returned"),
+                         })
+
+
+EXERCISES = [
+    Exercise("tiny_network", "The tiny network and its loss", 2, test_tiny_network, [
+        "Two lines: the prediction y_hat = w2 * sigmoid(w1 * x), then the mean of (y_hat - y) ** 2.",
+        "Take the mean over the last axis (axis=-1 / dim=-1): with w1, w2 of shape (m, 1), w1 * x has shape "
+        "(m, n) and you want one loss per row.",
+    ]),
+    Exercise("backprop", "Backpropagation by hand", 3, test_backprop, [
+        "Write the forward pass first (s = sigmoid(w1 x), y_hat = w2 s), then multiply the links of the chain "
+        "from the loss back to each weight.",
+        "dJ/dy_hat = 2 (y_hat - y) / n for each example; dy_hat/dz1 = w2 s (1 - s); dz1/dw1 = x; dy_hat/dw2 = s.",
+        "dJ/dw1 = sum over examples of dJ/dy_hat * dy_hat/dz1 * dz1/dw1, and dJ/dw2 = sum of dJ/dy_hat * s.",
+    ]),
+    Exercise("gradient_check", "Autograd and the numerical gradient", 3, test_gradient_check, [
+        "Autograd: make the weights trainable (tf.Variable / requires_grad=True), compute tiny_loss, then ask "
+        "for the gradient (tape.gradient(loss, [w1, w2]) / loss.backward() and w1.grad).",
+        "Numerical: nudge one weight at a time by +eps and -eps, keep the other fixed, and divide the change in "
+        "the loss by the distance 2 eps.",
+    ]),
+    Exercise("gradient_descent", "Gradient descent from scratch", 3, test_gradient_descent, [
+        "init_params: the framework's normal sampler with standard deviation sigma, made trainable.",
+        "Each step: compute the loss and its gradients, record float(loss), stop if it changed by less than tol "
+        "since the previous step, then move every parameter by -lr * its gradient, in place.",
+        "TensorFlow: param.assign_sub(lr * grad). PyTorch: inside `with torch.no_grad():` do "
+        "param -= lr * param.grad, then param.grad.zero_().",
+    ]),
+    Exercise("learning_rates", "Too small, too large, stable", 2, test_learning_rates, [
+        "Try a few rates spread over powers of ten (0.01, 0.1, 1, 10) with the plot below and watch the curves.",
+        "The stable range here is roughly 0.3 to 2; below about 0.1 the run is still stuck on the plateau after "
+        "100 steps, and above about 2.5 it blows up.",
+    ]),
+    Exercise("optimizer_loop", "Optimizers in the training loop", 2, test_optimizer_loop, [
+        "Like gradient_descent, but the optimizer does the update: you only compute the loss and the gradients.",
+        "TensorFlow: tape.gradient(loss, params), then optimizer.apply_gradients(zip(grads, params)). "
+        "PyTorch: optimizer.zero_grad(), loss.backward(), optimizer.step().",
+    ]),
+    Exercise("adam", "Adam from its update rule", 3, test_adam, [
+        "Four lines: update m and v, correct their bias, then step.",
+        "m = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g^2; m_hat = m / (1 - beta1^t); "
+        "v_hat = v / (1 - beta2^t); w = w - lr m_hat / (sqrt(v_hat) + eps). Return (w, m, v).",
+    ]),
+]
