@@ -112,7 +112,7 @@ def test_dense_layer(t):
         if input_dim == output_dim:
             mistakes["W is transposed: z = x W with W of shape (input_dim, output_dim), not x W^T"] = \
                 _sigmoid(x @ W.T + b)
-        assert_close(got, expected, f"{call}(x) against sigmoid({t.ref.BUILTIN_NAME}(x)) with the same weights",
+        assert_close(got, expected, f"{call}(x) against sigmoid of a {t.ref.BUILTIN_NAME} holding the same weights",
                      mistakes=mistakes)
 
 
@@ -200,7 +200,7 @@ def test_parameter_count(t):
         pairs = list(zip(sizes[:-1], sizes[1:]))
         got = t.call("count_parameters", list(sizes))
         expected = sum(n_in * n_out + n_out for n_in, n_out in pairs)
-        assert_close(to_numpy(got).astype(np.float64), expected, f"count_parameters({sizes})", mistakes={
+        assert_close(to_numpy(got), expected, f"count_parameters({sizes})", mistakes={
             "the biases are not counted: each layer also has one bias per output unit":
                 sum(n_in * n_out for n_in, n_out in pairs),
             "one bias per output unit, not per input": sum(n_in * n_out + n_in for n_in, n_out in pairs),
@@ -258,26 +258,25 @@ EXERCISES = [
         "X has shape (n, inputs), W shape (inputs, outputs): z = X @ W + b has shape (n, outputs); return g(z).",
     ]),
     Exercise("dense_layer", "A dense layer from scratch", 3, test_dense_layer, [
-        "The layer creates W (input_dim, output_dim) and b (output_dim,) once, in __init__, so that the framework "
-        "registers them as trainable; the forward method only uses them.",
-        "TensorFlow: self.W = self.add_weight(shape=(input_dim, output_dim), name='W'); PyTorch: self.W = "
-        "nn.Parameter(torch.randn(input_dim, output_dim)). The forward pass is dense_forward(x, self.W, self.b, "
-        "sigmoid).",
+        "Create W and b once, in __init__, the way the framework registers trainable weights (the comment at "
+        "the top of the cell says how); the forward method only uses them.",
+        "W has shape (input_dim, output_dim) and random starting values; b has shape (output_dim,) and may start "
+        "at 0. The forward pass is your dense_forward(x, W, b, g) with g = the sigmoid.",
     ]),
     Exercise("builtin_dense", "The framework's dense layer, same weights", 2, test_builtin_dense, [
-        "Make the framework's layer with the right sizes, then overwrite its weights with W and b.",
-        "TensorFlow: Dense(units), layer.build((None, inputs)), then layer.kernel.assign(W) and layer.bias.assign(b). "
-        "PyTorch: nn.Linear(inputs, outputs); inside `with torch.no_grad():` copy W.T into layer.weight (it is "
-        "stored as (outputs, inputs)) and b into layer.bias.",
+        "Make the framework's layer with the right number of inputs and outputs, then overwrite its weights.",
+        "The sizes are W.shape[0] inputs and W.shape[1] outputs. If the layer stores its matrix as (outputs, "
+        "inputs), what goes in is W.T; copy b into the bias; no activation, so the layer computes x W + b.",
     ]),
     Exercise("two_layer_model", "A Sequential model", 2, test_two_layer_model, [
-        "Two dense layers, m -> n -> 2, with a ReLU between them and nothing after the last one.",
-        "TensorFlow: tf.keras.Sequential([tf.keras.Input(shape=(m,)), Dense(n, activation='relu'), Dense(2)]). "
-        "PyTorch: nn.Sequential(nn.Linear(m, n), nn.ReLU(), nn.Linear(n, 2)).",
+        "Two dense layers with a ReLU between them and nothing after the last one.",
+        "The first layer maps m inputs to n units, the second maps n units to 2 outputs; the ReLU acts on the "
+        "first layer's outputs (an activation argument of the layer, or a ReLU module of its own).",
     ]),
     Exercise("deep_network", "A deep network from a list of sizes", 2, test_deep_network, [
-        "Loop over neighbouring pairs of sizes, zip(sizes[:-1], sizes[1:]): one dense layer per pair.",
-        "Put a ReLU after every layer except the last; build the list of layers first, then the Sequential.",
+        "Loop over the neighbouring pairs of sizes: one dense layer per pair.",
+        "zip(sizes[:-1], sizes[1:]) gives each layer's (inputs, outputs). A ReLU follows every layer except the "
+        "last: collect the layers in a list first, then make the Sequential from it.",
     ]),
     Exercise("parameter_count", "Counting parameters", 1, test_parameter_count, [
         "A layer from n_in to n_out units has a weight for every (input, output) pair and a bias per output.",
