@@ -22,24 +22,48 @@ def cmd_release(args) -> int:
 
 
 def cmd_grade(args) -> int:
+    import os
+    import time
+
     from autograder.grading import grade_folder
-    from autograder.report import collect_feedback, format_table, write_grades_csv
+    from autograder.report import (collect_feedback, format_table, write_grades_csv, write_lms_csv,
+                                   write_summary_html)
+    from autograder.sandbox import Limits, probe
 
     out = Path(args.out)
-    try:
-        with tqdm(desc="grading", unit="notebook", disable=args.quiet) as bar:
-            results = grade_folder(Path(args.submissions), out / "nbgrader", db_url=args.db, progress=bar.update)
-    except FileNotFoundError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    out.mkdir(parents=True, exist_ok=True)
+    limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.timeout, memory_mb=args.memory_mb)
+    jobs = args.jobs or os.cpu_count() or 1
+    started = time.monotonic()
+    with open(out / "grading.log", "a") as log_file:
+        def log(line: str) -> None:
+            log_file.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
+            log_file.flush()
+
+        try:
+            with tqdm(desc="grading", unit="notebook", disable=args.quiet) as bar:
+                def total(n):
+                    bar.total = n
+                    bar.refresh()
+                results = grade_folder(Path(args.submissions), out / "nbgrader", db_url=args.db, progress=bar.update,
+                                       jobs=jobs, cluster=args.cluster, limits=limits, log=log, on_total=total)
+        except FileNotFoundError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+    elapsed = time.monotonic() - started
     for r in results:
         if not r.ok:
             print(f"{r.origin}: {r.status}", file=sys.stderr)
     csv_path = write_grades_csv(results, out / "grades.csv")
+    write_lms_csv(results, out / "lms.csv")
+    write_summary_html(results, out / "summary.html", probe().describe())
     feedback = collect_feedback(results, out / "feedback")
     print(format_table(results))
-    print(f"\n{sum(r.ok for r in results)}/{len(results)} graded; wrote {csv_path} and {len(feedback)} feedback files "
-          f"under {out / 'feedback'}")
+    print(f"\n{sum(r.ok for r in results)}/{len(results)} graded in {elapsed:.1f} s "
+          f"({'cluster ' + args.cluster if args.cluster else f'{jobs} workers'}); wrote {csv_path}, "
+          f"{out / 'lms.csv'}, {out / 'summary.html'} and {len(feedback)} feedback files under {out / 'feedback'}")
+    if not args.quiet:
+        print(probe().describe(), file=sys.stderr)
     return 0 if all(r.ok for r in results) else 1
 
 
@@ -51,7 +75,8 @@ def cmd_demo(args) -> int:
     print(f"1/3 releasing the student notebooks: {len(release())} notebooks under labs/")
     print(f"2/3 writing sample submissions: {len(write_samples(out / 'submissions'))} files")
     print("3/3 autograding them through nbgrader")
-    args.submissions, args.db = str(out / "submissions"), None
+    args.submissions, args.db, args.jobs, args.cluster = str(out / "submissions"), None, 0, None
+    args.cell_timeout, args.timeout, args.memory_mb = 60, 600, 2048
     code = cmd_grade(args)
     print("(the demo includes one broken file on purpose, so its exit status is 1)" if code == 1 else "")
     return 0 if code in (0, 1) else code
@@ -76,6 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--out", required=True, help="where grades.csv, feedback/ and nbgrader's files go")
     grade.add_argument("--db", default=None, help="gradebook SQLAlchemy URL (default: SQLite under --out)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.add_argument("--jobs", "-j", type=int, default=0, help="parallel workers (default: all cores)")
+    grade.add_argument("--cluster", default=None, help="grade on this Dask scheduler (e.g. tcp://10.0.0.5:8786)")
+    grade.add_argument("--cell-timeout", type=float, default=60, help="seconds per cell (default 60)")
+    grade.add_argument("--timeout", type=float, default=600, help="seconds per notebook (default 600)")
+    grade.add_argument("--memory-mb", type=int, default=2048, help="memory per submission (default 2048)")
     grade.set_defaults(run=cmd_grade)
 
     demo = commands.add_parser("demo", help="release, make sample submissions, grade them (what `make demo` runs)")

@@ -1,27 +1,41 @@
-"""Grade a folder of submissions through nbgrader: autograde, gradebook, feedback.
+"""Grade a folder of submissions: nbgrader's preprocessors and gradebook, a sandboxed parallel engine.
 
-nbgrader does the grading: it puts the locked and hidden test cells back from the
-gradebook, runs the notebook, and records a grade cell's points when it runs
-without error. This module feeds it the submissions and reads the scores back.
+One process (this one) owns the gradebook. For each submission it
+  1. sanitizes the notebook with nbgrader's own preprocessors (ClearOutput, DeduplicateIds,
+     OverwriteKernelspec, OverwriteCells with add_missing_cells, CheckCellMetadata): locked and hidden
+     test cells, points, grade ids and checksums come back from the gradebook;
+  2. hands it to a worker (a local pool, `--jobs`, or a Dask cluster, `--cluster`) which runs it in a
+     sandbox and has a clean process judge the hidden tests (autograder.engine);
+  3. puts the outputs back, sets each graded test cell's result to the judge's verdict, and runs
+     nbgrader's IgnorePattern, LimitOutput and SaveAutoGrades into the gradebook;
+  4. appends the result to DIR/journal.jsonl (fsync'd). A rerun after a crash or `kill -9` skips every
+     submission already in the journal: each submission ends with exactly one grade record.
+Submissions are only read.
 """
 from __future__ import annotations
 
+import ast
+import hashlib
+import io
+import json
+import os
 import re
-import shutil
+import tokenize
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.apps import NbGraderAPI
 
-from autograder.course import Lab, find_labs, nbgrader_config
+from autograder.course import REPO, Lab, find_labs, nbgrader_config
 from autograder.intake import Rejected, Submission, collect
+from autograder.sandbox import Limits, probe
 
 GRADED = "graded"
-# nbgrader's own session handling warns on every autograde; it is not our users' concern
 warnings.filterwarnings("ignore", message=".*not in session.*")
+_GRADE_CALL = re.compile(r"""\blab\.grade\(\s*["']([A-Za-z0-9_]+)["']""")
+_OPEN_LAB = re.compile(r"""open_lab\(\s*["']([A-Za-z0-9_]+)["']\s*,\s*(?:framework\s*=\s*)?["']([a-z]+)["']""")
+_HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
 
 
 @dataclass
@@ -32,98 +46,391 @@ class Result:
     lab: str
     notebook: str
     origin: str
-    status: str = GRADED  # "graded", or "error: ..." / "rejected: ..." with a one-line reason
+    status: str = GRADED  # "graded", or "error: ..." / "rejected: ..." / "flagged: ..." with a reason
     scores: dict[str, float] = field(default_factory=dict)  # grade id -> points earned
     total: float = 0.0
     max_score: float = 0.0
     feedback: Path | None = None
+    messages: dict[str, str] = field(default_factory=dict)  # grade id -> why it lost its points
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
         return self.status == GRADED
 
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["feedback"] = str(self.feedback) if self.feedback else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Result":
+        data = dict(data)
+        data["feedback"] = Path(data["feedback"]) if data.get("feedback") else None
+        return cls(**data)
+
 
 def _error_line(log: str) -> str:
-    """The most telling line of an nbgrader log."""
     lines = [line for line in log.splitlines() if line.startswith("[ERROR]")]
-    lines = [line for line in lines if "see the the above traceback" not in line and "Traceback" not in line]
     line = lines[-1] if lines else (log.strip().splitlines() or ["unknown error"])[-1]
     return re.sub(r"^\[ERROR\]\s*", "", line).strip()[:300]
+
+
+def _key(student: str, notebook: str, lab: str) -> str:
+    return f"{student}/{lab}/{notebook}"
+
+
+class Journal:
+    """DIR/journal.jsonl: one fsync'd line per finished submission; what a rerun skips."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.done: dict[str, Result] = {}
+        if path.exists():
+            for line in path.read_text().splitlines():
+                try:
+                    entry = json.loads(line)
+                    self.done[entry["key"]] = Result.from_json(entry["result"])
+                except (ValueError, KeyError, TypeError):
+                    continue  # a line cut short by a crash: that submission is graded again
+        self._handle = open(path, "a")
+
+    def add(self, key: str, result: Result) -> None:
+        self._handle.write(json.dumps({"key": key, "result": result.to_json()}) + "\n")
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        self.done[key] = result
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
 
 
 class Grader:
     """A course directory under `workdir` whose gradebook knows every lab in `labs`."""
 
     def __init__(self, workdir: Path, db_url: str | None = None, labs: list[Lab] | None = None,
-                 cell_timeout: int = 120):
+                 limits: Limits | None = None, hide: list[str] | None = None):
+        from nbgrader.apps import NbGraderAPI
+
         self.workdir = Path(workdir).resolve()
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.db_url = db_url or f"sqlite:///{self.workdir / 'gradebook.db'}"
         self.labs = labs or find_labs()
-        release = self.workdir / "release"
-        self.api = NbGraderAPI(config=nbgrader_config(self.workdir, self.db_url, release=release,
-                                                      cell_timeout=cell_timeout))
+        self.limits = limits or Limits()
+        self.hide = hide or []
+        self.api = NbGraderAPI(config=nbgrader_config(self.workdir, self.db_url, release=self.workdir / "release"))
         for lab in self.labs:  # records every notebook's grade cells, points and checksums in the gradebook
             result = self.api.generate_assignment(lab.name, force=True, create=True)
             if not result["success"]:
                 raise RuntimeError(f"could not register {lab.name} in the gradebook: {_error_line(result['log'])}")
-        self.max_scores = self._max_scores()
+        self.notebooks: dict[str, dict] = {}  # notebook name -> spec, framework, max score
+        from nbgrader.api import Gradebook
 
-    def _max_scores(self) -> dict[str, float]:
         with Gradebook(self.db_url) as gradebook:
-            return {nb.name: nb.max_score for lab in self.labs for nb in gradebook.find_assignment(lab.name).notebooks}
+            for lab in self.labs:
+                for nb in gradebook.find_assignment(lab.name).notebooks:
+                    self.notebooks[nb.name] = {"max": nb.max_score, "lab": lab.name}
+        for lab in self.labs:
+            for name in lab.notebook_names:
+                path = REPO / "solutions" / lab.name / f"{name}.ipynb"
+                if name in self.notebooks and path.exists():
+                    code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+                    match = _OPEN_LAB.search(code)
+                    if match:
+                        self.notebooks[name].update(spec=match.group(1), framework=match.group(2))
 
-    def grade_student_lab(self, student: str, lab: str, submissions: list[Submission]) -> list[Result]:
-        """Autograde one student's notebooks of one lab; one Result per notebook."""
-        folder = self.workdir / "submitted" / student / lab
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-        for submission in submissions:
-            nbformat.write(submission.content, folder / f"{submission.notebook}.ipynb")
-        outcome = self.api.autograde(lab, student, force=True, create=True)
-        error = None if outcome["success"] else _error_line(outcome["log"] or outcome.get("error") or "")
-        feedback = self.api.generate_feedback(lab, student, force=True) if error is None else None
-        results = []
-        for submission in submissions:
-            result = self._read_scores(submission)
-            if error and result.ok:
-                result.status = f"error: {error}"
-            if feedback and feedback["success"]:
-                html = self.workdir / "feedback" / student / lab / f"{submission.notebook}.html"
-                result.feedback = html if html.exists() else None
-            results.append(result)
-        return results
+    # ------------------------------------------------------------ step 1: sanitize
+    def _resources(self, lab: str, notebook: str, student: str) -> dict:
+        return {"nbgrader": {"db_url": self.db_url, "assignment": lab, "notebook": notebook, "student": student},
+                "metadata": {"path": str(self.workdir)}}
 
-    def _read_scores(self, submission: Submission) -> Result:
+    def prepare(self, submission: Submission) -> dict:
+        """The sanitized notebook and everything a worker needs (JSON-able)."""
+        from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells,
+                                            OverwriteKernelspec)
+
+        info = self.notebooks.get(submission.notebook, {})
+        if "spec" not in info:
+            raise ValueError(f"notebook {submission.notebook!r} has no open_lab(...) in its source")
+        nb = nbformat.from_dict(json.loads(json.dumps(submission.content)))
+        resources = self._resources(submission.lab, submission.notebook, submission.student)
+        for pp in (ClearOutput(), DeduplicateIds(), OverwriteKernelspec(), OverwriteCells(add_missing_cells=True),
+                   CheckCellMetadata()):
+            nb, resources = pp.preprocess(nb, resources)
+        grade_cells = {}
+        for index, cell in enumerate(nb.cells):
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade") and cell.cell_type == "code":
+                exercises = _GRADE_CALL.findall(cell.source)
+                if exercises:
+                    grade_cells[str(index)] = exercises
+        return {
+            "key": _key(submission.student, submission.notebook, submission.lab),
+            "student": submission.student, "lab": submission.lab, "notebook": submission.notebook,
+            "nb": nb, "spec": info["spec"], "framework": info["framework"],
+            "frameworks": sorted({i["framework"] for i in self.notebooks.values() if "framework" in i}),
+            "specs": sorted({i["spec"] for i in self.notebooks.values() if "spec" in i}),
+            "grade_cells": grade_cells, "sources": _function_sources(nb),
+            "reference_use": _reference_use(nb),
+            "limits": asdict(self.limits), "hide": self.hide,
+        }
+
+    # ------------------------------------------------------------ step 3: record
+    def finish(self, submission: Submission, task: dict, run: dict) -> Result:
+        """Outputs and verdicts back into the notebook, then nbgrader's SaveAutoGrades into the gradebook."""
+        from nbgrader.api import Gradebook
+        from nbgrader.preprocessors import IgnorePattern, LimitOutput, SaveAutoGrades
+
+        from autograder.course import IGNORED_STDERR
+
+        nb = task["nb"]
+        verdicts = run.get("verdicts", {})
+        flagged = task.get("reference_use")
+        messages = {}
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            outputs = [nbformat.from_dict(o) for o in run["cells"].get(str(index), []) if isinstance(o, dict)]
+            meta = cell.metadata.get("nbgrader", {})
+            exercises = task["grade_cells"].get(str(index))
+            if meta.get("grade") and exercises:
+                # the judge decides: the notebook's own errors, stderr and printed results in this cell do not
+                outputs = [o for o in outputs if o.get("output_type") in ("display_data", "stream")
+                           and not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+                failed = []
+                for name in exercises:
+                    verdict = verdicts.get(name)
+                    if flagged:
+                        failed.append(f"{name}: not graded: {flagged}")
+                    elif verdict is None:
+                        failed.append(f"{name}: the grader could not judge this exercise "
+                                      f"({run.get('judge_error') or run.get('problem') or 'no verdict'})")
+                    elif not verdict.get("verified"):
+                        own = [o for o in run["cells"].get(str(index), []) if o.get("output_type") == "error"]
+                        if own:  # an object the judge cannot rebuild: the notebook's own run decides
+                            failed.append(f"{name}: {own[-1].get('evalue', '')}")
+                    elif verdict.get("status") != "passed":
+                        failed.append(f"{name}: {verdict.get('status')}: {verdict.get('message')}")
+                if failed:
+                    text = "; ".join(failed)[:2000]
+                    outputs.append(nbformat.v4.new_output("error", ename="AssertionError", evalue=text,
+                                                          traceback=[f"AssertionError: {text}"]))
+                    messages[meta.get("grade_id", str(index))] = text
+            cell.outputs = outputs
+        resources = self._resources(submission.lab, submission.notebook, submission.student)
+        with Gradebook(self.db_url) as gradebook:
+            gradebook.update_or_create_student(submission.student)
+            gradebook.update_or_create_submission(submission.lab, submission.student)
+        for pp in (IgnorePattern(pattern=IGNORED_STDERR), LimitOutput(), SaveAutoGrades()):
+            nb, resources = pp.preprocess(nb, resources)
         result = Result(submission.student, submission.lab, submission.notebook, submission.origin,
-                        max_score=self.max_scores.get(submission.notebook, 0.0))
+                        max_score=self.notebooks.get(submission.notebook, {}).get("max", 0.0),
+                        messages=messages, seconds=run.get("seconds", 0.0))
         with Gradebook(self.db_url) as gradebook:
-            try:
-                notebook = gradebook.find_submission_notebook(submission.notebook, submission.lab, submission.student)
-            except MissingEntry:
-                result.status = "error: nbgrader recorded no grade for this notebook"
-                return result
+            notebook = gradebook.find_submission_notebook(submission.notebook, submission.lab, submission.student)
             result.scores = {grade.name: float(grade.score or 0) for grade in notebook.grades}
             result.total = float(notebook.score or 0)
             result.max_score = float(notebook.max_score or result.max_score)
+        if flagged:
+            result.status = f"flagged: {flagged}"
+        elif run.get("problem"):
+            result.status = f"graded: {run['problem']}"
+        elif run.get("judge_error"):
+            result.status = f"error: {run['judge_error']}"
+        autograded = self.workdir / "autograded" / submission.student / submission.lab / f"{submission.notebook}.ipynb"
+        _atomic_write(autograded, nbformat.writes(nb))
+        from autograder.report import feedback_html
+
+        feedback = self.workdir.parent / "feedback" / submission.student / submission.lab / f"{submission.notebook}.html"
+        _atomic_write(feedback, feedback_html(nb, result))
+        result.feedback = feedback
         return result
+
+    def failed(self, submission: Submission, reason: str) -> Result:
+        """A submission that could not be graded at all: 0 points, recorded in the gradebook too."""
+        from nbgrader.api import Gradebook
+
+        with Gradebook(self.db_url) as gradebook:
+            gradebook.update_or_create_student(submission.student)
+            gradebook.update_or_create_submission(submission.lab, submission.student)
+            notebook = gradebook.find_submission_notebook(submission.notebook, submission.lab, submission.student)
+            for grade in notebook.grades:
+                grade.auto_score, grade.needs_manual_grade = 0, False
+            gradebook.db.commit()
+        return Result(submission.student, submission.lab, submission.notebook, submission.origin,
+                      status=f"error: {reason}"[:400], max_score=self.notebooks.get(submission.notebook, {}).get("max", 0))
 
     def rejected(self, item: Rejected) -> Result:
         return Result(item.student, item.lab, item.notebook, item.origin, status=f"rejected: {item.reason}",
-                      max_score=self.max_scores.get(item.notebook, 0.0))
+                      max_score=self.notebooks.get(item.notebook, {}).get("max", 0.0))
 
 
-def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, progress=None) -> list[Result]:
-    """Grade every submission under `submissions`; never raises for a bad submission."""
-    grader = Grader(workdir, db_url)
+def _code_cells(nb):
+    for cell in nb.cells:
+        if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("locked"):
+            yield cell
+
+
+def _function_sources(nb) -> dict[str, str]:
+    """name -> source of the last top-level `def name` in the student's cells (for checks on how it is written)."""
+    sources = {}
+    for cell in _code_cells(nb):
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                sources[node.name] = ast.get_source_segment(cell.source, node) or ""
+    return sources
+
+
+_REFERENCE_WORDS = re.compile(r"reference_(?:torch|tensorflow)|mitdl_utils\.labs|^reference$|^_?reference\w*$")
+
+
+def _reference_use(nb) -> str | None:
+    """A reason when the student's code names the course's reference implementations (names and strings)."""
+    for cell in _code_cells(nb):
+        try:
+            tokens = list(tokenize.generate_tokens(io.StringIO(cell.source).readline))
+        except (tokenize.TokenError, IndentationError, SyntaxError):
+            continue
+        for token in tokens:
+            text = token.string
+            if token.type == tokenize.NAME and _REFERENCE_WORDS.search(text) or \
+                    token.type == tokenize.STRING and re.search(r"reference_|mitdl_utils\.labs|\breference\b", text):
+                return "the code uses the course's reference implementation (mitdl_utils reference_*)"
+    return None
+
+
+def default_hide(submissions: Path, out: Path) -> list[str]:
+    """Folders a submission must not see (masked inside its mount namespace)."""
+    paths = {Path(submissions).resolve(), Path(out).resolve(), REPO / "solutions", REPO / "tests", REPO / ".git",
+             REPO / "bench", REPO / "demo-out", Path("/root"), Path("/home"), Path("/work/shared"), Path("/srv"),
+             Path("/var/lib/postgresql"), Path("/var/run/postgresql")}
+    return [str(p) for p in sorted(paths) if p.is_dir()]
+
+
+def _pool(jobs: int, frameworks, specs):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from autograder import engine
+
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=engine.warm_up, initargs=(tuple(frameworks), tuple(specs)))
+
+
+def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, progress=None, jobs: int | None = None,
+                 cluster: str | None = None, limits: Limits | None = None, log=None, on_total=None) -> list[Result]:
+    """Grade every submission under `submissions`; never raises for a bad submission.
+
+    `workdir` is nbgrader's course folder (DIR/nbgrader); the journal, grades and feedback go to its parent.
+    """
+    workdir = Path(workdir)
+    out = workdir.parent
+    out.mkdir(parents=True, exist_ok=True)
+    grader = Grader(workdir, db_url, limits=limits, hide=default_hide(submissions, out))
     items = collect(submissions, grader.labs)
-    results = [grader.rejected(item) for item in items if isinstance(item, Rejected)]
-    groups: dict[tuple[str, str], list[Submission]] = {}
-    for item in items:
-        if isinstance(item, Submission):
-            groups.setdefault((item.student, item.lab), []).append(item)
-    for (student, lab), group in groups.items():
-        results.extend(grader.grade_student_lab(student, lab, group))
-        if progress:
-            progress(len(group))
+    journal = Journal(out / "journal.jsonl")
+    if on_total:
+        on_total(len(items))
+    log = log or (lambda line: None)
+    log(probe().describe())
+    results: list[Result] = []
+    pending: list[tuple[Submission, dict]] = []
+    try:
+        for item in items:
+            key = _key(item.student, item.notebook, item.lab) + ("" if isinstance(item, Submission) else
+                                                               "#" + hashlib.sha1(item.origin.encode()).hexdigest()[:8])
+            if key in journal.done:
+                results.append(journal.done[key])
+                if progress:
+                    progress(1)
+                continue
+            if isinstance(item, Rejected):
+                result = grader.rejected(item)
+            else:
+                try:
+                    pending.append((item, grader.prepare(item)))
+                    continue
+                except Exception as error:  # nbgrader refuses the notebook (bad metadata, ...)
+                    result = grader.failed(item, f"cannot grade this notebook: {str(error).splitlines()[0][:300]}")
+            journal.add(key, result)
+            results.append(result)
+            log(f"{item.origin}: {result.status}")
+            if progress:
+                progress(1)
+        for submission, task, run in _run_all(pending, jobs, cluster):
+            try:
+                if isinstance(run, BaseException):
+                    raise run
+                result = grader.finish(submission, task, run)
+            except Exception as error:
+                result = grader.failed(submission, f"{type(error).__name__}: {error}")
+            journal.add(task["key"], result)
+            results.append(result)
+            log(f"{submission.origin}: {result.status} {result.total:g}/{result.max_score:g} "
+                f"({run.get('seconds', 0) if isinstance(run, dict) else 0:.1f} s on {run.get('worker', '?') if isinstance(run, dict) else '?'})")
+            if progress:
+                progress(1)
+    finally:
+        journal.close()
     return sorted(results, key=lambda r: (r.student, r.lab, r.notebook, r.origin))
+
+
+def _run_all(pending, jobs, cluster):
+    """(submission, task, run-or-exception) as workers finish, in completion order."""
+    if not pending:
+        return
+    from autograder import engine
+
+    tasks = {task["key"]: (submission, task) for submission, task in pending}
+    payload = {key: {**task, "nb": nbformat.writes(task["nb"])} for key, (_, task) in tasks.items()}
+    for task in payload.values():
+        task["nb"] = json.loads(task["nb"])
+    if cluster:
+        from distributed import Client, as_completed
+
+        with Client(cluster, timeout="30s") as client:
+            futures = {client.submit(engine.grade_task, task, key=f"grade-{key}-{os.getpid()}", pure=False): key
+                       for key, task in payload.items()}
+            for future in as_completed(futures):
+                key = futures[future]
+                try:
+                    run = future.result()
+                except Exception as error:
+                    run = error
+                yield (*tasks[key], run)
+        return
+    from concurrent.futures import as_completed as local_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    frameworks, specs = pending[0][1]["frameworks"], pending[0][1]["specs"]
+    remaining = dict(payload)
+    while remaining:
+        with _pool(jobs or os.cpu_count() or 1, frameworks, specs) as pool:
+            futures = {pool.submit(engine.grade_task, task): key for key, task in remaining.items()}
+            broken = False
+            for future in local_completed(futures):
+                key = futures[future]
+                try:
+                    run = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    continue
+                except Exception as error:
+                    run = error
+                remaining.pop(key, None)
+                yield (*tasks[key], run)
+            if broken and remaining:  # a worker died (not a submission: those run in children); retry once
+                key = next(iter(remaining))
+                remaining.pop(key)
+                yield (*tasks[key], RuntimeError("a grading worker died while grading this submission"))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
@@ -22,23 +23,26 @@ def write_grades_csv(results: list[Result], path: Path) -> Path:
     """One row per student and notebook: student, lab, notebook, points per exercise, total, max, status."""
     exercises = exercise_columns(results)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="") as handle:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(FIXED_COLUMNS + exercises + ["total", "max", "status"])
         for r in results:
             points = [_number(r.scores[e]) if e in r.scores else "" for e in exercises]
             writer.writerow([r.student, r.lab, r.notebook, *points, _number(r.total), _number(r.max_score), r.status])
+    os.replace(tmp, path)
     return path
 
 
 def collect_feedback(results: list[Result], out: Path) -> list[Path]:
-    """Copy each graded notebook's feedback HTML to out/<student>/<lab>/<notebook>.html."""
+    """Each graded notebook's feedback HTML, at out/<student>/<lab>/<notebook>.html (copied if elsewhere)."""
     copied = []
     for r in results:
         if r.feedback and r.feedback.exists():
             target = out / r.student / r.lab / f"{r.notebook}.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(r.feedback, target)
+            if target.resolve() != r.feedback.resolve():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(r.feedback, target)
             copied.append(target)
     return copied
 
@@ -56,3 +60,118 @@ def format_table(results: list[Result]) -> str:
 
 def _number(value: float) -> str:
     return f"{value:g}"
+
+
+# ---------------------------------------------------------------- feedback, LMS export, summary
+
+def feedback_html(nb, result) -> str:
+    """A student's feedback page: points per exercise and why; the notebook without hidden test code."""
+    import html
+
+    from autograder.grading import _HIDDEN
+
+    esc = html.escape
+    rows = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and cell.cell_type == "code":
+            grade_id = meta.get("grade_id", "")
+            earned = result.scores.get(grade_id, 0.0)
+            why = result.messages.get(grade_id, "all checks passed")
+            rows.append(f"<tr><td>{esc(grade_id)}</td><td>{_number(earned)}/{_number(float(meta.get('points', 0)))}"
+                        f"</td><td>{esc(why)}</td></tr>")
+    parts = [f"<!doctype html><meta charset='utf-8'><title>{esc(result.student)}: {esc(result.notebook)}</title>",
+             "<style>body{font-family:sans-serif;max-width:60em;margin:auto}pre{background:#f6f8fa;padding:6px;"
+             "white-space:pre-wrap}td{border-bottom:1px solid #ddd;padding:4px;vertical-align:top}"
+             ".err{color:#cf222e}</style>",
+             f"<h1>{esc(result.notebook)} · {esc(result.student)}</h1>",
+             f"<p><b>Score: {_number(result.total)}/{_number(result.max_score)}</b> ({esc(result.status)})</p>",
+             "<table><tr><th>exercise</th><th>points</th><th>result</th></tr>", *rows, "</table><hr>"]
+    for cell in nb.cells:
+        source = _HIDDEN.sub("# (hidden tests run here when grading)\n", cell.source)
+        if cell.cell_type == "markdown":
+            parts.append(f"<div>{esc(source)}</div>")
+            continue
+        if cell.cell_type != "code":
+            continue
+        parts.append(f"<pre>{esc(source)}</pre>")
+        for output in cell.get("outputs", []):
+            kind = output.get("output_type")
+            if kind == "stream":
+                parts.append(f"<pre>{esc(str(output.get('text', ''))[:5000])}</pre>")
+            elif kind == "error":
+                parts.append(f"<pre class='err'>{esc(output.get('ename', ''))}: {esc(str(output.get('evalue', ''))[:3000])}</pre>")
+            elif kind in ("display_data", "execute_result"):
+                text = output.get("data", {}).get("text/plain", "")
+                parts.append(f"<pre>{esc(str(text)[:5000])}</pre>")
+    return "\n".join(parts)
+
+
+def write_lms_csv(results: list[Result], path: Path) -> Path:
+    """One row per student, one column per lab (the best of its notebooks: a student picks one framework)."""
+    labs = sorted({r.lab for r in results if r.lab})
+    best: dict[str, dict[str, float]] = {}
+    for r in results:
+        if r.lab:
+            lab_scores = best.setdefault(r.student, {})
+            lab_scores[r.lab] = max(lab_scores.get(r.lab, 0.0), r.total)
+        else:
+            best.setdefault(r.student, {})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", *labs, "total"])
+        for student in sorted(best):
+            scores = [best[student].get(lab, 0.0) for lab in labs]
+            writer.writerow([student, *map(_number, scores), _number(sum(scores))])
+    return path
+
+
+def _png(figure) -> str:
+    import base64
+    import io
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def write_summary_html(results: list[Result], path: Path, sandbox_line: str = "") -> Path:
+    """Score distribution per lab and per exercise, the most common failure messages, submissions in error."""
+    import html
+    from collections import Counter
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    esc = html.escape
+    parts = ["<!doctype html><meta charset='utf-8'><title>Grading summary</title>",
+             "<style>body{font-family:sans-serif;max-width:70em;margin:auto}td,th{border-bottom:1px solid #ddd;"
+             "padding:3px 8px;text-align:left}</style><h1>Grading summary</h1>",
+             f"<p>{len(results)} submissions; {sum(r.ok for r in results)} graded cleanly. {esc(sandbox_line)}</p>"]
+    for lab in sorted({r.lab for r in results if r.lab}):
+        graded = [r for r in results if r.lab == lab and not r.status.startswith(("rejected", "error"))]
+        if not graded:
+            continue
+        figure, axes = plt.subplots(1, 2, figsize=(11, 3.2))
+        axes[0].hist([r.total for r in graded], bins=20, color="#4c72b0")
+        axes[0].set(title=f"{lab}: total score", xlabel="points", ylabel="submissions")
+        exercises = exercise_columns(graded)
+        means = [sum(r.scores.get(e, 0) for r in graded) / len(graded) for e in exercises]
+        axes[1].barh(exercises, means, color="#55a868")
+        axes[1].set(title="mean points per exercise", xlabel="points")
+        parts.append(f"<h2>{esc(lab)}</h2><img src='data:image/png;base64,{_png(figure)}'>")
+        plt.close(figure)
+    failures = Counter(message.split(": ", 1)[-1][:160] for r in results for message in r.messages.values())
+    parts.append("<h2>Most common failure messages</h2><table><tr><th>count</th><th>message</th></tr>")
+    parts += [f"<tr><td>{n}</td><td>{esc(m)}</td></tr>" for m, n in failures.most_common(20)]
+    parts.append("</table><h2>Submissions in error</h2><table><tr><th>student</th><th>notebook</th>"
+                 "<th>origin</th><th>status</th></tr>")
+    parts += [f"<tr><td>{esc(r.student)}</td><td>{esc(r.notebook)}</td><td>{esc(r.origin)}</td>"
+              f"<td>{esc(r.status)}</td></tr>" for r in results if not r.ok]
+    parts.append("</table>")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(parts))
+    return path

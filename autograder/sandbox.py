@@ -1,0 +1,284 @@
+"""Confine a forked child that is about to run a student's code.
+
+`probe()` finds out, once, which mechanisms this machine allows; `confine()` applies the
+strongest available in the child, in this order:
+
+  process group     setsid(), so the grader can kill everything the submission started
+  parent death      PR_SET_PDEATHSIG: the child dies with its worker (kill -9 of the grader)
+  cgroup v1         memory.limit_in_bytes and pids.max on a fresh group per submission
+  rlimits           address space, CPU seconds, file size, open files, core dumps (always)
+  namespaces        a private network namespace (no interface but a down loopback) and a private
+                    mount namespace in which tmpfs hides the instructor's files (gradebook, sources
+                    with hidden tests, all submissions, /tmp, home directories)
+  user              root drops to `nobody`; without root, an unprivileged user namespace
+  no_new_privs      no setuid binary can give privileges back
+
+Whatever could not be applied is listed by `probe()` and reported by the grader.
+"""
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import resource
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET = 0x00020000, 0x10000000, 0x40000000
+MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 1 << 12, 1 << 14, 1 << 18
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_SET_DUMPABLE = 1, 38, 4
+CGROUP_V1 = Path("/sys/fs/cgroup")
+NOBODY = 65534
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+@dataclass
+class Limits:
+    cell_timeout: float = 60.0  # seconds per cell
+    notebook_timeout: float = 600.0  # seconds per notebook
+    memory_mb: int = 2048  # per submission
+    max_processes: int = 64
+    max_output_bytes: int = 1 << 20  # per cell, all outputs together
+    max_file_mb: int = 64
+
+
+@dataclass
+class Capabilities:
+    root: bool = False
+    netns: bool = False
+    mountns: bool = False
+    userns: bool = False
+    cgroup_memory: bool = False
+    cgroup_pids: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        on = [name for name in ("netns", "mountns", "userns", "cgroup_memory", "cgroup_pids") if getattr(self, name)]
+        user = "separate user nobody" if self.root else ("user namespace" if self.userns else "same user as the grader")
+        return f"sandbox: {user}; {', '.join(on) or 'no namespaces or cgroups'}; rlimits" + (
+            f" (not available: {'; '.join(self.notes)})" if self.notes else "")
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, f"{what}: {os.strerror(code)}")
+
+
+def _try_in_child(flags: int, userns: bool = False) -> bool:
+    """Whether unshare(flags) works, tried in a throwaway child."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            if userns:
+                _check(_libc.unshare(CLONE_NEWUSER), "unshare user")
+            _check(_libc.unshare(flags), "unshare")
+            if flags & CLONE_NEWNS:
+                _check(_libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount private")
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
+_probed: Capabilities | None = None
+
+
+def probe() -> Capabilities:
+    """What this machine lets the grader use (cached)."""
+    global _probed
+    if _probed is not None:
+        return _probed
+    caps = Capabilities(root=os.geteuid() == 0)
+    if caps.root:
+        caps.netns = _try_in_child(CLONE_NEWNET)
+        caps.mountns = _try_in_child(CLONE_NEWNS)
+    else:
+        caps.userns = _try_in_child(CLONE_NEWNET | CLONE_NEWNS, userns=True)
+        caps.netns = caps.mountns = caps.userns
+        caps.notes.append("not root: no separate user (runs as the grader's user"
+                          + (" mapped in a user namespace)" if caps.userns else ")"))
+    if not caps.netns:
+        caps.notes.append("no network namespace: student code may reach the network")
+    if not caps.mountns:
+        caps.notes.append("no mount namespace: files the grader's user can read are readable")
+    for controller in ("memory", "pids"):
+        base = CGROUP_V1 / controller
+        try:
+            probe_dir = base / f"mitdl-probe-{os.getpid()}"
+            probe_dir.mkdir()
+            probe_dir.rmdir()
+            setattr(caps, f"cgroup_{controller}", True)
+        except OSError:
+            caps.notes.append(f"no cgroup v1 {controller} controller: rlimits only")
+    _probed = caps
+    return caps
+
+
+class Cgroups:
+    """A per-submission cgroup (v1) for memory and process limits, created by the worker."""
+
+    def __init__(self, caps: Capabilities, name: str, limits: Limits):
+        self.dirs: list[Path] = []
+        wanted = []
+        if caps.cgroup_memory:
+            wanted.append(("memory", {"memory.limit_in_bytes": str(limits.memory_mb << 20),
+                                      "memory.memsw.limit_in_bytes": str(limits.memory_mb << 20)}))
+        if caps.cgroup_pids:
+            wanted.append(("pids", {"pids.max": str(limits.max_processes)}))
+        for controller, settings in wanted:
+            path = CGROUP_V1 / controller / "mitdl-grader" / name
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+                for key, value in settings.items():
+                    try:
+                        (path / key).write_text(value)
+                    except OSError:
+                        pass  # memsw needs swap accounting
+                self.dirs.append(path)
+            except OSError:
+                pass
+
+    def add(self, pid: int) -> None:
+        for path in self.dirs:
+            try:
+                (path / "cgroup.procs").write_text(str(pid))
+            except OSError:
+                pass
+
+    def oom_killed(self) -> bool:
+        for path in self.dirs:
+            if path.parent.parent.name == "memory":
+                try:
+                    return int((path / "memory.failcnt").read_text()) > 0
+                except (OSError, ValueError):
+                    return False
+        return False
+
+    def kill_all(self) -> None:
+        for _ in range(5):
+            pids = set()
+            for path in self.dirs:
+                try:
+                    pids.update(int(p) for p in (path / "cgroup.procs").read_text().split())
+                except OSError:
+                    pass
+            if not pids:
+                break
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+
+    def remove(self) -> None:
+        self.kill_all()
+        for path in self.dirs:
+            for _ in range(20):
+                try:
+                    path.rmdir()
+                    break
+                except OSError as error:
+                    if error.errno != errno.EBUSY:
+                        break
+                    os.sched_yield()
+
+
+def _mount_tmpfs(path: str, options: str) -> None:
+    _check(_libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, options.encode()),
+           f"mount tmpfs on {path}")
+
+
+def confine(caps: Capabilities, limits: Limits, hide: list[str]) -> Path:
+    """Called in the forked child before any student code runs; returns its private working folder."""
+    os.setsid()
+    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    uid, gid = os.getuid(), os.getgid()
+    if caps.root:
+        if caps.netns or caps.mountns:
+            _check(_libc.unshare((CLONE_NEWNET if caps.netns else 0) | (CLONE_NEWNS if caps.mountns else 0)),
+                   "unshare")
+    elif caps.userns:
+        _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS), "unshare")
+        Path("/proc/self/setgroups").write_text("deny")
+        Path("/proc/self/uid_map").write_text(f"0 {uid} 1")
+        Path("/proc/self/gid_map").write_text(f"0 {gid} 1")
+    work = Path("/tmp/submission")
+    if caps.mountns:
+        _check(_libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount private")
+        # a private /tmp first (hides everything the grader keeps there), then the instructor's folders;
+        # what Python itself needs (its prefix, sys.path) is bound back in where it lies under one of them
+        _mount_tmpfs("/tmp", f"size={limits.max_file_mb * 2}m,mode=1777")
+        keep = needed_paths()
+        for path in sorted(set(hide)):
+            if not os.path.isdir(path) or path.startswith("/tmp/") or path == "/tmp":
+                continue
+            inside = [k for k in keep if k != path and k.startswith(path.rstrip("/") + "/")]
+            if path in keep:
+                continue
+            fds = {k: os.open(k, os.O_PATH) for k in inside if os.path.isdir(k)}
+            try:
+                _mount_tmpfs(path, "size=1m,mode=755")
+                for k, fd in fds.items():
+                    os.makedirs(k, exist_ok=True)
+                    _check(_libc.mount(f"/proc/self/fd/{fd}".encode(), k.encode(), None, MS_BIND | MS_REC, None),
+                           f"bind {k}")
+            except OSError:
+                pass
+            finally:
+                for fd in fds.values():
+                    os.close(fd)
+    else:
+        import tempfile
+
+        work = Path(tempfile.mkdtemp(prefix="mitdl-submission-"))
+    work.mkdir(parents=True, exist_ok=True)
+    if caps.root:
+        os.chown(work, NOBODY, NOBODY)
+    os.chdir(work)
+    soft_as = _address_space() + (limits.memory_mb << 20)
+    for rlimit, value in [(resource.RLIMIT_AS, soft_as),
+                          (resource.RLIMIT_CPU, int(limits.notebook_timeout) + 5),
+                          (resource.RLIMIT_FSIZE, limits.max_file_mb << 20),
+                          (resource.RLIMIT_CORE, 0),
+                          (resource.RLIMIT_NOFILE, 1024)]:
+        try:
+            resource.setrlimit(rlimit, (value, value))
+        except (ValueError, OSError):
+            pass
+    if caps.root:
+        os.setgroups([])
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+        try:  # a per-user process cap as well (cgroups count this submission alone, where available)
+            resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes * 8, limits.max_processes * 8))
+        except (ValueError, OSError):
+            pass
+    _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    os.environ.update(HOME=str(work), TMPDIR=str(work), MPLCONFIGDIR=str(work / ".mpl"))
+    return work
+
+
+def needed_paths() -> list[str]:
+    """Folders the interpreter needs to keep importing (its prefix and sys.path)."""
+    import sys
+
+    paths = {os.path.realpath(p) for p in [sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable)),
+                                           *sys.path] if p}
+    paths |= {os.path.abspath(p) for p in [sys.prefix, sys.base_prefix, *sys.path] if p}
+    return sorted(p for p in paths if os.path.isdir(p))
+
+
+def _address_space() -> int:
+    """The current virtual size: frameworks reserve much more address space than they use."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 8 << 30
+
