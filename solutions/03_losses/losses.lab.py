@@ -510,19 +510,19 @@ if lab.ready("mean_squared_error"):
 # | `"letter_grade"` | The letter grade A, B, C, D or F: one of 5 classes, from 5 logits per student. |
 # | `"hours_needed"` | How many hours of project work a student needs to pass (a real number). |
 #
-# **Exercise 8 (2 points).** Write `loss_for_task(task)`: return the one of your loss functions above that
-# fits each task (the function itself, not its name).
+# **Exercise 8 (2 points).** Write `loss_for_task(task)`: for each task name, return the **name** of the
+# one of your loss functions above that fits it, as a string (for example `"mean_squared_error"`).
 
 # %% solution="loss_for_task"
 def loss_for_task(task):
-    """task: a task name from the table -> the loss function (one of yours above) that fits it."""
+    """task: a task name from the table -> the name (str) of the loss function above that fits it."""
     ### BEGIN SOLUTION
     return {
-        "pass_probability": binary_cross_entropy,
-        "pass_logit": bce_with_logits,
-        "final_grade": mean_squared_error,
-        "letter_grade": softmax_cross_entropy,
-        "hours_needed": mean_squared_error,
+        "pass_probability": "binary_cross_entropy",
+        "pass_logit": "bce_with_logits",
+        "final_grade": "mean_squared_error",
+        "letter_grade": "softmax_cross_entropy",
+        "hours_needed": "mean_squared_error",
     }[task]
     ### END SOLUTION
 
