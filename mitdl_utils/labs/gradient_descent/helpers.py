@@ -91,7 +91,7 @@ def plot_loss_curves(curves: dict, title: str = "Training loss", ylabel: str = "
     """
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.5, 3.8))
-    for label, losses in curves.items():
+    for colour, (label, losses) in zip(PALETTE[1:], curves.items()):  # the colours of plot_landscape's paths
         losses = np.asarray(losses, dtype=np.float64)
         if max_loss is not None:
             over = ~(losses <= max_loss)  # also catches nan and inf
@@ -99,7 +99,7 @@ def plot_loss_curves(curves: dict, title: str = "Training loss", ylabel: str = "
                 losses = losses[: int(np.argmax(over)) + 1].copy()
                 losses[-1] = max_loss
                 ax.plot(len(losses) - 1, max_loss, "x", color="black", markersize=10)
-        ax.plot(losses, linewidth=2, label=label)
+        ax.plot(losses, color=colour, linewidth=2, label=label)
     ax.set_yscale("log")
     ax.set(title=title, xlabel="step", ylabel=ylabel)
     if ax.lines:
