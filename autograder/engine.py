@@ -361,8 +361,10 @@ def _run_student(task: dict, fd: int, go: int) -> None:
 
 # ---------------------------------------------------------------- the worker
 
-def warm_up(frameworks=("tensorflow", "torch"), specs=()) -> None:
+def warm_up(frameworks=("tensorflow", "torch"), specs=(), die_with_parent: bool = False) -> None:
     """Import once what every submission needs (runs in each worker)."""
+    if die_with_parent:  # a local pool's worker goes when the grader goes (kill -9 included)
+        sandbox._libc.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if _WARM:
         return
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -370,7 +372,6 @@ def warm_up(frameworks=("tensorflow", "torch"), specs=()) -> None:
     os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ["MPLBACKEND"] = "Agg"
-    sandbox._libc.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     import importlib
 
     import matplotlib

@@ -136,7 +136,8 @@ class Grader:
         with Gradebook(self.db_url) as gradebook:
             for lab in self.labs:
                 for nb in gradebook.find_assignment(lab.name).notebooks:
-                    self.notebooks[nb.name] = {"max": nb.max_score, "lab": lab.name}
+                    self.notebooks[nb.name] = {"max": nb.max_score, "lab": lab.name,
+                                               "cells": {c.name: c.cell_type for c in nb.source_cells}}
         for lab in self.labs:
             for name in lab.notebook_names:
                 path = REPO / "solutions" / lab.name / f"{name}.ipynb"
@@ -160,6 +161,7 @@ class Grader:
         if "spec" not in info:
             raise ValueError(f"notebook {submission.notebook!r} has no open_lab(...) in its source")
         nb = nbformat.from_dict(json.loads(json.dumps(submission.content)))
+        _drop_foreign_metadata(nb, info.get("cells", {}))
         resources = self._resources(submission.lab, submission.notebook, submission.student)
         for pp in (ClearOutput(), DeduplicateIds(), OverwriteKernelspec(), OverwriteCells(add_missing_cells=True),
                    CheckCellMetadata()):
@@ -272,6 +274,21 @@ class Grader:
                       max_score=self.notebooks.get(item.notebook, {}).get("max", 0.0))
 
 
+def _drop_foreign_metadata(nb, known: dict[str, str]) -> None:
+    """nbgrader metadata the gradebook does not know (a made-up or repeated grade id, a cell retyped)
+    is removed, so the cell is an ordinary one; OverwriteCells then puts every missing graded cell back."""
+    seen = set()
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if meta is None:
+            continue
+        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+        if grade_id not in known or grade_id in seen or known[grade_id] != cell.cell_type:
+            del cell.metadata["nbgrader"]
+        else:
+            seen.add(grade_id)
+
+
 def _code_cells(nb):
     for cell in nb.cells:
         if cell.cell_type == "code" and not cell.metadata.get("nbgrader", {}).get("locked"):
@@ -325,7 +342,7 @@ def _pool(jobs: int, frameworks, specs):
     from autograder import engine
 
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=engine.warm_up, initargs=(tuple(frameworks), tuple(specs)))
+                               initializer=engine.warm_up, initargs=(tuple(frameworks), tuple(specs), True))
 
 
 def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, progress=None, jobs: int | None = None,

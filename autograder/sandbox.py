@@ -125,8 +125,9 @@ class Cgroups:
         self.dirs: list[Path] = []
         wanted = []
         if caps.cgroup_memory:
-            wanted.append(("memory", {"memory.limit_in_bytes": str(limits.memory_mb << 20),
-                                      "memory.memsw.limit_in_bytes": str(limits.memory_mb << 20)}))
+            # a backstop above the address-space rlimit, which fails allocations gracefully (MemoryError) first
+            hard = (limits.memory_mb + limits.memory_mb // 4) << 20
+            wanted.append(("memory", {"memory.limit_in_bytes": str(hard), "memory.memsw.limit_in_bytes": str(hard)}))
         if caps.cgroup_pids:
             wanted.append(("pids", {"pids.max": str(limits.max_processes)}))
         for controller, settings in wanted:
