@@ -17,7 +17,7 @@
 import numpy as np
 import tensorflow as tf
 
-from mitdl_utils import open_lab, plots
+from mitdl_utils import budget, open_lab, plots
 from mitdl_utils.data import final_grades, pass_fail
 
 lab = open_lab("losses", framework="tensorflow")
@@ -29,7 +29,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from mitdl_utils import open_lab, plots
+from mitdl_utils import budget, open_lab, plots
 from mitdl_utils.data import final_grades, pass_fail
 
 lab = open_lab("losses", framework="torch")
@@ -127,7 +127,7 @@ def per_example(loss, predictions, targets):
 
 if lab.ready("binary_cross_entropy"):
     plt = plots.pyplot()
-    p = np.linspace(0.0, 1.0, 201, dtype=np.float32)
+    p = np.linspace(0.0, 1.0, budget(101, 11), dtype=np.float32)
     fig, ax = plt.subplots(figsize=(6, 3.5))
     for label in (1.0, 0.0):
         costs = per_example(binary_cross_entropy, lab.tensor(p), lab.tensor(np.full_like(p, label)))
@@ -138,35 +138,37 @@ if lab.ready("binary_cross_entropy"):
     plt.show()
 
 # %% [markdown]
-# Now the lecture's question on 200 students (seeded synthetic data: lectures attended, hours on the
+# Now the lecture's question on 100 students (seeded synthetic data: lectures attended, hours on the
 # project, passed or not). Two perceptrons make predictions: one that has learned nothing (all weights 0,
 # so $\hat y = 0.5$ for everyone, and the loss is $\log 2 \approx 0.693$) and one with sensible weights.
-# The better model has the lower empirical loss. The per-example losses, averaged by your
-# `empirical_loss`, match your `binary_cross_entropy`, and both match {{framework}}'s.
+# The better model has the lower empirical loss. Your `binary_cross_entropy` matches {{framework}}'s, and
+# so does the mean of the 100 per-example losses, taken by your `empirical_loss`.
 
 # %% fw="tensorflow"
-X, passed = pass_fail()
+X, passed = pass_fail(n=100)
 X, passed = lab.tensor(X), lab.tensor(passed)
 models = {"untrained (all weights 0)": (0.0, [0.0, 0.0]), "sensible weights": (-7.5, [0.6, 0.7])}
 if lab.ready("binary_cross_entropy") and lab.ready("empirical_loss"):
     for name, (w0, W) in models.items():
         y_hat = sigmoid(w0 + tf.linalg.matvec(X, lab.tensor(W)))
-        mean_of_costs = empirical_loss(lab.tensor(per_example(binary_cross_entropy, y_hat, passed)))
         builtin = tf.keras.losses.binary_crossentropy(passed, y_hat)  # Keras: the labels come first
         print(f"{name:<26} yours {float(binary_cross_entropy(y_hat, passed)):.4f}   "
-              f"mean of per-example {float(mean_of_costs):.4f}   TensorFlow {float(builtin):.4f}")
+              f"TensorFlow {float(builtin):.4f}")
+    costs = per_example(binary_cross_entropy, y_hat, passed)  # the last model's, one per student
+    print(f"empirical_loss of the {len(costs)} per-example losses: {float(empirical_loss(lab.tensor(costs))):.4f}")
 
 # %% fw="torch"
-X, passed = pass_fail()
+X, passed = pass_fail(n=100)
 X, passed = lab.tensor(X), lab.tensor(passed)
 models = {"untrained (all weights 0)": (0.0, [0.0, 0.0]), "sensible weights": (-7.5, [0.6, 0.7])}
 if lab.ready("binary_cross_entropy") and lab.ready("empirical_loss"):
     for name, (w0, W) in models.items():
         y_hat = sigmoid(w0 + X @ lab.tensor(W))
-        mean_of_costs = empirical_loss(lab.tensor(per_example(binary_cross_entropy, y_hat, passed)))
         builtin = F.binary_cross_entropy(y_hat, passed)  # PyTorch: the prediction comes first
         print(f"{name:<26} yours {float(binary_cross_entropy(y_hat, passed)):.4f}   "
-              f"mean of per-example {float(mean_of_costs):.4f}   PyTorch {float(builtin):.4f}")
+              f"PyTorch {float(builtin):.4f}")
+    costs = per_example(binary_cross_entropy, y_hat, passed)  # the last model's, one per student
+    print(f"empirical_loss of the {len(costs)} per-example losses: {float(empirical_loss(lab.tensor(costs))):.4f}")
 
 # %% [markdown]
 # At the edges the frameworks make their own choices. The cell below feeds predictions of exactly 0 and 1
@@ -245,7 +247,7 @@ def sigmoid_then_bce(z, y, eps=EPSILON):
 
 
 if lab.ready("bce_with_logits") and lab.ready("binary_cross_entropy"):
-    z = np.linspace(-5.0, 60.0, 261, dtype=np.float32)
+    z = np.linspace(-5.0, 60.0, budget(66, 14), dtype=np.float32)
     z_t, y_t = lab.tensor(z), lab.tensor(np.zeros_like(z))
     curves = {
         "sigmoid, then BCE without clipping": per_example(lambda z, y: sigmoid_then_bce(z, y, eps=0.0), z_t, y_t),
@@ -556,7 +558,7 @@ def slope(loss, z, y):
 
 # %%
 if lab.ready("bce_with_logits") and lab.ready("mean_squared_error"):
-    z = np.linspace(-10.0, 5.0, 301, dtype=np.float32)
+    z = np.linspace(-10.0, 5.0, budget(60, 12), dtype=np.float32)  # avoids z = 0, where |z| has no slope
     z_t, y_t = lab.tensor(z), lab.tensor(np.ones_like(z))
     losses = {"binary cross-entropy (from logits)": bce_with_logits,
               "squared error of sigmoid(z)": lambda z, y: mean_squared_error(sigmoid(z), y)}
