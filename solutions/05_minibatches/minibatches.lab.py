@@ -92,8 +92,7 @@ def per_example_loss(W, b, X, y):
 #
 # **Exercise 1 (2 points).** Write `batch_gradient(W, b, X, y)`: the gradient of $J_{\text{batch}}$, the
 # mean of `per_example_loss(W, b, X, y)`, with respect to $W$ and $b$, computed by {{framework}}'s
-# automatic differentiation. It returns the pair `(dW, db)` with shapes
-# $(d,)$ and $()$. `W` and `b` arrive as plain tensors, and the function may be called many times with the
+# automatic differentiation. It returns the pair `(dW, db)` with shapes $(d,)$ and $()$. `W` and `b` arrive as plain tensors, and the function may be called many times with the
 # same ones: each call must return that batch's gradient only.
 
 # %% fw="tensorflow" solution="batch_gradient"
@@ -276,9 +275,8 @@ if lab.ready("gradient_variance") and lab.ready("per_example_gradients"):
 #
 # ## 4. Mini-batches the framework's way
 #
-# Training code does not slice arrays by hand. TensorFlow has `tf.data.Dataset` (build it with
-# `from_tensor_slices`, then `.shuffle(...)` and `.batch(...)`); PyTorch has `torch.utils.data.DataLoader`
-# over a `TensorDataset`. One pass over all the mini-batches is an **epoch**. Three things matter:
+# Training code does not slice arrays by hand: {{framework}} has its own data pipeline, whose parts are
+# listed in the comments of the exercise cell below. One pass over all the mini-batches is an **epoch**. Three things matter:
 #
 # - shuffle the *examples*, then cut them into batches (shuffling ready-made batches keeps neighbours together);
 # - shuffle the $(x, y)$ pairs together, and draw a new order every epoch;
@@ -291,6 +289,9 @@ if lab.ready("gradient_variance") and lab.ready("per_example_gradients"):
 # %% fw="tensorflow" solution="make_batches"
 def make_batches(X, y, batch_size, seed):
     """X: (N, d), y: (N,) -> a tf.data.Dataset of shuffled (x_batch, y_batch) pairs, reshuffled every epoch."""
+    # tf.data.Dataset.from_tensor_slices((X, y))  one (x, y) pair per example
+    # .shuffle(buffer_size, seed=...)            a random order, redrawn every epoch (buffer_size = N: a full shuffle)
+    # .batch(batch_size)                         consecutive pairs stacked into one mini-batch
     ### BEGIN SOLUTION
     dataset = tf.data.Dataset.from_tensor_slices((X, y))
     return dataset.shuffle(buffer_size=X.shape[0], seed=seed).batch(batch_size)
@@ -299,6 +300,10 @@ def make_batches(X, y, batch_size, seed):
 # %% fw="torch" solution="make_batches"
 def make_batches(X, y, batch_size, seed):
     """X: (N, d), y: (N,) -> a DataLoader of shuffled (x_batch, y_batch) pairs, reshuffled every epoch."""
+    # TensorDataset(X, y)                             one (x, y) pair per example
+    # DataLoader(dataset, batch_size=..., shuffle=True, generator=...)
+    #                                                 mini-batches in a random order, redrawn every epoch;
+    # torch.Generator().manual_seed(seed)             the generator that makes the order reproducible
     ### BEGIN SOLUTION
     generator = torch.Generator().manual_seed(seed)
     return DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=True, generator=generator)
@@ -368,11 +373,14 @@ print(f"loss of the untrained model: {full_loss(model):.4f}")
 # **Exercise 5 (3 points).** Write `train_epoch(model, optimizer, loss_fn, batches)`: one pass over
 # `batches`, and for each `(x_batch, y_batch)`: the loss of the model's output, its gradient with
 # respect to the model's weights, one optimizer step. Return the mean of the batch losses as a Python
-# float (each loss taken before its step). In PyTorch, remember that gradients add up until you zero them.
+# float (each loss taken before its step). The comments in the cell list the {{framework}} calls you need.
 
 # %% fw="tensorflow" solution="train_epoch"
 def train_epoch(model, optimizer, loss_fn, batches):
     """One optimizer step per (x_batch, y_batch) in batches -> the mean batch loss (float)."""
+    # with tf.GradientTape() as tape: ...            record the forward pass (compute the loss inside it)
+    # tape.gradient(loss, model.trainable_variables) the gradients, one per weight tensor
+    # optimizer.apply_gradients(zip(grads, model.trainable_variables))   one SGD step
     ### BEGIN SOLUTION
     losses = []
     for x_batch, y_batch in batches:
@@ -387,6 +395,9 @@ def train_epoch(model, optimizer, loss_fn, batches):
 # %% fw="torch" solution="train_epoch"
 def train_epoch(model, optimizer, loss_fn, batches):
     """One optimizer step per (x_batch, y_batch) in batches -> the mean batch loss (float)."""
+    # optimizer.zero_grad()   PyTorch adds every backward()'s gradients to .grad: clear them for each batch
+    # loss.backward()         the gradients of the loss with respect to the model's weights
+    # optimizer.step()        one SGD step;  loss.item() gives the loss as a Python float
     ### BEGIN SOLUTION
     model.train()
     losses = []

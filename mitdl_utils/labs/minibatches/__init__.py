@@ -162,8 +162,8 @@ def test_make_batches(t):
         if sizes == expected_sizes[:-1] and n % batch_size:
             raise CheckFailed(f"{n} examples in batches of {batch_size}: the last, smaller batch of "
                               f"{n % batch_size} is missing: keep it (no drop_remainder / drop_last)")
-        expect(sizes == expected_sizes, f"{n} examples in batches of {batch_size}: expected batch sizes "
-                                        f"{expected_sizes}, got {sizes}")
+        expect(sorted(sizes) == sorted(expected_sizes), f"{n} examples in batches of {batch_size}: expected "
+                                                        f"batch sizes {expected_sizes}, got {sizes}")
         for xb, yb in epochs[0] + epochs[1]:
             expect(np.array_equal(xb[:, 0], yb), "the labels no longer match their examples: x and y were "
                                                  "shuffled separately; shuffle the (x, y) pairs together")
@@ -247,11 +247,11 @@ def test_scaled_learning_rate(t):
 
 EXERCISES = [
     Exercise("batch_gradient", "The gradient of a mini-batch", 2, test_batch_gradient, [
-        "J is the mean of per_example_loss over the batch; let autograd differentiate it with respect to W and b.",
-        "TensorFlow: inside `with tf.GradientTape() as tape:` call tape.watch([W, b]), compute "
-        "J = tf.reduce_mean(per_example_loss(W, b, X, y)), then tape.gradient(J, [W, b]). PyTorch: "
-        "W = W.detach().requires_grad_(True) (same for b), J = per_example_loss(W, b, X, y).mean(), "
-        "then torch.autograd.grad(J, [W, b]).",
+        "J is the mean of per_example_loss over the batch; let autograd differentiate J with respect to W and b.",
+        "TensorFlow: a GradientTape follows plain tensors only after tape.watch([W, b]); take the mean of the "
+        "per-example losses inside the tape, then ask tape.gradient for [W, b]. PyTorch: work on fresh leaf "
+        "copies of W and b (detach them, then requires_grad_(True)), take the mean (not the sum) of the losses, "
+        "and torch.autograd.grad(J, [W, b]) returns both without touching .grad.",
     ]),
     Exercise("per_example_gradients", "One gradient per example", 2, test_per_example_gradients, [
         "Call your batch_gradient on batches of one example each and stack the results.",
@@ -259,26 +259,28 @@ EXERCISES = [
         "and stack the dW's into (n, d) and the db's into (n,) (tf.stack / torch.stack).",
     ]),
     Exercise("gradient_variance", "How noisy is a mini-batch gradient?", 2, test_gradient_variance, [
-        "G[batches] (tf.gather(G, batches) in TensorFlow) has shape (k, B, p): average over the B axis to get "
-        "k mini-batch gradients.",
-        "Subtract the full-batch gradient G.mean over axis 0, square, sum over the p coordinates, then take "
-        "the mean over the k batches.",
+        "Three means: one per mini-batch over its rows of G, one over all the rows (the full-batch gradient), "
+        "and at the end one over the squared distances of the k mini-batches.",
+        "G[batches] (tf.gather(G, batches) in TensorFlow) has shape (k, B, p): average over axis=1 to get the "
+        "(k, p) mini-batch gradients, subtract the mean of G over axis=0, square, sum over axis=1, then average.",
     ]),
     Exercise("make_batches", "Shuffled mini-batches from the framework", 2, test_make_batches, [
-        "TensorFlow: tf.data.Dataset.from_tensor_slices((X, y)), then .shuffle(...) and .batch(...). "
-        "PyTorch: a DataLoader over a TensorDataset(X, y) with shuffle=True.",
-        "Shuffle before batching, with a buffer as large as the data (X.shape[0]) and seed=seed. In PyTorch pass "
-        "generator=torch.Generator().manual_seed(seed) so the order is reproducible.",
+        "Build the framework's dataset of pairs, shuffle it, then cut it into batches: the comments in the "
+        "exercise cell name the calls.",
+        "Shuffle before batching. TensorFlow: a buffer as large as the data (buffer_size=X.shape[0]) and "
+        "seed=seed. PyTorch: shuffle=True, and generator= a torch.Generator seeded with manual_seed(seed), "
+        "from which the DataLoader draws a new order every epoch.",
     ]),
     Exercise("train_epoch", "One epoch of mini-batch training", 3, test_train_epoch, [
-        "For every (xb, yb) in batches: loss of the model's output, gradients, one optimizer step. "
-        "Keep each batch's loss as a float and return their mean.",
-        "TensorFlow: compute the loss inside a GradientTape, tape.gradient(loss, model.trainable_variables), "
-        "optimizer.apply_gradients(zip(grads, model.trainable_variables)). PyTorch: optimizer.zero_grad(), "
-        "loss.backward(), optimizer.step(), and loss.item() for the number.",
+        "For every batch: the loss of the model's output, its gradients, one optimizer step. Keep each "
+        "batch's loss as a float and return their mean.",
+        "TensorFlow: compute the loss inside the tape, then tape.gradient with respect to "
+        "model.trainable_variables, and apply_gradients on the zipped (gradient, variable) pairs. PyTorch: "
+        "zero_grad() before backward() for every batch, then step(); loss.item() gives the float. "
+        "The mean is the sum of the losses divided by len(losses).",
     ]),
     Exercise("scaled_learning_rate", "The linear scaling rule", 1, test_scaled_learning_rate, [
         "A batch k times larger gets a learning rate k times larger.",
-        "base_lr * batch_size / base_batch_size.",
+        "k = batch_size / base_batch_size; multiply base_lr by it.",
     ]),
 ]
