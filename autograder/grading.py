@@ -116,7 +116,7 @@ class Grader:
     """A course directory under `workdir` whose gradebook knows every lab in `labs`."""
 
     def __init__(self, workdir: Path, db_url: str | None = None, labs: list[Lab] | None = None,
-                 limits: Limits | None = None, hide: list[str] | None = None):
+                 limits: Limits | None = None, hide: list[str] | None = None, register: bool = True):
         from nbgrader.apps import NbGraderAPI
 
         self.workdir = Path(workdir).resolve()
@@ -126,19 +126,24 @@ class Grader:
         self.limits = limits or Limits()
         self.hide = hide or []
         self.api = NbGraderAPI(config=nbgrader_config(self.workdir, self.db_url, release=self.workdir / "release"))
-        for lab in self.labs:  # records every notebook's grade cells, points and checksums in the gradebook
-            result = self.api.generate_assignment(lab.name, force=True, create=True)
-            if not result["success"]:
-                raise RuntimeError(f"could not register {lab.name} in the gradebook: {_error_line(result['log'])}")
-        self.notebooks: dict[str, dict] = {}  # notebook name -> spec, framework, max score
+        self.notebooks: dict[str, dict] = {}  # notebook name -> spec, framework, max score, known cells
+        self.broken: dict[str, str] = {}  # lab -> why it could not be registered
+        if register:
+            self.register([lab.name for lab in self.labs])
+
+    def register(self, lab_names) -> None:
+        """Record each lab's grade cells, points and checksums in the gradebook (nbgrader's generate_assignment)."""
         from nbgrader.api import Gradebook
 
-        with Gradebook(self.db_url) as gradebook:
-            for lab in self.labs:
+        for lab in [lab for lab in self.labs if lab.name in set(lab_names)]:
+            result = self.api.generate_assignment(lab.name, force=True, create=True)
+            if not result["success"]:
+                self.broken[lab.name] = f"lab {lab.name} could not be registered: {_error_line(result['log'])}"
+                continue
+            with Gradebook(self.db_url) as gradebook:
                 for nb in gradebook.find_assignment(lab.name).notebooks:
                     self.notebooks[nb.name] = {"max": nb.max_score, "lab": lab.name,
                                                "cells": {c.name: c.cell_type for c in nb.source_cells}}
-        for lab in self.labs:
             for name in lab.notebook_names:
                 path = REPO / "solutions" / lab.name / f"{name}.ipynb"
                 if name in self.notebooks and path.exists():
@@ -157,6 +162,8 @@ class Grader:
         from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells,
                                             OverwriteKernelspec)
 
+        if submission.lab in self.broken:
+            raise ValueError(self.broken[submission.lab])
         info = self.notebooks.get(submission.notebook, {})
         if "spec" not in info:
             raise ValueError(f"notebook {submission.notebook!r} has no open_lab(...) in its source")
@@ -259,13 +266,18 @@ class Grader:
         """A submission that could not be graded at all: 0 points, recorded in the gradebook too."""
         from nbgrader.api import Gradebook
 
-        with Gradebook(self.db_url) as gradebook:
-            gradebook.update_or_create_student(submission.student)
-            gradebook.update_or_create_submission(submission.lab, submission.student)
-            notebook = gradebook.find_submission_notebook(submission.notebook, submission.lab, submission.student)
-            for grade in notebook.grades:
-                grade.auto_score, grade.needs_manual_grade = 0, False
-            gradebook.db.commit()
+        from nbgrader.api import MissingEntry
+
+        try:
+            with Gradebook(self.db_url) as gradebook:
+                gradebook.update_or_create_student(submission.student)
+                gradebook.update_or_create_submission(submission.lab, submission.student)
+                notebook = gradebook.find_submission_notebook(submission.notebook, submission.lab, submission.student)
+                for grade in notebook.grades:
+                    grade.auto_score, grade.needs_manual_grade = 0, False
+                gradebook.db.commit()
+        except MissingEntry:
+            pass  # the lab is not in the gradebook (it could not be registered): grades.csv still has the row
         return Result(submission.student, submission.lab, submission.notebook, submission.origin,
                       status=f"error: {reason}"[:400], max_score=self.notebooks.get(submission.notebook, {}).get("max", 0))
 
@@ -354,8 +366,9 @@ def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, pr
     workdir = Path(workdir)
     out = workdir.parent
     out.mkdir(parents=True, exist_ok=True)
-    grader = Grader(workdir, db_url, limits=limits, hide=default_hide(submissions, out))
+    grader = Grader(workdir, db_url, limits=limits, hide=default_hide(submissions, out), register=False)
     items = collect(submissions, grader.labs)
+    grader.register({item.lab for item in items if isinstance(item, Submission)})
     journal = Journal(out / "journal.jsonl")
     if on_total:
         on_total(len(items))
