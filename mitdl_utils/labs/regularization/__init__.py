@@ -1,0 +1,343 @@
+"""Lab 06, regularization: exercises, their tests and hints (framework-neutral).
+
+Each test gets a Trial `t`: `t.call(name, ...)` calls the student's function, `t.ref` is the
+reference module of the notebook's framework (it also holds the framework-specific test steps:
+calling a layer in training or evaluation mode, setting a model's weights), and the `mistakes`
+dictionaries describe what common wrong answers would return.
+"""
+import ast
+import inspect
+import textwrap
+
+import numpy as np
+
+from mitdl_utils.checking import CheckFailed, Exercise, NotAttempted, assert_close, expect, to_numpy
+from mitdl_utils.data import noisy_sine
+from mitdl_utils.labs.regularization.shared import early_stopping, initial_weights  # noqa: F401 (for the notebooks)
+
+# The lecture's picture of early stopping as numbers: the loss falls, flattens (with an exact tie), rises.
+STOPPING_CURVE = [1.0, 0.7, 0.5, 0.45, 0.47, 0.45, 0.5, 0.55, 0.4, 0.3]
+
+
+def _attempt(what, fn, *args, **kwargs):
+    """Run a student's method (a layer call): NotImplementedError or None -> not attempted; errors -> a message."""
+    try:
+        result = fn(*args, **kwargs)
+    except NotImplementedError:
+        raise NotAttempted(f"{what} still raises NotImplementedError") from None
+    except (NotAttempted, CheckFailed):
+        raise
+    except Exception as error:
+        raise CheckFailed(f"{what} raised {type(error).__name__}: {error}") from error
+    if result is None:
+        raise NotAttempted(f"{what} returned None: fill in the TODO")
+    return result
+
+
+def _forbid_framework_dropout(t, name):
+    """Fail if the student's `name` calls the framework's own dropout."""
+    fn = t.function(name)
+    try:
+        tree = ast.parse(textwrap.dedent(getattr(fn, "__mitdl_source__", None) or inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and "ropout" in node.func.attr:
+            raise CheckFailed(f"`{name}` calls `{node.func.attr}`: build the mask yourself from uniform random "
+                              "numbers instead of using the framework's dropout")
+
+
+# ---- 1. polynomial features ----
+
+def test_polynomial_features(t):
+    cases = [(np.array([-1.0, -0.5, 0.0, 0.5, 2.0], np.float32), 3)]
+    if t.hidden:
+        cases += [(t.uniform(7, low=-1.5, high=1.5).astype(np.float64), 5), (t.uniform(4, low=-1, high=1), 0)]
+    for x, degree in cases:
+        result = t.call("polynomial_features", t.tensor(x, str(x.dtype)), degree)
+        t.require_tensor(result, "`polynomial_features`")
+        got, n = to_numpy(result), len(x)
+        what = f"polynomial_features(x = {np.round(x, 2).tolist()}, degree={degree})"
+        expect(got.shape != (n, degree) or degree == 0,
+               f"{what}: shape {got.shape}: the constant column x^0 = 1 is missing; "
+               f"there are degree + 1 = {degree + 1} columns")
+        expect(got.shape != (degree + 1, n) or n == degree + 1,
+               f"{what}: shape {got.shape} is transposed: one row per example, shape (n, degree + 1)")
+        expected = x.astype(np.float64)[:, None] ** np.arange(degree + 1)
+        assert_close(got, expected, what, mistakes={
+            "the powers are in decreasing order (np.vander's default): put x^0 first and x^degree last":
+                expected[:, ::-1],
+            "the powers start at 1: the first column is x^0 = 1": x.astype(np.float64)[:, None] ** np.arange(1, degree + 2),
+        })
+        expect(got.dtype == x.dtype, f"{what}: x is {x.dtype} but the features are {got.dtype}: "
+                                     "build the powers from x itself so they keep its dtype")
+
+
+# ---- 2. fit and measure ----
+
+def test_fit(t):
+    x, y, _, _ = noisy_sine(n_train=12, n_val=0, seed=1)
+    cases = [(x.astype(np.float64), y.astype(np.float64), degree) for degree in (1, 3)]
+    if t.hidden:
+        x, y = t.uniform(20, low=-1, high=1).astype(np.float64), t.normal(20).astype(np.float64)
+        cases += [(x, y, 0), (x, y, 2), (x, y, 6)]
+    for x, y, degree in cases:
+        result = t.call("fit_polynomial", t.tensor(x, "float64"), t.tensor(y, "float64"), degree)
+        t.require_tensor(result, "`fit_polynomial`")
+        w = to_numpy(result)
+        what = f"fit_polynomial(x, y, degree={degree}) on {len(x)} points"
+        expect(w.shape != (degree + 1, 1), f"{what}: shape {w.shape} is a column: return a vector of shape "
+                                           f"({degree + 1},), e.g. the least-squares solution's [:, 0]")
+        expect(w.dtype == np.float64, f"{what}: the weights are {w.dtype}; keep float64 (high powers of x "
+                                      "lose their precision in float32)")
+        expected = np.polynomial.polynomial.polyfit(x, y, degree)
+        assert_close(w, expected, what, rtol=1e-5, atol=1e-6, mistakes={
+            "highest power first (np.polyfit's order): w[0] multiplies x^0, w[degree] multiplies x^degree":
+                expected[::-1],
+        })
+
+    y, y_hat = t.normal(8), t.normal(8)
+    cases = [(y, y_hat)] + ([(t.normal(31), t.normal(31))] if t.hidden else [])
+    for y, y_hat in cases:
+        result = t.call("mean_squared_error", t.tensor(y), t.tensor(y_hat))
+        t.require_tensor(result, "`mean_squared_error`")
+        got = to_numpy(result)
+        expect(got.shape == (), f"`mean_squared_error` should return one number (shape ()), got shape {got.shape}: "
+                                "average the squared differences over the examples")
+        d = y.astype(np.float64) - y_hat
+        assert_close(got, np.mean(d**2), f"mean_squared_error on {len(y)} examples", mistakes={
+            "sum instead of mean: divide by the number of examples": np.sum(d**2),
+            "the square root is taken: that is the root mean squared error, not the MSE": np.sqrt(np.mean(d**2)),
+            "the differences are not squared": np.mean(d),
+            "absolute differences: the MSE squares them": np.mean(np.abs(d)),
+        })
+
+
+# ---- 3. dropout ----
+
+def _nonzero(t, *shape):
+    """Random values with |x| in [0.5, 1.5]: a zero in a result can only mean 'dropped'."""
+    return (t.rng.uniform(0.5, 1.5, size=shape) * t.rng.choice([-1.0, 1.0], size=shape)).astype(np.float32)
+
+
+def _dropout_stats(out, x):
+    """-> (fraction of entries set to 0, ratio out / x for every kept entry)."""
+    dropped = out == 0
+    return float(dropped.mean()), out[~dropped] / x[~dropped].astype(np.float64)
+
+
+def test_dropout(t):
+    x = _nonzero(t, 200, 500)
+    ps = [0.2, 0.5] + ([0.7, round(float(t.rng.uniform(0.05, 0.9)), 2)] if t.hidden else [])
+    for p in ps:
+        what = f"dropout(x of shape {x.shape}, p={p}, training=True)"
+        out = t.tensor_result("dropout", t.tensor(x), p, training=True)
+        expect(out.shape == x.shape, f"{what}: wrong shape: expected {x.shape}, got {out.shape}")
+        fraction, ratios = _dropout_stats(out, x)
+        assert_close(fraction, p, f"{what}: the fraction of entries set to 0", rtol=0, atol=0.01, mistakes={
+            "nothing was dropped: in training each entry is set to 0 with probability p": 0.0,
+            "everything was dropped: draw one random number per entry and keep it with probability 1 - p": 1.0,
+            "the keep probability 1 - p was used as the drop probability: drop an entry when its random "
+            "number is below p": 1 - p,
+        })
+        assert_close(ratios, np.full(ratios.shape, 1 / (1 - p)), f"{what}: kept entries divided by x", mistakes={
+            "forgetting to scale: inverted dropout divides the kept entries by 1 - p, so that the expected "
+            "output stays x": np.ones(ratios.shape),
+            "the kept entries are multiplied by 1 - p: divide by 1 - p instead": np.full(ratios.shape, 1 - p),
+            "the kept entries are divided by p: divide by the keep probability 1 - p": np.full(ratios.shape, 1 / p),
+        })
+        again = t.tensor_result("dropout", t.tensor(x), p, training=True)
+        expect(not np.array_equal(again == 0, out == 0), f"{what}: two calls dropped exactly the same entries: "
+               "draw fresh random numbers on every call (do not set a seed inside `dropout`)")
+        layer_out = to_numpy(t.ref.apply_in_mode(t.ref.framework_dropout(p), t.tensor(x), True))
+        layer_fraction, layer_ratios = _dropout_stats(layer_out, x)
+        assert_close(fraction, layer_fraction, f"{what}: fraction dropped compared with {t.ref.FRAMEWORK_DROPOUT} "
+                     "in training mode", rtol=0, atol=0.015)
+        assert_close(ratios.mean(), layer_ratios.mean(), f"{what}: scale of the kept entries compared with "
+                     f"{t.ref.FRAMEWORK_DROPOUT} in training mode", rtol=1e-4)
+
+        what = f"dropout(x, p={p}, training=False)"
+        out = t.tensor_result("dropout", t.tensor(x), p, training=False)
+        expect(out.shape == x.shape, f"{what}: wrong shape: expected {x.shape}, got {out.shape}")
+        expect((out == 0).mean() < 0.01, f"{what} set entries to 0: dropout left on at evaluation. With "
+               f"training=False return x unchanged (as {t.ref.FRAMEWORK_DROPOUT} does in evaluation mode)")
+        assert_close(out, x, what, mistakes={
+            "scaled by 1 - p at evaluation: that is the original, non-inverted dropout; inverted dropout "
+            "scales in training only and returns x unchanged at evaluation": x * (1 - p),
+            "divided by 1 - p at evaluation: scale in training only; at evaluation return x unchanged": x / (1 - p),
+        })
+    out = t.tensor_result("dropout", t.tensor(x), 0.0, training=True)
+    assert_close(out, x, "dropout(x, p=0.0, training=True): nothing dropped, nothing scaled")
+    _forbid_framework_dropout(t, "dropout")
+
+
+# ---- 4. dropout as a layer ----
+
+def test_dropout_layer(t):
+    x = _nonzero(t, 100, 400)
+    ps = [0.3] + ([0.6] if t.hidden else [])
+    for p in ps:
+        layer = t.call("InvertedDropout", p)
+        reference_fraction, _ = _dropout_stats(
+            to_numpy(t.ref.apply_in_mode(t.ref.framework_dropout(p), t.tensor(x), True)), x)
+        for apply, where in [(t.ref.apply_in_mode, "called"), (t.ref.apply_in_container, "inside a container")]:
+            what = f"InvertedDropout({p}) {where} in training mode"
+            out = to_numpy(_attempt(what, apply, layer, t.tensor(x), True))
+            expect(out.shape == x.shape, f"{what}: wrong shape: expected {x.shape}, got {out.shape}")
+            fraction, ratios = _dropout_stats(out, x)
+            assert_close(fraction, reference_fraction, f"{what}: the fraction of entries set to 0, compared with "
+                         f"{t.ref.FRAMEWORK_DROPOUT}", rtol=0, atol=0.015, mistakes={
+                             f"nothing was dropped in training mode: {t.ref.MODE_HINT}": 0.0})
+            assert_close(ratios.mean(), 1 / (1 - p), f"{what}: kept entries divided by x", mistakes={
+                "forgetting to scale: divide the kept entries by 1 - p": 1.0})
+
+            what = f"InvertedDropout({p}) {where} in evaluation mode"
+            out = to_numpy(_attempt(what, apply, layer, t.tensor(x), False))
+            expect(out.shape == x.shape, f"{what}: wrong shape: expected {x.shape}, got {out.shape}")
+            expect((out == 0).mean() < 0.01, f"{what} set entries to 0: dropout left on at evaluation. "
+                                             f"{t.ref.MODE_HINT}")
+            assert_close(out, x, what, mistakes={
+                "scaled by 1 - p at evaluation: inverted dropout returns x unchanged there": x * (1 - p)})
+
+
+# ---- 5. early stopping on a curve ----
+
+def _replay(curve, patience, *, ties_improve=False, stop_after=None, reset=True, whole_curve=False):
+    """early_stopping with one switch flipped: what a plausible mistake returns -> (best_epoch, last_epoch)."""
+    stop_after = patience if stop_after is None else stop_after
+    best_epoch, best_loss, waited = 0, float("inf"), 0
+    last = len(curve) - 1
+    for epoch, loss in enumerate(curve):
+        if loss < best_loss or (ties_improve and loss == best_loss):
+            best_epoch, best_loss = epoch, loss
+            waited = 0 if reset else waited
+        else:
+            waited += 1
+            if waited >= stop_after:
+                last = epoch
+                break
+    if whole_curve:
+        best_epoch = int(np.argmin(curve))
+    return best_epoch, last
+
+
+def _curves(t):
+    """(curve, patience) pairs: the lecture's shape, a curve that never stops; hidden: noisy U-shapes with ties."""
+    cases = [(STOPPING_CURVE, 3), ([0.9, 0.8, 0.7, 0.6, 0.5], 2)]
+    if t.hidden:
+        for _ in range(3):
+            k = np.arange(30)
+            curve = 1 / (1 + 0.4 * k) + 0.002 * (k - t.rng.uniform(5, 15)) ** 2 + t.rng.normal(0, 0.02, 30)
+            cases.append((np.round(curve, 2).tolist(), int(t.rng.integers(2, 6))))
+    return cases
+
+
+def test_early_stopping(t):
+    for curve, patience in _curves(t):
+        result = t.call("early_stopping", list(curve), patience)
+        what = f"early_stopping({np.round(curve, 2).tolist()}, patience={patience})"
+        expect(isinstance(result, (tuple, list)) and len(result) == 2,
+               f"`early_stopping` should return a pair (best_epoch, last_epoch), got {result!r}")
+        best, last = early_stopping(curve, patience)
+        ties = _replay(curve, patience, ties_improve=True)
+        assert_close(result[0], best, f"{what}: best_epoch", mistakes={
+            "a loss equal to the best so far counted as an improvement: only a strictly lower loss is one "
+            "(as in keras.callbacks.EarlyStopping)": ties[0],
+            "best_epoch is the minimum of the whole curve: early stopping only knows the epochs before it "
+            "stops": _replay(curve, patience, whole_curve=True)[0],
+            "epochs are numbered from 1: number them from 0, like Python indices": best + 1,
+        })
+        assert_close(result[1], last, f"{what}: last_epoch", mistakes={
+            "one epoch too late: stop at the epoch that completes `patience` epochs in a row without improvement":
+                _replay(curve, patience, stop_after=patience + 1)[1],
+            "one epoch too early: wait for `patience` epochs without improvement, not patience - 1":
+                _replay(curve, patience, stop_after=patience - 1)[1],
+            "the patience counter is not reset when the loss improves": _replay(curve, patience, reset=False)[1],
+            "a loss equal to the best so far counted as an improvement: only a strictly lower loss is one":
+                ties[1],
+            "epochs are numbered from 1: number them from 0, like Python indices": last + 1,
+        })
+
+
+# ---- 6. a training loop with early stopping ----
+
+def test_train_with_early_stopping(t):
+    cases = [(STOPPING_CURVE, 3, 10), ([0.9, 0.8, 0.7, 0.6, 0.5], 2, 5)]
+    if t.hidden:
+        cases += [(curve, patience, len(curve)) for curve, patience in _curves(t)[2:]]
+    for curve, patience, max_epochs in cases:
+        model, epochs_run = t.ref.scripted_model(), [0]
+        t.ref.fill_weights(model, 0)
+
+        def train_epoch():
+            """One scripted 'epoch': after epoch k (counting from 1) every weight equals k."""
+            epochs_run[0] += 1
+            t.ref.fill_weights(model, epochs_run[0])
+
+        def validation_loss():
+            return 10.0 if epochs_run[0] == 0 else curve[min(epochs_run[0], len(curve)) - 1]
+
+        what = f"train_with_early_stopping on the validation curve {np.round(curve, 2).tolist()}, patience={patience}"
+        history = t.call("train_with_early_stopping", model, train_epoch, validation_loss, max_epochs, patience)
+        expect(isinstance(history, (list, tuple)), f"`train_with_early_stopping` should return the list of "
+                                                   f"validation losses, got {type(history).__name__}")
+        best, last = early_stopping(curve, patience)
+        assert_close(len(history), last + 1, f"{what}: the number of epochs trained", mistakes={
+            "one epoch too many: stop at the epoch that completes `patience` epochs without improvement":
+                _replay(curve, patience, stop_after=patience + 1)[1] + 1,
+            "one epoch too few: wait for `patience` epochs without improvement, not patience - 1":
+                _replay(curve, patience, stop_after=patience - 1)[1] + 1,
+            "it never stopped early: count the epochs without improvement and stop at `patience`": max_epochs,
+        })
+        assert_close(np.array([float(loss) for loss in history]), curve[:last + 1],
+                     f"{what}: the validation losses returned, one per epoch")
+        weights = t.ref.weight_values(model)
+        same = lambda value: np.full(weights.shape, float(value))
+        ties = _replay(curve, patience, ties_improve=True)
+        assert_close(weights, same(best + 1), f"{what}: the model's weights after training (here every weight "
+                     f"equals the number of epochs trained; the best epoch is epoch {best + 1})", mistakes={
+            f"the model ends with the weights of the last epoch, not the best: {t.ref.COPY_HINT}": same(last + 1),
+            "the weights were saved one epoch late: save them right after the epoch that improved": same(best + 2),
+            "the weights were saved before training the epoch that improved": same(best),
+            "the model was reset to its initial weights: save the weights after each improving epoch": same(0),
+            "a loss equal to the best so far counted as an improvement": same(ties[0] + 1),
+        })
+
+
+EXERCISES = [
+    Exercise("polynomial_features", "Polynomial features: model capacity as a number", 2, test_polynomial_features, [
+        "Column k of the result is x to the power k, for k = 0, 1, ..., degree; one row per example.",
+        "Stack the powers along axis 1: [x**k for k in range(degree + 1)] (tf.stack(..., axis=1) / "
+        "torch.stack(..., dim=1)); x**0 is a column of ones.",
+    ]),
+    Exercise("fit", "Fit a polynomial and measure its error", 3, test_fit, [
+        "Least squares finds the w that minimises the mean squared error of A w against y, "
+        "with A = polynomial_features(x, degree).",
+        "tf.linalg.lstsq(A, y[:, None]) / torch.linalg.lstsq(A, y[:, None]).solution gives a column "
+        "(degree + 1, 1): take [:, 0]. The MSE is the mean of (y - y_hat) ** 2.",
+    ]),
+    Exercise("dropout", "Inverted dropout from scratch", 3, test_dropout, [
+        "In training, keep each entry with probability 1 - p: compare a uniform random number in [0, 1) "
+        "with p. At evaluation (training=False) return x as it is.",
+        "mask = uniform(shape of x) >= p; return where(mask, x / (1 - p), 0). The division keeps the expected "
+        "value of every entry equal to x, so nothing needs rescaling at evaluation.",
+    ]),
+    Exercise("dropout_layer", "Dropout as a layer that knows its mode", 2, test_dropout_layer, [
+        "The layer should call your dropout with training=True only while the model trains.",
+        "TensorFlow: pass the `training` argument of call() on (it can be None: treat that as False). "
+        "PyTorch: pass self.training, which model.train() and model.eval() switch.",
+    ]),
+    Exercise("early_stopping", "Early stopping, replayed on a validation curve", 2, test_early_stopping, [
+        "Walk through the losses in order, remembering the best loss so far, its epoch, and how many epochs "
+        "in a row have not beaten it.",
+        "A strictly lower loss resets the counter to 0; otherwise add 1 and stop (return) when the counter "
+        "reaches patience. If it never does, the last epoch is len(val_losses) - 1.",
+    ]),
+    Exercise("train_with_early_stopping", "A training loop that stops early and restores the best weights", 3,
+             test_train_with_early_stopping, [
+        "Same rule as early_stopping, but live: after each train_epoch(), compute validation_loss(), "
+        "append it to the history, and remember a copy of the weights whenever it improves.",
+        "Restore the saved copy before returning. TensorFlow: model.get_weights() / model.set_weights(). "
+        "PyTorch: copy.deepcopy(model.state_dict()) / model.load_state_dict().",
+    ]),
+]

@@ -1,0 +1,98 @@
+"""Lab 06 reference implementations in TensorFlow, and the TensorFlow side of its tests."""
+import numpy as np
+import tensorflow as tf
+
+from mitdl_utils.labs.regularization.shared import early_stopping  # noqa: F401  (framework-neutral)
+
+
+def polynomial_features(x, degree):
+    """x (n,) -> (n, degree + 1): the columns x^0, x^1, ..., x^degree."""
+    return tf.stack([x**k for k in range(degree + 1)], axis=1)
+
+
+def fit_polynomial(x, y, degree):
+    """Least-squares polynomial weights (degree + 1,), lowest power first."""
+    A = polynomial_features(x, degree)
+    return tf.linalg.lstsq(A, y[:, None], fast=False)[:, 0]
+
+
+def mean_squared_error(y, y_hat):
+    """(n,), (n,) -> scalar: mean of the squared differences."""
+    return tf.reduce_mean((y - y_hat) ** 2)
+
+
+def dropout(x, p, training=True):
+    """Inverted dropout: zero each entry with probability p, scale the rest by 1 / (1 - p); identity at evaluation."""
+    if not training or p == 0:
+        return x
+    keep = tf.random.uniform(tf.shape(x), dtype=x.dtype) >= p
+    return tf.where(keep, x / (1 - p), tf.zeros_like(x))
+
+
+class InvertedDropout(tf.keras.layers.Layer):
+    """Dropout as a Keras layer: active only when called with training=True."""
+
+    def __init__(self, p, **kwargs):
+        super().__init__(**kwargs)
+        self.p = p
+
+    def call(self, x, training=None):
+        return dropout(x, self.p, training=bool(training))
+
+
+def train_with_early_stopping(model, train_epoch, validation_loss, max_epochs, patience):
+    """Train until `patience` epochs in a row bring no improvement; leave the model with its best weights."""
+    history, best_loss, best_weights, waited = [], float("inf"), model.get_weights(), 0
+    for _ in range(max_epochs):
+        train_epoch()
+        loss = float(validation_loss())
+        history.append(loss)
+        if loss < best_loss:
+            best_loss, best_weights, waited = loss, model.get_weights(), 0
+        else:
+            waited += 1
+            if waited >= patience:
+                break
+    model.set_weights(best_weights)
+    return history
+
+
+# ---- test machinery: the framework-specific steps the framework-neutral tests need ----
+
+def framework_dropout(p):
+    """The framework's own dropout layer."""
+    return tf.keras.layers.Dropout(p)
+
+
+def apply_in_mode(layer, x, training):
+    """Call a layer in training or evaluation mode, the Keras way."""
+    return layer(x, training=training)
+
+
+def apply_in_container(layer, x, training):
+    """The layer inside a Sequential model called with training=...: the mode must reach it."""
+    return tf.keras.Sequential([layer])(x, training=training)
+
+
+def scripted_model():
+    """A small model whose weights a test can set: a Dense layer 3 -> 2."""
+    layer = tf.keras.layers.Dense(2)
+    layer.build((None, 3))
+    return layer
+
+
+def fill_weights(model, value):
+    """Set every weight of the model to `value`, in place (as an optimizer step does)."""
+    for variable in model.weights:
+        variable.assign(tf.fill(variable.shape, tf.cast(value, variable.dtype)))
+
+
+def weight_values(model):
+    """Every weight of the model, flattened into one NumPy array."""
+    return np.concatenate([np.ravel(w) for w in model.get_weights()])
+
+
+FRAMEWORK_DROPOUT = "tf.keras.layers.Dropout"
+MODE_HINT = ("`call(self, x, training=None)` must pass `training` on to the dropout: Keras sets it to True "
+             "in fit() and to False in predict() and evaluate()")
+COPY_HINT = "best = model.get_weights() when the loss improves, model.set_weights(best) at the end"

@@ -1,0 +1,674 @@
+# %% [markdown]
+# # Lab 06 · Regularization: under- and overfitting, dropout, early stopping ({{framework}})
+#
+# A model is only useful if it does well on data it has never seen. Give it too little capacity and it
+# **underfits**: it misses the pattern even on the training data. Give it too much and it **overfits**: it
+# memorises the training points, noise included, and does worse on anything new. In this lab you watch
+# both happen on a small noisy data set, then build in {{framework}} the two regularizers from the lecture:
+# **dropout** and **early stopping**, each from scratch and next to the framework's own version.
+#
+# **How this notebook works.** Each exercise has a function to complete where it says
+# `# YOUR CODE HERE`, followed by a check cell. Run the check: it says *passed*, *not attempted
+# yet*, or what is wrong (expected vs got, and the likely mistake). `lab.hint("name")` gives a hint,
+# a more specific one each time you call it. Hidden tests with fresh inputs decide the grade, so make
+# the function right, not just the example. `lab.progress()` at the end sums up.
+
+# %% fw="tensorflow"
+import numpy as np
+import tensorflow as tf
+from tqdm.auto import tqdm
+
+# The models in this lab are tiny: one CPU thread runs them faster than several threads taking turns.
+tf.config.threading.set_intra_op_parallelism_threads(1)
+tf.config.threading.set_inter_op_parallelism_threads(1)
+
+from mitdl_utils import budget, open_lab
+from mitdl_utils.data import noisy_sine
+from mitdl_utils.labs.regularization import STOPPING_CURVE, initial_weights
+from mitdl_utils.labs.regularization.plots import (plot_capacity, plot_data, plot_early_stopping, plot_fits,
+                                                   show_dropout)
+
+lab = open_lab("regularization", framework="tensorflow")
+
+# %% fw="torch"
+import copy
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+# The models in this lab are tiny: one CPU thread runs them faster than several threads taking turns.
+torch.set_num_threads(1)
+
+from mitdl_utils import budget, open_lab
+from mitdl_utils.data import noisy_sine
+from mitdl_utils.labs.regularization import STOPPING_CURVE, initial_weights
+from mitdl_utils.labs.regularization.plots import (plot_capacity, plot_data, plot_early_stopping, plot_fits,
+                                                   show_dropout)
+
+lab = open_lab("regularization", framework="torch")
+
+# %% [markdown]
+# ## 1. Underfitting, a good fit, overfitting
+#
+# Fifteen training points drawn from $y = \sin(\pi x)$ with noise added, and a hundred more from the same
+# source kept aside as a **validation set**. The model never trains on the validation points: they stand in
+# for the new data the model will meet later.
+
+# %%
+x_train, y_train, x_val, y_val = (lab.tensor(a, "float64") for a in noisy_sine(n_train=15, n_val=100, noise=0.25))
+plot_data(x_train, y_train, x_val, y_val)
+
+# %% [markdown]
+# Our models are polynomials, $\hat y = w_0 + w_1 x + w_2 x^2 + \dots + w_d x^d$. The degree $d$ is the
+# model's **capacity** as one number: a polynomial of degree $d$ has $d + 1$ weights, and a higher degree can
+# bend more. The model is linear in its weights once $x$ is turned into its powers, the *features*
+#
+# $$A = \begin{pmatrix} 1 & x_1 & x_1^2 & \cdots & x_1^d \\ \vdots & & & & \vdots \\
+# 1 & x_n & x_n^2 & \cdots & x_n^d \end{pmatrix}, \qquad \hat y = A\,w.$$
+#
+# **Exercise 1 (2 points).** Write `polynomial_features(x, degree)`: for $x$ of shape $(n,)$ return $A$ of
+# shape $(n, d + 1)$, column $k$ holding $x^k$, lowest power first. Keep the dtype of $x$ (we work in
+# float64 here: $x^{12}$ loses most of its digits in float32).
+
+# %% fw="tensorflow" solution="polynomial_features"
+def polynomial_features(x, degree):
+    """x: (n,) -> (n, degree + 1), column k = x**k."""
+    ### BEGIN SOLUTION
+    return tf.stack([x**k for k in range(degree + 1)], axis=1)
+    ### END SOLUTION
+
+# %% fw="torch" solution="polynomial_features"
+def polynomial_features(x, degree):
+    """x: (n,) -> (n, degree + 1), column k = x**k."""
+    ### BEGIN SOLUTION
+    return torch.stack([x**k for k in range(degree + 1)], dim=1)
+    ### END SOLUTION
+
+# %% tests="polynomial_features" points=2
+lab.check("polynomial_features")
+### BEGIN HIDDEN TESTS
+lab.grade("polynomial_features")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 2. Fit, and measure on both sets
+#
+# The weights that fit the training data best, in the sense of the **mean squared error**
+#
+# $$J(w) = \frac{1}{n}\sum_{i=1}^{n}\bigl(y_i - \hat y_i\bigr)^2,$$
+#
+# are the least-squares solution of $A\,w \approx y$. No gradient descent needed: linear algebra solves it
+# in one step.
+#
+# **Exercise 2 (3 points).** Write `fit_polynomial(x, y, degree)`, which returns $w$ of shape $(d + 1,)$
+# (use {{framework}}'s least-squares solver on your features), and `mean_squared_error(y, y_hat)`, which
+# returns one number.
+
+# %% fw="tensorflow" solution="fit"
+def fit_polynomial(x, y, degree):
+    """x, y: (n,) float64 -> w: (degree + 1,), the least-squares weights, lowest power first."""
+    ### BEGIN SOLUTION
+    A = polynomial_features(x, degree)
+    return tf.linalg.lstsq(A, y[:, None], fast=False)[:, 0]
+    ### END SOLUTION
+
+
+def mean_squared_error(y, y_hat):
+    """y, y_hat: (n,) -> scalar tensor, the mean of the squared differences."""
+    ### BEGIN SOLUTION
+    return tf.reduce_mean((y - y_hat) ** 2)
+    ### END SOLUTION
+
+# %% fw="torch" solution="fit"
+def fit_polynomial(x, y, degree):
+    """x, y: (n,) float64 -> w: (degree + 1,), the least-squares weights, lowest power first."""
+    ### BEGIN SOLUTION
+    A = polynomial_features(x, degree)
+    return torch.linalg.lstsq(A, y[:, None]).solution[:, 0]
+    ### END SOLUTION
+
+
+def mean_squared_error(y, y_hat):
+    """y, y_hat: (n,) -> scalar tensor, the mean of the squared differences."""
+    ### BEGIN SOLUTION
+    return torch.mean((y - y_hat) ** 2)
+    ### END SOLUTION
+
+# %% tests="fit" points=3
+lab.check("fit")
+### BEGIN HIDDEN TESTS
+lab.grade("fit")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Now fit every degree from 0 to 12 **on the training set only**, and measure the error on both sets.
+# The training error can only go down as the degree grows: a bigger polynomial can always do at least as
+# well on the points it sees. The validation error tells the real story: it falls while the model learns the
+# shape of the curve, then climbs (note the log scale) once the extra capacity goes into fitting the noise.
+
+# %% fw="tensorflow"
+def predict_polynomial(w, x):
+    """w: (degree + 1,), x: (n,) -> y_hat: (n,)."""
+    return tf.linalg.matvec(polynomial_features(x, w.shape[0] - 1), w)
+
+# %% fw="torch"
+def predict_polynomial(w, x):
+    """w: (degree + 1,), x: (n,) -> y_hat: (n,)."""
+    return polynomial_features(x, w.shape[0] - 1) @ w
+
+# %%
+def errors_by_degree(degrees):
+    """-> (training MSEs, validation MSEs) of the least-squares polynomial of each degree."""
+    train_mse, val_mse = [], []
+    for degree in degrees:
+        w = fit_polynomial(x_train, y_train, degree)  # the validation set plays no part in the fit
+        train_mse.append(float(mean_squared_error(y_train, predict_polynomial(w, x_train))))
+        val_mse.append(float(mean_squared_error(y_val, predict_polynomial(w, x_val))))
+    return train_mse, val_mse
+
+
+if lab.ready("fit"):
+    degrees = list(range(13))
+    train_mse, val_mse = errors_by_degree(degrees)
+    best_degree = degrees[int(np.argmin(val_mse))]
+    plot_capacity(degrees, train_mse, val_mse)
+
+# %% [markdown]
+# The three regimes of the lecture, side by side: a straight line cannot follow the curve at all
+# (underfitting), the best degree on the validation set follows it closely, and degree 12 threads through
+# nearly every training point and swings wildly between them (overfitting).
+
+# %%
+if lab.ready("fit"):
+    def fitted(degree):
+        w = fit_polynomial(x_train, y_train, degree)
+        return lambda grid: predict_polynomial(w, lab.tensor(grid, "float64"))
+
+    plot_fits({"Underfitting (degree 1)": fitted(1), f"A good fit (degree {best_degree})": fitted(best_degree),
+               "Overfitting (degree 12)": fitted(12)}, (x_train, y_train, x_val, y_val))
+
+# %% [markdown]
+# ## 3. Dropout from scratch
+#
+# Picking a smaller model is one way out. **Regularization** is the other: keep the big model, but make
+# memorising the training set harder. Dropout does it by switching off a random part of a layer's
+# activations on every training step, so the network cannot lean on any single unit and has to spread what it
+# learns over many paths.
+#
+# Each activation is dropped (set to 0) with probability $p$ (the lecture's typical value is $p = 0.5$) and
+# kept with probability $1 - p$. **Inverted dropout**, the version every framework uses, also divides the
+# kept activations by $1 - p$:
+#
+# $$\text{dropout}(x)_i = \begin{cases} 0 & \text{with probability } p, \\[2pt]
+# \dfrac{x_i}{1 - p} & \text{with probability } 1 - p, \end{cases} \qquad
+# \mathbb{E}\bigl[\text{dropout}(x)_i\bigr] = (1 - p)\,\frac{x_i}{1 - p} = x_i.$$
+#
+# The average output is unchanged, so at evaluation time nothing needs correcting: dropout is simply
+# switched off and the layer passes $x$ through as it is.
+#
+# **Exercise 3 (3 points).** Write `dropout(x, p, training)`: with `training=True` draw a fresh uniform
+# random number per entry, keep the entries whose number is at least $p$, and scale them by $1/(1 - p)$; with
+# `training=False` return `x` unchanged. Build the mask yourself (the check looks for the framework's dropout).
+# The check measures the statistics on 100,000 entries and compares them with {{framework}}'s own dropout
+# layer in training and evaluation mode.
+
+# %% fw="tensorflow" solution="dropout"
+def dropout(x, p, training=True):
+    """Inverted dropout. x: float tensor, any shape; 0 <= p < 1 -> same shape."""
+    ### BEGIN SOLUTION
+    if not training:
+        return x
+    keep = tf.random.uniform(tf.shape(x), dtype=x.dtype) >= p
+    return tf.where(keep, x / (1 - p), tf.zeros_like(x))
+    ### END SOLUTION
+
+# %% fw="torch" solution="dropout"
+def dropout(x, p, training=True):
+    """Inverted dropout. x: float tensor, any shape; 0 <= p < 1 -> same shape."""
+    ### BEGIN SOLUTION
+    if not training:
+        return x
+    keep = torch.rand_like(x) >= p
+    return torch.where(keep, x / (1 - p), torch.zeros_like(x))
+    ### END SOLUTION
+
+# %% tests="dropout" points=3
+lab.check("dropout")
+### BEGIN HIDDEN TESTS
+lab.grade("dropout")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Your dropout and the framework's, on a tensor of ones with $p = 0.5$. In training about half the entries
+# are dropped and the rest become 2, so the mean stays close to 1; at evaluation both pass the ones through.
+# Run the cell again: a different half is dropped every time.
+
+# %% fw="tensorflow"
+if lab.ready("dropout"):
+    ones = lab.tensor(np.ones((8, 16)))
+    keras_dropout = tf.keras.layers.Dropout(0.5)
+    show_dropout({"yours, training=True": dropout(ones, 0.5, training=True),
+                  "Keras Dropout, training=True": keras_dropout(ones, training=True),
+                  "yours, training=False": dropout(ones, 0.5, training=False),
+                  "Keras Dropout, training=False": keras_dropout(ones, training=False)})
+
+# %% fw="torch"
+if lab.ready("dropout"):
+    ones = lab.tensor(np.ones((8, 16)))
+    torch_dropout = nn.Dropout(0.5)
+    in_training = torch_dropout.train()(ones)  # .train() switches the module to training mode
+    in_evaluation = torch_dropout.eval()(ones)  # .eval() to evaluation mode
+    show_dropout({"yours, training=True": dropout(ones, 0.5, training=True), "nn.Dropout after .train()": in_training,
+                  "yours, training=False": dropout(ones, 0.5, training=False), "nn.Dropout after .eval()": in_evaluation})
+
+# %% [markdown]
+# ## 4. Dropout as a layer that knows its mode
+#
+# Inside a model, dropout must be on while the model trains and off when it predicts, without anyone passing
+# a flag to every layer by hand. Frameworks handle this with a *mode*: the model is either training or
+# evaluating, and every layer inside it can ask which. The comment in the cell below says how {{framework}}
+# tells a layer its mode.
+#
+# **Exercise 4 (2 points).** Complete the layer below so that it applies your `dropout` in training mode
+# only, the {{framework}} way. The check calls it alone and inside a container model, in both modes, and
+# compares it with {{framework}}'s dropout layer.
+
+# %% fw="tensorflow" solution="dropout_layer"
+# Keras calls every layer with a `training` argument: True inside fit(), False inside predict() and
+# evaluate(), and whatever you pass when you call the model yourself: model(x, training=True).
+# A model passes it on to the layers inside it.
+class InvertedDropout(tf.keras.layers.Layer):
+    """Dropout as a Keras layer: drops with probability p when called with training=True."""
+
+    def __init__(self, p, **kwargs):
+        super().__init__(**kwargs)
+        self.p = p
+
+    def call(self, x, training=None):
+        """x: any shape -> same shape. training: True, False or None (None means not training)."""
+        ### BEGIN SOLUTION
+        return dropout(x, self.p, training=bool(training))
+        ### END SOLUTION
+
+# %% fw="torch" solution="dropout_layer"
+# Every PyTorch module has a `self.training` attribute: model.train() sets it to True and model.eval()
+# to False, for the model and every module inside it.
+class InvertedDropout(nn.Module):
+    """Dropout as a module: drops with probability p in training mode (after model.train())."""
+
+    def __init__(self, p):
+        super().__init__()
+        self.p = p
+
+    def forward(self, x):
+        """x: any shape -> same shape."""
+        ### BEGIN SOLUTION
+        return dropout(x, self.p, training=self.training)
+        ### END SOLUTION
+
+# %% tests="dropout_layer" points=2
+lab.check("dropout_layer")
+### BEGIN HIDDEN TESTS
+lab.grade("dropout_layer")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# A small model with your layer in the middle. In training mode two calls on the same input give different
+# answers (a different mask each time); in evaluation mode the model is an ordinary deterministic function.
+
+# %% fw="tensorflow"
+if lab.ready("dropout_layer"):
+    model = tf.keras.Sequential([tf.keras.Input((4,)), tf.keras.layers.Dense(6, activation="relu"),
+                                 InvertedDropout(0.5), tf.keras.layers.Dense(1)])
+    x = lab.tensor(np.ones((1, 4)))
+    print("training=True: ", [round(float(model(x, training=True)[0, 0]), 3) for _ in range(4)])
+    print("training=False:", [round(float(model(x, training=False)[0, 0]), 3) for _ in range(4)])
+
+# %% fw="torch"
+if lab.ready("dropout_layer"):
+    model = nn.Sequential(nn.Linear(4, 6), nn.ReLU(), InvertedDropout(0.5), nn.Linear(6, 1))
+    x = lab.tensor(np.ones((1, 4)))
+    with torch.no_grad():
+        model.train()
+        print("after model.train():", [round(float(model(x)[0, 0]), 3) for _ in range(4)])
+        model.eval()
+        print("after model.eval(): ", [round(float(model(x)[0, 0]), 3) for _ in range(4)])
+
+# %% [markdown]
+# ## 5. Early stopping
+#
+# The second regularizer from the lecture needs no change to the model at all. Train, and after every epoch
+# measure the loss on the validation set. At first both losses fall. Later the training loss keeps falling
+# while the validation loss turns and rises: from there on the network is memorising its training data.
+# **Early stopping** ends training near that turning point and keeps the weights from the best epoch.
+#
+# The turning point is only clear in hindsight, and a noisy validation curve goes up now and then before it
+# comes down again. So the rule waits: it stops once **`patience` epochs in a row** have not beaten the best
+# validation loss so far (only a strictly lower loss counts as an improvement), and then goes back to the
+# weights of that best epoch.
+#
+# **Exercise 5 (2 points).** Write `early_stopping(val_losses, patience)`, which replays this rule on a
+# list of validation losses, one per epoch, and returns `(best_epoch, last_epoch)`, both counted from 0:
+# the epoch with the best loss seen before stopping, and the epoch after which training stops (the last
+# epoch of the list if the rule never fires). It is plain Python, the same in both frameworks.
+
+# %% solution="early_stopping"
+def early_stopping(val_losses, patience):
+    """val_losses: list of floats, one per epoch; patience: int >= 1 -> (best_epoch, last_epoch)."""
+    ### BEGIN SOLUTION
+    best_epoch, best_loss, epochs_without_improvement = 0, float("inf"), 0
+    for epoch, loss in enumerate(val_losses):
+        if loss < best_loss:
+            best_epoch, best_loss, epochs_without_improvement = epoch, loss, 0
+        else:
+            epochs_without_improvement += 1
+            if epochs_without_improvement == patience:
+                return best_epoch, epoch
+    return best_epoch, len(val_losses) - 1
+    ### END SOLUTION
+
+# %% tests="early_stopping" points=2
+lab.check("early_stopping")
+### BEGIN HIDDEN TESTS
+lab.grade("early_stopping")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# On the curve below, with `patience=3`, the loss reaches 0.45 at epoch 3, ties it at epoch 5 (a tie is not
+# an improvement) and stops at epoch 6, never seeing the lower losses of epochs 8 and 9. That is the price of
+# patience: too little and a noisy dip ends training too soon; too much and the run wastes epochs overfitting.
+
+# %%
+if lab.ready("early_stopping"):
+    print("validation losses:", STOPPING_CURVE)
+    for patience in (1, 3, 5):
+        best_epoch, last_epoch = early_stopping(STOPPING_CURVE, patience)
+        print(f"patience={patience}: trains epochs 0..{last_epoch}, restores the weights of epoch {best_epoch}")
+
+# %% [markdown]
+# ## 6. A training loop that stops early
+#
+# Now the same rule live, inside training. The loop gets two functions: `train_epoch()` trains the model for
+# one epoch, and `validation_loss()` returns the current loss on the validation set. Whenever the validation
+# loss improves, save **a copy** of the model's weights; when the loop ends, load that copy back.
+#
+# A copy, not a reference: the training steps change the weights *in place*, so anything that merely points
+# at them keeps changing after you "saved" it. The comment in the cell below says how to copy and restore
+# weights in {{framework}}.
+#
+# **Exercise 6 (3 points).** Write `train_with_early_stopping(model, train_epoch, validation_loss,
+# max_epochs, patience)`. It trains at most `max_epochs` epochs, stops by the rule of exercise 5, leaves
+# `model` with the weights of its best epoch, and returns the list of validation losses, one per epoch trained.
+
+# %% fw="tensorflow" solution="train_with_early_stopping"
+# Save a copy: best = model.get_weights() (a list of NumPy arrays, copies of the current values).
+# Restore it:  model.set_weights(best).
+def train_with_early_stopping(model, train_epoch, validation_loss, max_epochs, patience):
+    """-> list of validation losses, one per epoch trained; `model` ends with its best weights."""
+    ### BEGIN SOLUTION
+    history, best_loss, best_weights, epochs_without_improvement = [], float("inf"), model.get_weights(), 0
+    for _ in range(max_epochs):
+        train_epoch()
+        loss = float(validation_loss())
+        history.append(loss)
+        if loss < best_loss:
+            best_loss, best_weights, epochs_without_improvement = loss, model.get_weights(), 0
+        else:
+            epochs_without_improvement += 1
+            if epochs_without_improvement == patience:
+                break
+    model.set_weights(best_weights)
+    return history
+    ### END SOLUTION
+
+# %% fw="torch" solution="train_with_early_stopping"
+# Save a copy: best = copy.deepcopy(model.state_dict()). model.state_dict() alone holds the live
+# tensors, which the optimizer keeps changing. Restore it: model.load_state_dict(best).
+def train_with_early_stopping(model, train_epoch, validation_loss, max_epochs, patience):
+    """-> list of validation losses, one per epoch trained; `model` ends with its best weights."""
+    ### BEGIN SOLUTION
+    history, best_loss, best_state, epochs_without_improvement = [], float("inf"), None, 0
+    for _ in range(max_epochs):
+        train_epoch()
+        loss = float(validation_loss())
+        history.append(loss)
+        if loss < best_loss:
+            best_loss, best_state, epochs_without_improvement = loss, copy.deepcopy(model.state_dict()), 0
+        else:
+            epochs_without_improvement += 1
+            if epochs_without_improvement == patience:
+                break
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    return history
+    ### END SOLUTION
+
+# %% tests="train_with_early_stopping" points=3
+lab.check("train_with_early_stopping")
+### BEGIN HIDDEN TESTS
+lab.grade("train_with_early_stopping")
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ### Watching it work
+#
+# A network far too big for its data: two hidden layers of 128 units for 30 noisy points. Each epoch is one
+# full-batch step of Adam. Both frameworks start from the same seeded weights, so both notebooks tell the same story. First we let it train for the whole budget without stopping, to see the complete
+# story; then we train the same network again from the same initial weights with your early stopping.
+
+# %%
+MAX_EPOCHS, PATIENCE = budget(300, 40), budget(20, 5)
+X_train, Y_train, X_val, Y_val = (lab.tensor(a[:, None]) for a in noisy_sine(n_train=30, n_val=100, noise=0.5, seed=0))
+
+# %% fw="tensorflow"
+def make_net(p=0.0):
+    """1 -> 128 -> 128 -> 1 with tanh, an InvertedDropout(p) after each hidden layer when p > 0,
+    starting from the same seeded weights as in the other framework."""
+    hidden = [tf.keras.layers.Dense(128, activation="tanh"), tf.keras.layers.Dense(128, activation="tanh")]
+    layers = [tf.keras.Input((1,))]
+    for layer in hidden:
+        layers += [layer, InvertedDropout(p)] if p > 0 else [layer]
+    net = tf.keras.Sequential(layers + [tf.keras.layers.Dense(1)])
+    net.set_weights([array for W, b in initial_weights(seed=2) for array in (W, b)])
+    return net
+
+
+def epoch_functions(net, progress, learning_rate=0.02):
+    """-> (train_epoch, validation_loss, training_losses) for full-batch Adam on the data above."""
+    optimizer, training_losses = tf.keras.optimizers.Adam(learning_rate, epsilon=1e-8), []
+
+    @tf.function
+    def step():
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean((net(X_train, training=True) - Y_train) ** 2)
+        optimizer.apply_gradients(zip(tape.gradient(loss, net.trainable_variables), net.trainable_variables))
+        return loss
+
+    def train_epoch():
+        training_losses.append(float(step()))
+        progress.update(1)
+
+    @tf.function
+    def validation_mse():
+        return tf.reduce_mean((net(X_val, training=False) - Y_val) ** 2)
+
+    def validation_loss():
+        return float(validation_mse())
+
+    return train_epoch, validation_loss, training_losses
+
+
+net = make_net()
+start_weights = net.get_weights()
+
+# %% fw="torch"
+def make_net(p=0.0):
+    """1 -> 128 -> 128 -> 1 with tanh, an InvertedDropout(p) after each hidden layer when p > 0,
+    starting from the same seeded weights as in the other framework."""
+    linear = [nn.Linear(1, 128), nn.Linear(128, 128), nn.Linear(128, 1)]
+    with torch.no_grad():
+        for layer, (W, b) in zip(linear, initial_weights(seed=2)):
+            layer.weight.copy_(torch.from_numpy(W.T))  # nn.Linear stores W as (n_out, n_in)
+            layer.bias.copy_(torch.from_numpy(b))
+    layers = []
+    for layer in linear[:2]:
+        layers += [layer, nn.Tanh()] + ([InvertedDropout(p)] if p > 0 else [])
+    return nn.Sequential(*layers, linear[2])
+
+
+def epoch_functions(net, progress, learning_rate=0.02):
+    """-> (train_epoch, validation_loss, training_losses) for full-batch Adam on the data above."""
+    optimizer, training_losses = torch.optim.Adam(net.parameters(), lr=learning_rate), []
+
+    def train_epoch():
+        net.train()
+        optimizer.zero_grad()
+        loss = torch.mean((net(X_train) - Y_train) ** 2)
+        loss.backward()
+        optimizer.step()
+        training_losses.append(loss.item())
+        progress.update(1)
+
+    def validation_loss():
+        net.eval()
+        with torch.no_grad():
+            return float(torch.mean((net(X_val) - Y_val) ** 2))
+
+    return train_epoch, validation_loss, training_losses
+
+
+net = make_net()
+start_weights = copy.deepcopy(net.state_dict())
+
+# %% [markdown]
+# The full run, with no stopping: the plain training loop.
+
+# %%
+with tqdm(total=MAX_EPOCHS, desc="no stopping") as progress:
+    train_epoch, validation_loss, full_training_losses = epoch_functions(net, progress)
+    full_validation_losses = []
+    for epoch in range(MAX_EPOCHS):
+        train_epoch()
+        full_validation_losses.append(validation_loss())
+
+# %% [markdown]
+# The same network from the same start, with your early stopping. Because training is deterministic here,
+# its validation losses are exactly the first epochs of the full run, and it should stop where your
+# `early_stopping` says the full curve would stop.
+
+# %% fw="tensorflow"
+if lab.ready("train_with_early_stopping"):
+    net.set_weights(start_weights)
+    with tqdm(total=MAX_EPOCHS, desc="early stopping") as progress:
+        train_epoch, validation_loss, _ = epoch_functions(net, progress)
+        history = train_with_early_stopping(net, train_epoch, validation_loss, MAX_EPOCHS, PATIENCE)
+    best_epoch, stop_epoch = int(np.argmin(history)), len(history) - 1
+    print(f"stopped after epoch {stop_epoch}; best epoch {best_epoch} (validation MSE {min(history):.4f})")
+    print(f"validation MSE of the restored model: {validation_loss():.4f}")
+    print("same losses as the full run:", np.allclose(history, full_validation_losses[:len(history)], rtol=1e-4))
+
+# %% fw="torch"
+if lab.ready("train_with_early_stopping"):
+    net.load_state_dict(start_weights)
+    with tqdm(total=MAX_EPOCHS, desc="early stopping") as progress:
+        train_epoch, validation_loss, _ = epoch_functions(net, progress)
+        history = train_with_early_stopping(net, train_epoch, validation_loss, MAX_EPOCHS, PATIENCE)
+    best_epoch, stop_epoch = int(np.argmin(history)), len(history) - 1
+    print(f"stopped after epoch {stop_epoch}; best epoch {best_epoch} (validation MSE {min(history):.4f})")
+    print(f"validation MSE of the restored model: {validation_loss():.4f}")
+    print("same losses as the full run:", np.allclose(history, full_validation_losses[:len(history)], rtol=1e-4))
+
+# %% [markdown]
+# The lecture's picture, from real numbers: the training loss falls all the way, the validation loss turns
+# upward, and early stopping (with its patience) stops shortly after the turn and restores the best weights.
+
+# %%
+if lab.ready("early_stopping"):
+    best_epoch, stop_epoch = early_stopping(full_validation_losses, PATIENCE)
+    plot_early_stopping(full_training_losses, full_validation_losses, best_epoch, stop_epoch)
+
+# %% [markdown]
+# ### Compared with the framework
+#
+# The cell below runs the framework's way of doing the same thing on the same network and start, and compares
+# where it stops and what it keeps with your functions.
+
+# %% fw="tensorflow"
+# Keras has early stopping built in, as a callback with the same rule. model.fit(..., callbacks=[stopper])
+# calls stopper.on_epoch_end(epoch, {"val_loss": ...}) after every epoch and ends training once the callback
+# sets model.stop_training; with restore_best_weights=True it loads the best epoch's weights at the end.
+# Here the loop calls the callback itself (fit() adds seconds of overhead per run on a small CPU), so the
+# callback sees exactly the losses your function saw.
+net.set_weights(start_weights)
+net.stop_training = False
+stopper = tf.keras.callbacks.EarlyStopping(monitor="val_loss", mode="min", patience=PATIENCE,
+                                           restore_best_weights=True)
+stopper.set_model(net)
+with tqdm(total=MAX_EPOCHS, desc="Keras EarlyStopping") as progress:
+    train_epoch, validation_loss, _ = epoch_functions(net, progress)
+    keras_losses = []
+    stopper.on_train_begin()
+    for epoch in range(MAX_EPOCHS):
+        train_epoch()
+        keras_losses.append(validation_loss())
+        stopper.on_epoch_end(epoch, {"val_loss": keras_losses[-1]})
+        if net.stop_training:
+            break
+    stopper.on_train_end()
+print(f"Keras EarlyStopping: trained epochs 0..{len(keras_losses) - 1}, best epoch {stopper.best_epoch}, "
+      f"validation MSE after restoring {validation_loss():.4f}")
+if lab.ready("early_stopping"):
+    print("your early_stopping on the same curve (best, last):", early_stopping(keras_losses, PATIENCE))
+
+# %% fw="torch"
+# PyTorch has no built-in early stopping: the loop you wrote is how it is done. Here it is again, written out
+# inline as a plain loop, checked against your functions.
+if lab.ready("early_stopping"):
+    net.load_state_dict(start_weights)
+    with tqdm(total=MAX_EPOCHS, desc="plain loop") as progress:
+        train_epoch, validation_loss, _ = epoch_functions(net, progress)
+        losses, best_loss, best_state, waited = [], float("inf"), None, 0
+        while len(losses) < MAX_EPOCHS and waited < PATIENCE:
+            train_epoch()
+            losses.append(validation_loss())
+            if losses[-1] < best_loss:
+                best_loss, best_state, waited = losses[-1], copy.deepcopy(net.state_dict()), 0
+            else:
+                waited += 1
+    net.load_state_dict(best_state)
+    print(f"plain loop: trained epochs 0..{len(losses) - 1}, best epoch {int(np.argmin(losses))}, "
+          f"validation MSE after restoring {validation_loss():.4f}")
+    print("your early_stopping on its curve (best, last):", early_stopping(losses, PATIENCE))
+
+# %% [markdown]
+# ### Dropout against overfitting
+#
+# Last, the same network with your dropout ($p = 0.2$) after each hidden layer, trained for the whole budget
+# without stopping. Compare its validation curve with the one above: dropout slows the memorising down, so
+# the curve rises later and less.
+
+# %%
+if lab.ready("dropout_layer"):
+    dropout_net = make_net(p=0.2)
+    with tqdm(total=MAX_EPOCHS, desc="with dropout") as progress:
+        train_epoch, validation_loss, _ = epoch_functions(dropout_net, progress)
+        dropout_validation_losses = []
+        for epoch in range(MAX_EPOCHS):
+            train_epoch()
+            dropout_validation_losses.append(validation_loss())
+    best_epoch, stop_epoch = early_stopping(full_validation_losses, PATIENCE)
+    plot_early_stopping(full_training_losses, full_validation_losses, best_epoch, stop_epoch,
+                        extra={"validation loss, with dropout p = 0.2": dropout_validation_losses})
+
+# %% [markdown]
+# ## Summary
+#
+# You saw a model underfit with too little capacity and overfit with too much, measured on data it never
+# trained on. You built inverted dropout and made it follow the training and evaluation modes of
+# {{framework}}, and you wrote early stopping twice: as a rule on a curve and as a training loop that keeps
+# a copy of its best weights. Run the cell below to see where you stand before you submit.
+
+# %%
+lab.progress()
