@@ -191,7 +191,7 @@ def test_gradient_descent(t):
     for shape, sigma in [((20000,), 0.3)] + ([((100, 300), 2.0)] if t.hidden else []):
         param = t.call("init_params", shape, sigma)
         expect(t.ref.is_trainable(param),
-               f"init_params should return a trainable parameter, got {type(param).__name__}. Likely mistake: "
+               f"init_params: expected a trainable parameter, got {type(param).__name__}. Likely mistake: "
                "TensorFlow: wrap it in tf.Variable; PyTorch: call .requires_grad_() last (a tensor computed "
                "from one that requires grad is not a leaf, so it cannot be trained)")
         values = to_numpy(param).astype(np.float64)
@@ -399,33 +399,38 @@ EXERCISES = [
         "(m, n) and you want one loss per row.",
     ]),
     Exercise("backprop", "Backpropagation by hand", 3, test_backprop, [
-        "Write the forward pass first (s = sigmoid(w1 x), y_hat = w2 s), then multiply the links of the chain "
-        "from the loss back to each weight.",
-        "dJ/dy_hat = 2 (y_hat - y) / n for each example; dy_hat/dz1 = w2 s (1 - s); dz1/dw1 = x; dy_hat/dw2 = s.",
-        "dJ/dw1 = sum over examples of dJ/dy_hat * dy_hat/dz1 * dz1/dw1, and dJ/dw2 = sum of dJ/dy_hat * s.",
+        "Write the forward pass first, then multiply the links of the chain from the loss back to each "
+        "weight, one example at a time, and add up over the examples.",
+        "The links: dJ/dy_hat = 2 (y_hat - y) / n; dy_hat/dz1 = w2 s (1 - s) with s = sigmoid(z1); "
+        "dz1/dw1 = x; dy_hat/dw2 = s.",
+        "dJ/dw1 = sum over the n examples of [2 (y_hat - y) / n] * [w2 s (1 - s)] * [x], and "
+        "dJ/dw2 = sum over the examples of [2 (y_hat - y) / n] * [s].",
     ]),
     Exercise("gradient_check", "Autograd and the numerical gradient", 3, test_gradient_check, [
-        "Autograd: make the weights trainable (tf.Variable / requires_grad=True), compute tiny_loss, then ask "
-        "for the gradient (tape.gradient(loss, [w1, w2]) / loss.backward() and w1.grad).",
+        "Two independent routes: let the framework differentiate your tiny_loss, and approximate each "
+        "derivative by nudging one weight.",
         "Numerical: nudge one weight at a time by +eps and -eps, keep the other fixed, and divide the change in "
         "the loss by the distance 2 eps.",
+        "Autograd: make the weights trainable (tf.Variable / requires_grad=True), compute tiny_loss, then ask "
+        "for the gradient (tape.gradient(loss, [w1, w2]) / loss.backward() and w1.grad).",
     ]),
     Exercise("gradient_descent", "Gradient descent from scratch", 3, test_gradient_descent, [
         "init_params: the framework's normal sampler with standard deviation sigma, made trainable.",
         "Each step: compute the loss and its gradients, record float(loss), stop if it changed by less than tol "
         "since the previous step, then move every parameter by -lr * its gradient, in place.",
-        "TensorFlow: param.assign_sub(lr * grad). PyTorch: inside `with torch.no_grad():` do "
-        "param -= lr * param.grad, then param.grad.zero_().",
+        "TensorFlow: a variable's assign_sub method subtracts in place. PyTorch: subtract lr times "
+        "param.grad from param inside `with torch.no_grad():`, then reset param.grad with its zero_() method.",
     ]),
     Exercise("learning_rates", "Too small, too large, stable", 2, test_learning_rates, [
         "Try a few rates spread over powers of ten (0.01, 0.1, 1, 10) with the plot below and watch the curves.",
-        "The stable range here is roughly 0.3 to 2; below about 0.1 the run is still stuck on the plateau after "
-        "100 steps, and above about 2.5 it blows up.",
+        "The stable range here is roughly 0.3 to 2.0; below about 0.1 the run is still stuck on the plateau "
+        "after 100 steps; above about 2.5 it blows up.",
     ]),
     Exercise("optimizer_loop", "Optimizers in the training loop", 2, test_optimizer_loop, [
         "Like gradient_descent, but the optimizer does the update: you only compute the loss and the gradients.",
-        "TensorFlow: tape.gradient(loss, params), then optimizer.apply_gradients(zip(grads, params)). "
-        "PyTorch: optimizer.zero_grad(), loss.backward(), optimizer.step().",
+        "TensorFlow: the tape gives the gradients, and the optimizer's apply_gradients method takes "
+        "(gradient, variable) pairs: zip them. PyTorch: three calls per step, in this order: "
+        "zero_grad() on the optimizer, backward() on the loss, step() on the optimizer.",
     ]),
     Exercise("adam", "Adam from its update rule", 3, test_adam, [
         "Four lines: update m and v, correct their bias, then step.",
