@@ -56,7 +56,8 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        return self.status == GRADED
+        """Graded (possibly with a note on what the submission's code ran into: a time limit, a crash)."""
+        return self.status == GRADED or self.status.startswith(GRADED + ":")
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -366,6 +367,16 @@ def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, pr
     workdir = Path(workdir)
     out = workdir.parent
     out.mkdir(parents=True, exist_ok=True)
+    from autograder.course import FRAMEWORKS
+
+    jobs = jobs or os.cpu_count() or 1
+    executor = None
+    if not cluster:  # start the workers now: they import the frameworks while the gradebook is set up
+        from autograder import engine
+
+        executor = _pool(jobs, tuple(FRAMEWORKS), ())
+        for _ in range(jobs):
+            executor.submit(engine.ping)
     grader = Grader(workdir, db_url, limits=limits, hide=default_hide(submissions, out), register=False)
     items = collect(submissions, grader.labs)
     grader.register({item.lab for item in items if isinstance(item, Submission)})
@@ -398,7 +409,7 @@ def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, pr
             log(f"{item.origin}: {result.status}")
             if progress:
                 progress(1)
-        for submission, task, run in _run_all(pending, jobs, cluster):
+        for submission, task, run in _run_all(pending, jobs, cluster, executor):
             try:
                 if isinstance(run, BaseException):
                     raise run
@@ -413,10 +424,12 @@ def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, pr
                 progress(1)
     finally:
         journal.close()
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
     return sorted(results, key=lambda r: (r.student, r.lab, r.notebook, r.origin))
 
 
-def _run_all(pending, jobs, cluster):
+def _run_all(pending, jobs, cluster, executor=None):
     """(submission, task, run-or-exception) as workers finish, in completion order."""
     if not pending:
         return
@@ -446,7 +459,8 @@ def _run_all(pending, jobs, cluster):
     frameworks, specs = pending[0][1]["frameworks"], pending[0][1]["specs"]
     remaining = dict(payload)
     while remaining:
-        with _pool(jobs or os.cpu_count() or 1, frameworks, specs) as pool:
+        pool, executor = executor or _pool(jobs or os.cpu_count() or 1, frameworks, specs), None
+        with pool:
             futures = {pool.submit(engine.grade_task, task): key for key, task in remaining.items()}
             broken = False
             for future in local_completed(futures):

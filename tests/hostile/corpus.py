@@ -89,10 +89,10 @@ def build(folder: Path, canary: dict) -> dict[str, Case]:
     add("goodtf", solution("tf"), Case("perceptron_tf", FULL), fw="tf")
     add("untouched", stub(), Case(nbt, 0, lost=tuple(POINTS)))
     # ---- resources: time, memory, crashes, processes, output
-    add("loopcell", after_setup(solution(), "while True:\n    pass"), Case(nbt, FULL, note="interrupted, goes on"))
+    add("loopcell", after_setup(solution(), "while True:\n    pass"), Case(nbt, FULL, status="graded: cell", note="interrupted, goes on"))
     add("loopfn", set_solution(solution(), "collapse", "def collapse_linear(W1, b1, W2, b2):\n    while True:\n"
                                                         "        pass\n"),
-        Case(nbt, FULL - 2, lost=("collapse",)))
+        Case(nbt, FULL - 2, status="graded: cell", lost=("collapse",)))
     add("deafloop", after(solution(), "decision_boundary", "import signal\nsignal.signal(signal.SIGINT, "
                                                            "signal.SIG_IGN)\nwhile True:\n    pass"),
         Case(nbt, FULL - 2, status="graded: cell", lost=("collapse",)))
@@ -101,7 +101,7 @@ def build(folder: Path, canary: dict) -> dict[str, Case]:
         Case(nbt, FULL - 2, lost=("collapse",)))
     add("membomb2", after(solution(), "perceptron", "hog = []\nwhile True:\n    hog.append(bytearray(50 << 20))\n"
                                                     "    hog[-1][::4096] = b'x' * len(hog[-1][::4096])"),
-        Case(nbt, FULL, note="MemoryError in an ungraded cell"))
+        Case(nbt, FULL, status="graded: cell", note="MemoryError in an ungraded cell"))
     add("exits", after(solution(), "perceptron", "import os\nos._exit(3)"),
         Case(nbt, 8, status="graded: the kernel exited", lost=("lecture_example", "decision_boundary", "collapse")))
     add("segfault", after(solution(), "decision_boundary", "import ctypes\nctypes.string_at(0)"),
@@ -113,7 +113,7 @@ def build(folder: Path, canary: dict) -> dict[str, Case]:
                                             "        break\nprint('forked', kids)"),
         Case(nbt, FULL, note="pids limit"))
     add("flood", after_setup(solution(), "import sys\nfor _ in range(200000):\n    print('x' * 500)\n"
-                                         "sys.stderr.write('y' * 10_000_000)"), Case(nbt, FULL))
+                                         "sys.stderr.write('y' * 10_000_000)"), Case(nbt, FULL, status="graded: cell"))
     # ---- reaching out: network and the instructor's files
     spy = (f"import socket, os\nleaks = []\n"
            f"try:\n    socket.create_connection(('127.0.0.1', {canary['port']}), timeout=2).sendall(b'leak')\n"
