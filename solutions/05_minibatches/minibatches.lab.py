@@ -41,6 +41,7 @@ from mitdl_utils import budget, open_lab, plots
 from mitdl_utils.data import pass_fail
 
 lab = open_lab("minibatches", framework="torch")
+torch.set_num_threads(1)  # the tensors here are tiny: one thread is faster than several, and keeps timings steady
 
 # %% [markdown]
 # ## The data and the model
@@ -264,6 +265,8 @@ if lab.ready("gradient_variance") and lab.ready("per_example_gradients"):
     ax.loglog(batch_sizes, predicted, "-", label="σ²/B · (N - B)/(N - 1)")
     ax.set(title="Mini-batch gradient noise against batch size", xlabel="batch size B (examples)",
            ylabel="E ||g_B - g||² (squared gradient units)")
+    ax.set_xticks(batch_sizes, [str(B) for B in batch_sizes], minor=False)
+    ax.xaxis.set_minor_locator(plt.NullLocator())
     ax.legend()
     plt.show()
     print(f"σ² = {sigma2:.4f}; B = 16 cuts the noise {measured[0] / measured[4]:.0f}-fold, "
@@ -366,7 +369,7 @@ def full_loss(model):
 
 # %%
 model = make_model()
-optimizer = make_optimizer(model, learning_rate=0.1)
+optimizer = make_optimizer(model, learning_rate=0.5)
 print(f"loss of the untrained model: {full_loss(model):.4f}")
 
 # %% [markdown]
@@ -432,7 +435,7 @@ def fit(model, optimizer, batches, epochs):
 
 
 if lab.ready("train_epoch") and lab.ready("make_batches"):
-    history = fit(model, optimizer, make_batches(X_all, y_all, batch_size=32, seed=0), epochs=budget(10, 2))
+    history = fit(model, optimizer, make_batches(X_all, y_all, batch_size=32, seed=0), epochs=budget(5, 2))
     print(f"loss on all {N} students after {len(history)} epochs: {full_loss(model):.4f}")
 
 # %% [markdown]
@@ -457,18 +460,22 @@ def epoch_time_and_final_loss(batch_size, learning_rate, epochs):
 
 if lab.ready("train_epoch") and lab.ready("make_batches"):
     batch_sizes = [4, 16, 64, 256]
-    epochs = budget(3, 1)
+    epochs = budget(2, 1)
     results = [epoch_time_and_final_loss(B, learning_rate=0.3, epochs=epochs)
                for B in tqdm(batch_sizes, desc="batch sizes")]
     seconds, final_losses = zip(*results)
 
     plt = plots.pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
-    left.loglog(batch_sizes, seconds, "o-")
-    left.set(title="Time per epoch", xlabel="batch size B (examples)", ylabel="seconds per epoch")
+    left.loglog(batch_sizes, 1000 * np.array(seconds), "o-")
+    left.set(title="Time per epoch", xlabel="batch size B (examples)", ylabel="milliseconds per epoch")
+    left.yaxis.set_major_formatter(plt.FuncFormatter(lambda value, _: f"{value:g}"))
     right.semilogx(batch_sizes, final_losses, "o-", color=plots.PALETTE[1])
     right.set(title=f"Loss after {epochs} epoch(s), learning rate 0.3", xlabel="batch size B (examples)",
               ylabel="J on all students (nats)")
+    for ax in (left, right):
+        ax.set_xticks(batch_sizes, [str(B) for B in batch_sizes])
+        ax.xaxis.set_minor_locator(plt.NullLocator())
     plt.show()
     for B, s, loss in zip(batch_sizes, seconds, final_losses):
         print(f"B = {B:3d}: {int(np.ceil(N / B)):3d} steps, {1000 * s:7.1f} ms per epoch, final loss {loss:.4f}")
@@ -505,12 +512,12 @@ lab.grade("scaled_learning_rate")
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# Now the experiment: for three batch sizes, train one epoch at each of six learning rates and record the
+# Now the experiment: for three batch sizes, train one epoch at each of five learning rates and record the
 # final loss. Look for the best learning rate of each batch size, and for where small batches fall apart.
 
 # %%
 if lab.ready("train_epoch") and lab.ready("make_batches"):
-    learning_rates = [0.1, 0.3, 1.0, 3.0, 10.0, 30.0]
+    learning_rates = [0.3, 1.0, 3.0, 10.0, 30.0]
     sweep_batch_sizes = budget([4, 32, 256], [32, 256])
     sweep = {B: [epoch_time_and_final_loss(B, lr, epochs=1)[1] for lr in learning_rates]
              for B in tqdm(sweep_batch_sizes, desc="batch sizes")}
@@ -523,6 +530,8 @@ if lab.ready("train_epoch") and lab.ready("make_batches"):
         ax.scatter(learning_rates[best], losses[best], s=200, facecolor="none", edgecolor=line.get_color())
     ax.set(title="Loss after one epoch against learning rate (circle: best)", xlabel="learning rate η",
            ylabel="J on all students (nats)", ylim=(0.2, 1.5))
+    ax.set_xticks(learning_rates, [f"{lr:g}" for lr in learning_rates])
+    ax.xaxis.set_minor_locator(plt.NullLocator())
     ax.legend()
     plt.show()
 
