@@ -377,7 +377,7 @@ lab.grade("early_stopping")
 
 # %% [markdown]
 # On the curve below, with `patience=3`, the loss reaches 0.45 at epoch 3, ties it at epoch 5 (a tie is not
-# an improvement) and stops at epoch 6, never seeing the lower losses of epochs 8 and 9. That is the price of
+# an improvement) and stops at epoch 6, never seeing the lower losses of epochs 9 and 10. That is the price of
 # patience: too little and a noisy dip ends training too soon; too much and the run wastes epochs overfitting.
 
 # %%

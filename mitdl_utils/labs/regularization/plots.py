@@ -69,7 +69,7 @@ def plot_early_stopping(train_losses, val_losses, best_epoch, stop_epoch, extra:
     """Train and validation curves of a run that did not stop, with the stopping point and the best epoch marked.
     extra: more validation curves to overlay, label -> losses."""
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, ax = plt.subplots(figsize=(9.5, 4))
     epochs = np.arange(len(val_losses))
     ax.plot(epochs, train_losses, color=PALETTE[0], label="training loss")
     ax.plot(epochs, val_losses, color=PALETTE[3], label="validation loss")
@@ -85,5 +85,6 @@ def plot_early_stopping(train_losses, val_losses, best_epoch, stop_epoch, extra:
     ax.text((best_epoch + len(val_losses)) / 2, top * 0.95, "overfitting", ha="center", va="top")
     ax.set(title="Early stopping: stop when the validation loss stops improving", xlabel="epoch",
            ylabel="mean squared error (unitless)", ylim=(0, top))
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    fig.tight_layout()
     plt.show()
