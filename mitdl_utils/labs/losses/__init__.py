@@ -310,23 +310,25 @@ EXERCISES = [
         "Return the mean of the tensor (tf.reduce_mean / .mean()), not the sum.",
     ]),
     Exercise("binary_cross_entropy", "Binary cross-entropy from its formula", 3, test_binary_cross_entropy, [
-        "Clip y_hat into [eps, 1 - eps] first, then apply the formula to every example and average.",
+        "Clip first, then apply the formula to every example, then average. The framework's clip (clamp) "
+        "and log functions do the work.",
+        "Clip y_hat into [eps, 1 - eps] before any log: a prediction of exactly 0 or 1 would give log(0).",
         "p = clip(y_hat, eps, 1 - eps); loss = -mean(y log(p) + (1 - y) log(1 - p)). Mind the leading minus.",
-        "tf.clip_by_value / torch.clamp for the clipping; tf.math.log / torch.log for the logs.",
     ]),
     Exercise("bce_with_logits", "Binary cross-entropy from logits, stably", 3, test_bce_with_logits, [
         "Never compute sigmoid(z): for |z| above about 17 it rounds to exactly 0 or 1 in float32.",
-        "Per example: max(z, 0) - z * y + log(1 + exp(-|z|)); then the mean over examples.",
         "exp(-|z|) is at most 1, so nothing overflows; log1p(x) computes log(1 + x) accurately for small x.",
+        "Per example: max(z, 0) - z * y + log(1 + exp(-|z|)); then the mean over examples.",
     ]),
     Exercise("softmax", "Softmax, stably", 2, test_softmax, [
         "Exponentiate, then divide each row by its own sum (axis 1, keeping the dimension for broadcasting).",
         "Subtract each row's maximum before exp (it does not change the result): the largest exponent is then 0.",
     ]),
     Exercise("softmax_cross_entropy", "Softmax cross-entropy for K classes", 3, test_softmax_cross_entropy, [
-        "one_hot: a row of zeros with a 1 in column labels[i]; tf.one_hot / F.one_hot are allowed (make it float).",
-        "Log-probabilities: log_p = z - max(z) - log(sum(exp(z - max(z)))), each along axis 1.",
+        "one_hot: a row of zeros with a 1 in column labels[i]; the framework's one-hot function is allowed "
+        "(make it float).",
         "The loss is -mean over examples of sum_k one_hot[i, k] * log_p[i, k]: only the true class counts.",
+        "Log-probabilities: log_p = z - max(z) - log(sum(exp(z - max(z)))), each along axis 1.",
     ]),
     Exercise("framework_cross_entropy", "The framework's cross-entropy, called right", 2,
              test_framework_cross_entropy, [
