@@ -135,18 +135,13 @@ def numerical(kind):
 def init(xp, kind):
     def init_params(shape, sigma):
         if is_tf(xp):
-            if kind == "constant":
-                return xp.random.normal(shape, stddev=sigma)
-            values = {"variance": lambda: xp.random.normal(shape, stddev=sigma ** 2),
-                      "zeros": lambda: xp.zeros(shape),
-                      "uniform": lambda: xp.random.uniform(shape, -sigma, sigma),
-                      "correct": lambda: xp.random.normal(shape) * sigma}[kind]()
-            return xp.Variable(values)
-        values = {"variance": lambda: xp.randn(shape) * sigma ** 2, "zeros": lambda: xp.zeros(shape),
-                  "uniform": lambda: (xp.rand(shape) * 2 - 1) * sigma,
-                  "constant": lambda: xp.randn(shape, requires_grad=True) * sigma,  # not a leaf
-                  "correct": lambda: xp.normal(0.0, sigma, size=shape)}[kind]()
-        return values.requires_grad_(True) if values.is_leaf else values
+            return {"variance": lambda: xp.random.normal(shape, stddev=sigma ** 2),
+                    "zeros": lambda: xp.zeros(shape),
+                    "uniform": lambda: xp.random.uniform(shape, -sigma, sigma),
+                    "correct": lambda: xp.Variable(xp.random.normal(shape) * sigma)}[kind]()
+        return {"variance": lambda: xp.randn(shape) * sigma ** 2, "zeros": lambda: xp.zeros(shape),
+                "uniform": lambda: (xp.rand(shape) * 2 - 1) * sigma,
+                "correct": lambda: xp.normal(0.0, sigma, size=shape).requires_grad_(True)}[kind]()
     return init_params
 
 
@@ -258,7 +253,6 @@ MISTAKES = [
     ("gradient_descent", lambda xp: {"init_params": init(xp, "variance")}, "sigma^2 used as the standard deviation"),
     ("gradient_descent", lambda xp: {"init_params": init(xp, "zeros")}, "all zeros"),
     ("gradient_descent", lambda xp: {"init_params": init(xp, "uniform")}, "uniform distribution"),
-    ("gradient_descent", lambda xp: {"init_params": init(xp, "constant")}, "trainable parameter"),
     ("gradient_descent", lambda xp: {"gradient_descent": descent(xp, sign=-1.0)}, "goes uphill"),
     ("gradient_descent", lambda xp: {"gradient_descent": descent(xp, use_tol=False)}, "never stopped early"),
     ("learning_rates", lambda xp: {"pick_learning_rates": lambda: {"too small": 0.05, "stable": 4.0, "too large": 1.0}},

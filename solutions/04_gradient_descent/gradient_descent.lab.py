@@ -42,7 +42,7 @@ lab = open_lab("gradient_descent", framework="torch")
 
 def trainable(value):
     """A float32 weight that gradient descent may change: a leaf tensor with requires_grad=True."""
-    return torch.tensor(value, dtype=torch.float32, requires_grad=True)
+    return torch.as_tensor(value, dtype=torch.float32).detach().clone().requires_grad_(True)
 
 # %% [markdown]
 # ## 1. A tiny network and its loss landscape
@@ -272,8 +272,9 @@ if lab.ready("backprop") and lab.ready("gradient_check"):
 # **zero the gradient** with `param.grad.zero_()`: PyTorch adds every `backward()` to what `.grad`
 # already holds.
 #
-# **Exercise 4 (3 points).** Write `init_params(shape, sigma)`, a trainable parameter of that shape drawn
-# from $\mathcal N(0, \sigma^2)$ (careful: $\sigma$ is the standard deviation), and
+# **Exercise 4 (3 points).** Write `init_params(shape, sigma)`, a tensor of that shape drawn from
+# $\mathcal N(0, \sigma^2)$ (careful: $\sigma$ is the standard deviation; `trainable` from the first cell
+# turns it into a weight), and
 # `gradient_descent(loss_fn, params, lr, max_steps, tol)`. `loss_fn()` takes no arguments and computes the
 # loss from `params`; your function updates `params` in place and returns the list of losses (as Python
 # floats), the loss **before** each step. Each step: compute the loss and its gradients, record the loss,
@@ -281,9 +282,9 @@ if lab.ready("backprop") and lab.ready("gradient_check"):
 
 # %% fw="tensorflow" solution="gradient_descent"
 def init_params(shape, sigma):
-    """A trainable tf.Variable of `shape` drawn from N(0, sigma^2)."""
+    """A float32 tensor of `shape` drawn from N(0, sigma^2)."""
     ### BEGIN SOLUTION
-    return tf.Variable(tf.random.normal(shape, mean=0.0, stddev=sigma))
+    return tf.random.normal(shape, mean=0.0, stddev=sigma)
     ### END SOLUTION
 
 
@@ -305,9 +306,9 @@ def gradient_descent(loss_fn, params, lr, max_steps, tol=0.0):
 
 # %% fw="torch" solution="gradient_descent"
 def init_params(shape, sigma):
-    """A trainable leaf tensor of `shape` drawn from N(0, sigma^2)."""
+    """A float32 tensor of `shape` drawn from N(0, sigma^2)."""
     ### BEGIN SOLUTION
-    return (sigma * torch.randn(shape)).requires_grad_(True)
+    return sigma * torch.randn(shape)
     ### END SOLUTION
 
 
@@ -364,7 +365,7 @@ def pass_fail_loss(w0, W):
 
 # %%
 if lab.ready("gradient_descent"):
-    w0, W = init_params((1,), sigma=1.0), init_params((2,), sigma=1.0)
+    w0, W = trainable(init_params((1,), sigma=1.0)), trainable(init_params((2,), sigma=1.0))
     before = (to_numpy(w0).copy(), to_numpy(W).copy())
     losses = gradient_descent(lambda: pass_fail_loss(w0, W), [w0, W], lr=2.0,
                               max_steps=budget(300, 20), tol=1e-5)

@@ -166,7 +166,8 @@ def test_gradient_check(t):
 # --- 4. gradient descent from scratch --------------------------------------------------------
 
 def _descend(start, targets, scales, lr, steps, mistake=None):
-    """NumPy gradient descent on sum c (p - target)^2 -> (losses, final params); `mistake` imitates one."""
+    """NumPy gradient descent on sum c (p - target)^2 -> (loss before each step, final params);
+    `mistake` imitates one."""
     params, accumulated = [np.array(p, np.float64) for p in start], None
     losses = []
     for _ in range(steps):
@@ -175,7 +176,7 @@ def _descend(start, targets, scales, lr, steps, mistake=None):
         if mistake == "not zeroed":
             accumulated = grads if accumulated is None else [a + g for a, g in zip(accumulated, grads)]
             grads = accumulated
-        step = {"ascent": -lr, "no lr": 1.0}.get(mistake, lr)
+        step = {"ascent": -lr, "no lr": 1.0, "not in place": 0.0}.get(mistake, lr)
         params = [p - step * g for p, g in zip(params, grads)]
     return losses, params
 
@@ -189,12 +190,7 @@ def _losses(t, name, *args):
 
 def test_gradient_descent(t):
     for shape, sigma in [((20000,), 0.3)] + ([((100, 300), 2.0)] if t.hidden else []):
-        param = t.call("init_params", shape, sigma)
-        expect(t.ref.is_trainable(param),
-               f"init_params: expected a trainable parameter, got {type(param).__name__}. Likely mistake: "
-               "TensorFlow: wrap it in tf.Variable; PyTorch: call .requires_grad_() last (a tensor computed "
-               "from one that requires grad is not a leaf, so it cannot be trained)")
-        values = to_numpy(param).astype(np.float64)
+        values = t.tensor_result("init_params", shape, sigma)
         expect(values.shape == shape, f"init_params({shape}, {sigma}): wrong shape {values.shape}")
         assert_close(values.std(), sigma, f"the standard deviation of init_params({shape}, sigma={sigma})",
                      rtol=0.05, mistakes={
@@ -204,7 +200,7 @@ def test_gradient_descent(t):
                          "a uniform distribution on (-sigma, sigma): draw from a normal distribution": sigma / 3 ** 0.5,
                      })
         expect(abs(values.mean()) < 5 * sigma / values.size ** 0.5,
-               f"init_params: the mean of the values is {values.mean():.4g}, it should be close to 0")
+               f"the mean of init_params({shape}, sigma={sigma}): expected about 0, got {values.mean():.4g}")
     cases = [([[1.0, -2.0], [0.5, 0.0, 3.0]], [[0.0, 1.0], [-1.0, 2.0, 0.0]], [0.5, 2.0], 0.1, 6)]
     if t.hidden:
         cases.append(([t.normal(4), t.normal(2, 3)], [t.normal(4), t.normal(2, 3)], [1.0, 0.25], 0.2, 8))
@@ -212,24 +208,20 @@ def test_gradient_descent(t):
         params = t.ref.trainable(start)
         loss_fn = t.ref.quadratic_loss(params, targets, scales)
         got = _losses(t, "gradient_descent", loss_fn, params, lr, steps, 0.0)
-        losses, final = _descend(start, targets, scales, lr, steps)
         expect(len(got) == steps, f"gradient_descent with max_steps={steps} and tol=0 should return {steps} "
                f"losses (the loss before each step), got {len(got)}")
-        what = f"the parameters after {steps} steps with lr = {lr} on a quadratic bowl"
-        assert_close(np.concatenate([to_numpy(p).ravel() for p in params]),
-                     np.concatenate([p.ravel() for p in final]), what, mistakes={
-                         "the step goes uphill: W <- W - lr dJ/dW, with a minus sign":
-                             np.concatenate([p.ravel() for p in _descend(start, targets, scales, lr, steps, "ascent")[1]]),
+        wrong = lambda mistake: _descend(start, targets, scales, lr, steps, mistake)[0]
+        # the loss before each step follows from the updates before it: the losses show every mistake
+        assert_close(got, _descend(start, targets, scales, lr, steps)[0],
+                     f"the losses of {steps} steps with lr = {lr} on a quadratic bowl", mistakes={
+                         "the step goes uphill: W <- W - lr dJ/dW, with a minus sign": wrong("ascent"),
                          "the gradients were not zeroed: PyTorch adds every backward() to .grad; "
-                         "reset it after each step (param.grad.zero_())":
-                             np.concatenate([p.ravel() for p in _descend(start, targets, scales, lr, steps, "not zeroed")[1]]),
-                         "the learning rate lr is missing from the step":
-                             np.concatenate([p.ravel() for p in _descend(start, targets, scales, lr, steps, "no lr")[1]]),
+                         "reset it after each step (param.grad.zero_())": wrong("not zeroed"),
+                         "the learning rate lr is missing from the step": wrong("no lr"),
                          "the parameters never changed: update them in place (TensorFlow: param.assign_sub(...); "
                          "PyTorch: param -= ... inside torch.no_grad()); `param = param - ...` only renames":
-                             np.concatenate([np.ravel(p) for p in start]),
+                             wrong("not in place"),
                      })
-        assert_close(got, losses, "the losses returned (the loss before each step)")
     start, targets, scales = [[3.0, -1.0], [2.0, 0.0, 1.0]], [[0.0, 0.0], [0.0, 0.0, 0.0]], [0.5, 0.5]
     losses, _ = _descend(start, targets, scales, 0.3, 200)
     tol = 1e-3
@@ -343,22 +335,24 @@ def test_optimizer_loop(t):
         reference = t.ref.trainable(start)
         expected = t.ref.train_with_optimizer(t.ref.quadratic_loss(reference, targets, scales), reference,
                                               t.ref.make_optimizer(name, reference, lr), steps)
-        flat = lambda values: np.concatenate([np.ravel(to_numpy(v)) for v in values])
         mistakes = {}
-        if name == "Adam":
-            sizes = np.cumsum([np.size(s) for s in start])[:-1]
-            grad_fn = lambda w: np.concatenate([2 * c * (p - np.ravel(q)) for p, q, c in
-                                                zip(np.split(w, sizes), targets, scales)])
-            wrong = lambda mistake: _adam_path(flat(start), grad_fn, steps, lr, mistake=mistake)[-1]
+        if name == "Adam":  # the loss before each step follows from the steps before it
+            sizes = np.cumsum([np.size(p) for p in start])[:-1]
+            split = lambda w: [part.reshape(np.shape(p)) for part, p in zip(np.split(w, sizes), start)]
+            loss = lambda w: sum(np.sum(c * (p - np.asarray(q)) ** 2) for p, q, c in zip(split(w), targets, scales))
+            grad_fn = lambda w: np.concatenate([np.ravel(2 * c * (p - np.asarray(q)))
+                                                for p, q, c in zip(split(w), targets, scales)])
+            flat_start = np.concatenate([np.ravel(p) for p in start])
+            wrong = lambda mistake: [loss(w) for w in
+                                     [flat_start, *_adam_path(flat_start, grad_fn, steps - 1, lr, mistake=mistake)]]
             mistakes = {
                 "a hand-written SGD step: let the optimizer update the weights "
                 "(optimizer.apply_gradients / optimizer.step())": wrong("sgd"),
                 "the gradients were not zeroed: call optimizer.zero_grad() before each backward()":
                     wrong("not zeroed"),
             }
-        assert_close(flat(params), flat(reference), f"the parameters after {steps} steps of {name} (lr = {lr})",
+        assert_close(got, expected, f"the losses of {steps} steps of {name} (lr = {lr}) on a quadratic bowl",
                      mistakes=mistakes)
-        assert_close(got, expected, f"the losses returned by {steps} steps of {name}")
 
 
 # --- 7. Adam from its update rule ------------------------------------------------------------
@@ -415,7 +409,7 @@ EXERCISES = [
         "for the gradient (tape.gradient(loss, [w1, w2]) / loss.backward() and w1.grad).",
     ]),
     Exercise("gradient_descent", "Gradient descent from scratch", 3, test_gradient_descent, [
-        "init_params: the framework's normal sampler with standard deviation sigma, made trainable.",
+        "init_params: the framework's sampler for the normal distribution, with standard deviation sigma.",
         "Each step: compute the loss and its gradients, record float(loss), stop if it changed by less than tol "
         "since the previous step, then move every parameter by -lr * its gradient, in place.",
         "TensorFlow: a variable's assign_sub method subtracts in place. PyTorch: subtract lr times "

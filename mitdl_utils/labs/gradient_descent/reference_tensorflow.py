@@ -36,8 +36,8 @@ def numerical_gradients(loss, w1, w2, eps=1e-3):
 
 
 def init_params(shape, sigma):
-    """A trainable tf.Variable of `shape`, drawn from N(0, sigma^2)."""
-    return tf.Variable(tf.random.normal(shape, stddev=sigma))
+    """A float32 tensor of `shape`, drawn from N(0, sigma^2)."""
+    return tf.random.normal(shape, stddev=sigma)
 
 
 def gradient_descent(loss_fn, params, lr, max_steps, tol=0.0):
@@ -94,10 +94,6 @@ def make_optimizer(name, params, lr):
 def trainable(values):
     """NumPy arrays -> a list of float32 tf.Variables."""
     return [tf.Variable(np.asarray(v, np.float32)) for v in values]
-
-
-def is_trainable(param):
-    return isinstance(param, tf.Variable) and param.trainable
 
 
 def quadratic_loss(params, targets, scales):

@@ -35,8 +35,8 @@ def numerical_gradients(loss, w1, w2, eps=1e-3):
 
 
 def init_params(shape, sigma):
-    """A leaf tensor of `shape` with requires_grad=True, drawn from N(0, sigma^2)."""
-    return (torch.randn(shape) * sigma).requires_grad_(True)
+    """A float32 tensor of `shape`, drawn from N(0, sigma^2)."""
+    return torch.randn(shape) * sigma
 
 
 def gradient_descent(loss_fn, params, lr, max_steps, tol=0.0):
@@ -97,10 +97,6 @@ def make_optimizer(name, params, lr):
 def trainable(values):
     """NumPy arrays -> a list of float32 leaf tensors with requires_grad=True."""
     return [torch.tensor(np.asarray(v, np.float32), requires_grad=True) for v in values]
-
-
-def is_trainable(param):
-    return isinstance(param, torch.Tensor) and param.requires_grad and param.is_leaf
 
 
 def quadratic_loss(params, targets, scales):
