@@ -199,6 +199,8 @@ ALTERNATIVES = [
     ("empirical_loss", lambda r, o: {"empirical_loss": lambda x: o.sum(x) / x.shape[0]}),
     ("binary_cross_entropy", lambda r, o: {"binary_cross_entropy": lambda p, y, eps=1e-7: o.mean(
         -o.log(o.clip(y * p + (1 - y) * (1 - p), eps, 1.0)))}),
+    ("binary_cross_entropy", lambda r, o: {"binary_cross_entropy": lambda p, y, eps=1e-7: -o.mean(  # clips the logs
+        y * o.log(o.clip(p, eps, 1.0)) + (1 - y) * o.log(o.clip(1 - p, eps, 1.0)))}),
     ("bce_with_logits", lambda r, o: {"bce_with_logits": lambda z, y: o.mean(o.softplus(z) - z * y)}),
     ("softmax", lambda r, o: {"softmax": lambda z: 1 / o.sum(o.exp(z[:, None, :] - z[:, :, None]), axis=2)}),
     ("softmax_cross_entropy", lambda r, o: {
