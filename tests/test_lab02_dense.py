@@ -337,6 +337,28 @@ def test_correct_alternatives_pass(lab, ops, exercise, alternative):
     assert outcome.passed, outcome.message
 
 
+def test_keras_layer_that_creates_its_weights_in_build_passes(lab, ops, framework):
+    """The Keras idiom: weights made in build(input_shape), on the first call, not in __init__."""
+    if framework != "tensorflow":
+        pytest.skip("a Keras idiom")
+    tf = ops.lib
+
+    class BuiltLater(tf.keras.layers.Layer):
+        def __init__(self, input_dim, output_dim):
+            super().__init__()
+            self.output_dim = output_dim
+
+        def build(self, input_shape):
+            self.W = self.add_weight(shape=(input_shape[-1], self.output_dim), name="W")
+            self.b = self.add_weight(shape=(self.output_dim,), name="b", initializer="zeros")
+
+        def call(self, x):
+            return tf.math.sigmoid(x @ self.W + self.b)
+
+    outcome = graded(lab, "dense_layer", MyDenseLayer=BuiltLater)
+    assert outcome.passed, outcome.message
+
+
 def test_not_attempted_is_not_a_failure(lab, ops):
     def stub(*args):
         raise NotImplementedError()

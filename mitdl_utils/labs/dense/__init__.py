@@ -81,6 +81,7 @@ def test_dense_layer(t):
     for input_dim, output_dim in sizes:
         call = f"MyDenseLayer({input_dim}, {output_dim})"
         layer = t.call("MyDenseLayer", input_dim, output_dim)
+        _attempt(f"calling {call} on a batch", t.ref.build_layer, layer, input_dim)  # weights made in build()
         shapes = _attempt(f"reading the weights of {call}", t.ref.trainable_shapes, layer)
         expect(len(shapes) == 2, f"{call} has {len(shapes)} trainable weights {shapes}; it needs exactly two, "
                                  f"W and b, registered with the layer: {t.ref.REGISTER_HINT}")

@@ -72,6 +72,12 @@ def pass_rate_near(X, y, point, radius):
 
 # --- test machinery: reading and writing the weights of TensorFlow layers and models ---
 
+def build_layer(layer, input_dim):
+    """Make sure a from-scratch layer has its weights, also when it creates them in build()."""
+    if not layer.built:
+        layer(tf.zeros((1, input_dim)))
+
+
 def trainable_shapes(layer):
     return [tuple(v.shape) for v in layer.trainable_weights]
 
