@@ -148,27 +148,43 @@ if lab.ready("binary_cross_entropy"):
 X, passed = pass_fail(n=100)
 X, passed = lab.tensor(X), lab.tensor(passed)
 models = {"untrained (all weights 0)": (0.0, [0.0, 0.0]), "sensible weights": (-7.5, [0.6, 0.7])}
+
+
+def predict(w0, W):
+    """The perceptron's probability of passing, for every student in X: (n,)."""
+    return sigmoid(w0 + tf.linalg.matvec(X, lab.tensor(W)))
+
+
 if lab.ready("binary_cross_entropy") and lab.ready("empirical_loss"):
     for name, (w0, W) in models.items():
-        y_hat = sigmoid(w0 + tf.linalg.matvec(X, lab.tensor(W)))
+        y_hat = predict(w0, W)
         builtin = tf.keras.losses.binary_crossentropy(passed, y_hat)  # Keras: the labels come first
         print(f"{name:<26} yours {float(binary_cross_entropy(y_hat, passed)):.4f}   "
               f"TensorFlow {float(builtin):.4f}")
-    costs = per_example(binary_cross_entropy, y_hat, passed)  # the last model's, one per student
-    print(f"empirical_loss of the {len(costs)} per-example losses: {float(empirical_loss(lab.tensor(costs))):.4f}")
+    costs = per_example(binary_cross_entropy, predict(*models["sensible weights"]), passed)
+    print(f"sensible weights, the mean of {len(costs)} per-example losses: "
+          f"{float(empirical_loss(lab.tensor(costs))):.4f}")
 
 # %% fw="torch"
 X, passed = pass_fail(n=100)
 X, passed = lab.tensor(X), lab.tensor(passed)
 models = {"untrained (all weights 0)": (0.0, [0.0, 0.0]), "sensible weights": (-7.5, [0.6, 0.7])}
+
+
+def predict(w0, W):
+    """The perceptron's probability of passing, for every student in X: (n,)."""
+    return sigmoid(w0 + X @ lab.tensor(W))
+
+
 if lab.ready("binary_cross_entropy") and lab.ready("empirical_loss"):
     for name, (w0, W) in models.items():
-        y_hat = sigmoid(w0 + X @ lab.tensor(W))
+        y_hat = predict(w0, W)
         builtin = F.binary_cross_entropy(y_hat, passed)  # PyTorch: the prediction comes first
         print(f"{name:<26} yours {float(binary_cross_entropy(y_hat, passed)):.4f}   "
               f"PyTorch {float(builtin):.4f}")
-    costs = per_example(binary_cross_entropy, y_hat, passed)  # the last model's, one per student
-    print(f"empirical_loss of the {len(costs)} per-example losses: {float(empirical_loss(lab.tensor(costs))):.4f}")
+    costs = per_example(binary_cross_entropy, predict(*models["sensible weights"]), passed)
+    print(f"sensible weights, the mean of {len(costs)} per-example losses: "
+          f"{float(empirical_loss(lab.tensor(costs))):.4f}")
 
 # %% [markdown]
 # At the edges the frameworks make their own choices. The cell below feeds predictions of exactly 0 and 1
