@@ -195,37 +195,44 @@ def _train_numpy(W, b, batches, lr, accumulate=False, sign=1.0):
     return W, b, np.array(losses)
 
 
+def _epoch_means(losses, k):
+    """Batch losses of consecutive epochs of k batches -> the mean of each epoch."""
+    return np.asarray(losses).reshape(-1, k).mean(axis=1)
+
+
 def test_train_epoch(t):
+    """Two epochs on the same model; the losses train_epoch returns show every step it took (the second
+    epoch's losses depend on all of the first epoch's steps), so the test needs nothing but them."""
     W0, b0, X, y = _fixed_case()
-    cases = [(W0, b0, [(X, y), (X[[2, 0, 3, 1]] * 0.5, y[[2, 0, 3, 1]]), (X + 1, 1 - y)], 0.5)]
+    order = [2, 0, 3, 1]
+    cases = [(W0, b0, [(X, y), (X[order] * 0.5, y[order]), (X + 1, 1 - y)], 0.5)]
     if t.hidden:
         W, b, X, y = _case(t, 20, 3)
         cases += [(W, b, [(X[i:i + 5], y[i:i + 5]) for i in range(0, 20, 5)], 0.3)]
     for W, b, batches, lr in cases:
+        k = len(batches)
         model = t.ref.make_model(W, b)
         optimizer = t.ref.make_optimizer(model, lr)
-        got_loss = t.call("train_epoch", model, optimizer, t.ref.loss_fn,
-                          [(t.tensor(xb), t.tensor(yb)) for xb, yb in batches])
-        got_W, got_b = t.ref.get_weights(model)
-        right_W, right_b, losses = _train_numpy(W, b, batches, lr)
-        accumulated_W, _, _ = _train_numpy(W, b, batches, lr, accumulate=True)
-        uphill_W, _, _ = _train_numpy(W, b, batches, lr, sign=-1.0)
-        what = f"the weights after one epoch of {len(batches)} batches (SGD, learning rate {lr})"
-        assert_close(got_W, right_W, what, rtol=1e-3, atol=1e-4, mistakes={
-            "the weights did not change: take an optimizer step for every batch (and zero the gradients "
-            "before backward, not between backward and the step)": W,
+        tensors = [(t.tensor(xb), t.tensor(yb)) for xb, yb in batches]
+        right = _train_numpy(W, b, batches * 2, lr)[2]
+        wrong = {
+            "the weights did not change: take an optimizer step for every batch (and zero the gradients before "
+            "backward, not between backward and the step)": _epoch_means(_train_numpy(W, b, batches * 2, 0.0)[2], k),
             "the gradients accumulate from batch to batch: zero them before each backward pass "
-            "(optimizer.zero_grad())": accumulated_W,
-            "the weights moved uphill: the step goes against the gradient": uphill_W,
-        })
-        assert_close(got_b, right_b, "the bias after one epoch", rtol=1e-3, atol=1e-4)
-        expect(np.ndim(to_numpy(got_loss)) == 0, "`train_epoch` should return one number, the epoch's mean loss")
-        assert_close(float(to_numpy(got_loss)), losses.mean(), "the loss train_epoch returned (the mean of the "
-                     "batch losses, each computed before its step)", rtol=1e-3, atol=1e-4, mistakes={
-                         "that is the loss of the last batch only: return the mean over all batches": losses[-1],
-                         "that is the sum of the batch losses: divide by the number of batches": losses.sum(),
-                         "that is the loss of the first batch only: return the mean over all batches": losses[0],
-                     })
+            "(optimizer.zero_grad())": _epoch_means(_train_numpy(W, b, batches * 2, lr, accumulate=True)[2], k),
+            "the weights moved uphill: the step goes against the gradient":
+                _epoch_means(_train_numpy(W, b, batches * 2, lr, sign=-1.0)[2], k),
+            "that is the loss of the last batch only: return the mean over all batches": right[k - 1::k],
+            "that is the loss of the first batch only: return the mean over all batches": right[::k],
+            "that is the sum of the batch losses: divide by the number of batches": k * _epoch_means(right, k),
+        }
+        for epoch, expected in enumerate(_epoch_means(right, k)):
+            got = t.call("train_epoch", model, optimizer, t.ref.loss_fn, tensors)
+            expect(np.ndim(to_numpy(got)) == 0, "`train_epoch` should return one number, the epoch's mean loss")
+            assert_close(float(to_numpy(got)), expected,
+                         f"the mean batch loss train_epoch returned in epoch {epoch + 1} of {k} batches "
+                         f"(SGD, learning rate {lr}; each loss taken before its step)", rtol=1e-3, atol=1e-4,
+                         mistakes={mistake: means[epoch] for mistake, means in wrong.items()})
 
 
 def test_scaled_learning_rate(t):
