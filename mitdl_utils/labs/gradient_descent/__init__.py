@@ -200,8 +200,8 @@ def test_gradient_descent(t):
                          "a uniform distribution on (-sigma, sigma): draw from a normal distribution": sigma / 3 ** 0.5,
                      })
         expect(abs(values.mean()) < 5 * sigma / values.size ** 0.5,
-               f"the mean of init_params({shape}, sigma={sigma}): expected about 0, got {values.mean():.4g}")
-    cases = [([[1.0, -2.0], [0.5, 0.0, 3.0]], [[0.0, 1.0], [-1.0, 2.0, 0.0]], [0.5, 2.0], 0.1, 6)]
+               f"the mean of init_params({shape}, sigma={sigma}): expected about 0, got {values.mean():.2f}")
+    cases = [([[1.0, -2.0], [0.5, 0.0, 3.0]], [[0.0, 1.0], [-1.0, 2.0, 0.0]], [0.5, 2.0], 0.1, 5)]
     if t.hidden:
         cases.append(([t.normal(4), t.normal(2, 3)], [t.normal(4), t.normal(2, 3)], [1.0, 0.25], 0.2, 8))
     for start, targets, scales, lr, steps in cases:
@@ -223,11 +223,11 @@ def test_gradient_descent(t):
                              wrong("not in place"),
                      })
     start, targets, scales = [[3.0, -1.0], [2.0, 0.0, 1.0]], [[0.0, 0.0], [0.0, 0.0, 0.0]], [0.5, 0.5]
-    losses, _ = _descend(start, targets, scales, 0.3, 200)
-    tol = 1e-3
+    losses, _ = _descend(start, targets, scales, 0.4, 200)
+    tol = 1e-2
     expected_steps = 1 + next(k for k in range(1, 200) if abs(losses[k - 1] - losses[k]) < tol)
     params = t.ref.trainable(start)
-    got = _losses(t, "gradient_descent", t.ref.quadratic_loss(params, targets, scales), params, 0.3, 200, tol)
+    got = _losses(t, "gradient_descent", t.ref.quadratic_loss(params, targets, scales), params, 0.4, 200, tol)
     expect(len(got) < 200, "gradient_descent never stopped early. Likely mistake: tol is ignored; stop once the "
            f"loss changes by less than tol between two steps (here after about {expected_steps} steps)")
     expect(abs(len(got) - expected_steps) <= 1,
