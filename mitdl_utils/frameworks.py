@@ -44,6 +44,8 @@ class Torch:
     def __init__(self):
         import torch
 
+        # the labs' models are tiny: one thread is faster than several fighting over a small CPU
+        torch.set_num_threads(1)
         self.torch = torch
         self.activations = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu}
 

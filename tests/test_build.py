@@ -14,12 +14,13 @@ from conftest import LABS
 def graded_structure(notebook):
     """What must be identical between frameworks: cell kinds, grade ids, points, and the prose
     (up to the framework's name)."""
-    label = FRAMEWORK_LABELS[notebook.metadata["mitdl"]["framework"]]
+    meta = notebook.metadata["mitdl"]
+    label, name = FRAMEWORK_LABELS[meta["framework"]], meta["notebook"]
     rows = []
     for cell in notebook.cells:
         meta = cell.metadata.get("nbgrader", {})
         rows.append((cell.cell_type, meta.get("grade_id"), meta.get("points"), meta.get("solution", False),
-                     cell.source.replace(label, "{{framework}}") if cell.cell_type == "markdown" else None))
+                     cell.source.replace(label, "{{framework}}").replace(name, "{{notebook}}") if cell.cell_type == "markdown" else None))
     return rows
 
 
