@@ -362,34 +362,36 @@ def _run_student(task: dict, fd: int, go: int) -> None:
 # ---------------------------------------------------------------- the worker
 
 def warm_up(frameworks=("tensorflow", "torch"), specs=(), die_with_parent: bool = False) -> None:
-    """Import once what every submission needs (runs in each worker)."""
+    """Import once what every submission needs (runs in each worker; later calls add what is missing)."""
     if die_with_parent:  # a local pool's worker goes when the grader goes (kill -9 included)
         sandbox._libc.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if "shell" in _WARM:
-        load_specs(specs, frameworks)
-        return
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
-    os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    os.environ["MPLBACKEND"] = "Agg"
-    import matplotlib
+    if "shell" not in _WARM:
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
+        os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
+        os.environ.setdefault("TF_NUM_INTEROP_THREADS", "1")
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        os.environ["MPLBACKEND"] = "Agg"
+        import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot  # noqa: F401
-    from IPython.core.interactiveshell import InteractiveShell
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401
+        from IPython.core.interactiveshell import InteractiveShell
 
-    import mitdl_utils  # noqa: F401
+        import mitdl_utils  # noqa: F401
+
+        _WARM["shell"] = InteractiveShell.instance()
+        _WARM["caps"] = sandbox.probe()
     from mitdl_utils.frameworks import get_framework
 
     for name in frameworks:
+        if name in _WARM.setdefault("frameworks", set()):
+            continue
         fw = get_framework(name)
         if fw.name == "torch":
             fw.torch.set_num_threads(1)
         # start the runtime once here, so that no forked child pays for it
         fw.elementwise_grad(fw.activations["sigmoid"], fw.tensor(np.zeros(2)))
-    _WARM["shell"] = InteractiveShell.instance()
-    _WARM["caps"] = sandbox.probe()
+        _WARM["frameworks"].add(name)
     load_specs(specs, frameworks)
 
 

@@ -185,7 +185,7 @@ class Grader:
             "key": _key(submission.student, submission.notebook, submission.lab),
             "student": submission.student, "lab": submission.lab, "notebook": submission.notebook,
             "nb": nb, "spec": info["spec"], "framework": info["framework"],
-            "frameworks": sorted({i["framework"] for i in self.notebooks.values() if "framework" in i}),
+            "frameworks": [info["framework"]],
             "specs": sorted({i["spec"] for i in self.notebooks.values() if "spec" in i}),
             "grade_cells": grade_cells, "sources": _function_sources(nb),
             "reference_use": _reference_use(nb),
@@ -369,16 +369,19 @@ def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, pr
     out.mkdir(parents=True, exist_ok=True)
     from autograder.course import FRAMEWORKS
 
+    labs = find_labs()
+    items = collect(submissions, labs)
+    frameworks = sorted({fw for item in items if isinstance(item, Submission) for fw, suffix in FRAMEWORKS.items()
+                         if item.notebook.endswith("_" + suffix)})
     jobs = jobs or os.cpu_count() or 1
     executor = None
-    if not cluster:  # start the workers now: they import the frameworks while the gradebook is set up
+    if not cluster and frameworks:  # start the workers now: they import the frameworks while the gradebook is set up
         from autograder import engine
 
-        executor = _pool(jobs, tuple(FRAMEWORKS), ())
+        executor = _pool(jobs, tuple(frameworks), ())
         for _ in range(jobs):
             executor.submit(engine.ping)
-    grader = Grader(workdir, db_url, limits=limits, hide=default_hide(submissions, out), register=False)
-    items = collect(submissions, grader.labs)
+    grader = Grader(workdir, db_url, labs=labs, limits=limits, hide=default_hide(submissions, out), register=False)
     grader.register({item.lab for item in items if isinstance(item, Submission)})
     journal = Journal(out / "journal.jsonl")
     if on_total:
@@ -456,7 +459,8 @@ def _run_all(pending, jobs, cluster, executor=None):
     from concurrent.futures import as_completed as local_completed
     from concurrent.futures.process import BrokenProcessPool
 
-    frameworks, specs = pending[0][1]["frameworks"], pending[0][1]["specs"]
+    frameworks = sorted({task["framework"] for _, task in pending})
+    specs = pending[0][1]["specs"]
     remaining = dict(payload)
     while remaining:
         pool, executor = executor or _pool(jobs or os.cpu_count() or 1, frameworks, specs), None

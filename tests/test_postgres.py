@@ -4,7 +4,8 @@ import os
 import shutil
 import socket
 import subprocess
-import time
+import tempfile
+from pathlib import Path
 
 import pytest
 from nbgrader.api import Gradebook
@@ -25,7 +26,7 @@ def postgres(tmp_path_factory):
                        shell=True, check=False, capture_output=True, timeout=600)
     if not _bin("initdb"):
         pytest.skip("PostgreSQL is not installed (the Debian package `postgresql`; .ci/run installs it)")
-    root = tmp_path_factory.mktemp("pg")
+    root = Path(tempfile.mkdtemp(prefix="mitdl-pg-"))  # not under pytest's root-only folder: postgres runs it
     data, sockets = root / "data", root / "sock"
     sockets.mkdir()
     as_postgres = []
@@ -34,8 +35,9 @@ def postgres(tmp_path_factory):
         shutil.chown(sockets, "postgres")
         os.chmod(root, 0o755)
         as_postgres = ["runuser", "-u", "postgres", "--"]
-    subprocess.run(as_postgres + [_bin("initdb"), "-D", str(data), "-U", "grader", "--auth=trust"], check=True,
-                   capture_output=True)
+    made = subprocess.run(as_postgres + [_bin("initdb"), "-D", str(data), "-U", "grader", "--auth=trust"],
+                          capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -45,6 +47,7 @@ def postgres(tmp_path_factory):
     url = f"postgresql+psycopg://grader@127.0.0.1:{port}/postgres"
     yield url
     subprocess.run(as_postgres + [_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def test_postgres_gradebook(postgres, tmp_path):
