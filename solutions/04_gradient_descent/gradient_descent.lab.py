@@ -368,7 +368,7 @@ if lab.ready("gradient_descent"):
     w0, W = trainable(init_params((1,), sigma=1.0)), trainable(init_params((2,), sigma=1.0))
     before = (to_numpy(w0).copy(), to_numpy(W).copy())
     losses = gradient_descent(lambda: pass_fail_loss(w0, W), [w0, W], lr=2.0,
-                              max_steps=budget(300, 20), tol=1e-5)
+                              max_steps=budget(300, 10), tol=1e-5)
     accuracy = np.mean((to_numpy(w0) + X_std @ to_numpy(W) > 0) == (passed == 1))
     print(f"{len(losses)} steps: loss {losses[0]:.3f} -> {losses[-1]:.3f}; training accuracy {accuracy:.0%}")
     helpers.plot_loss_curves({"gradient descent, lr = 2": losses},
@@ -428,7 +428,7 @@ def descend_tiny(lr, steps):
 if lab.ready("gradient_descent") and lab.ready("learning_rates"):
     curves, paths = {}, {}
     for name, lr in tqdm(pick_learning_rates().items(), desc="learning rates"):
-        losses, path = descend_tiny(lr, budget(100, 5))
+        losses, path = descend_tiny(lr, budget(100, 2))
         curves[f"{name}: lr = {lr}"], paths[f"{name}: lr = {lr}"] = losses, path
     helpers.plot_loss_curves(curves, title="Three learning rates on the tiny network", max_loss=100.0)
     helpers.plot_landscape(lambda w1, w2: tiny_loss(x_t, y_t, w1, w2), lab.tensor, paths,
@@ -555,7 +555,7 @@ if lab.ready("optimizer_loop"):
     curves, paths = {}, {}
     for name in tqdm(OPTIMIZERS, desc="optimizers"):
         label = f"{name}, lr = {OPTIMIZERS[name][1]}"
-        curves[label], paths[label] = optimize_tiny(name, budget(50, 5))
+        curves[label], paths[label] = optimize_tiny(name, budget(50, 1))
     helpers.plot_loss_curves(curves, title="Five optimizers on the tiny network")
     helpers.plot_landscape(lambda w1, w2: tiny_loss(x_t, y_t, w1, w2), lab.tensor, paths,
                            title="Optimizer trajectories on the loss landscape")

@@ -313,18 +313,25 @@ def _adam_path(start, grad_fn, steps, lr, beta1=0.9, beta2=0.999, eps=1e-8, mist
     return np.stack(path)
 
 
+def _quadratic_losses(path, start, targets, scales):
+    """The loss sum c (p - target)^2 at `start` and at each flat weight vector of `path` but the last."""
+    sizes = np.cumsum([np.size(p) for p in start])[:-1]
+    loss = lambda w: sum(np.sum(c * (p - np.ravel(q)) ** 2) for p, q, c in zip(np.split(w, sizes), targets, scales))
+    flat_start = np.concatenate([np.ravel(p) for p in start])
+    return [loss(w) for w in [flat_start, *path[:-1]]]
+
+
 def test_optimizer_loop(t):
     cases = [("Adam", 0.1, [[1.0, -2.0], [0.5, 0.0, 3.0]], [[0.0, 1.0], [-1.0, 2.0, 0.0]], [0.5, 2.0])]
     if t.hidden:
         cases += [(name, lr, [t.normal(3), t.normal(2, 2)], [t.normal(3), t.normal(2, 2)], [1.0, 0.5])
-                  for name, lr in [("SGD", 0.1), ("RMSProp", 0.05), ("Adagrad", 0.5), ("Adadelta", 1.0)]]
+                  for name, lr in [("Adam", 0.05), ("SGD", 0.1)]]
     steps = 5
     for name, lr, start, targets, scales in cases:
         params = t.ref.trainable(start)
-        optimizer = t.ref.make_optimizer(name, params, lr)
         try:
             got = _losses(t, "train_with_optimizer", t.ref.quadratic_loss(params, targets, scales), params,
-                          optimizer, steps)
+                          t.ref.make_optimizer(name, params, lr), steps)
         except CheckFailed as reason:
             if "No gradients provided" in str(reason):
                 raise CheckFailed(f"{reason}. Likely mistake: compute the loss inside the "
@@ -332,26 +339,20 @@ def test_optimizer_loop(t):
             raise
         expect(len(got) == steps, f"train_with_optimizer with steps={steps} should return {steps} losses, "
                f"got {len(got)}")
-        reference = t.ref.trainable(start)
-        expected = t.ref.train_with_optimizer(t.ref.quadratic_loss(reference, targets, scales), reference,
-                                              t.ref.make_optimizer(name, reference, lr), steps)
-        mistakes = {}
-        if name == "Adam":  # the loss before each step follows from the steps before it
-            sizes = np.cumsum([np.size(p) for p in start])[:-1]
-            split = lambda w: [part.reshape(np.shape(p)) for part, p in zip(np.split(w, sizes), start)]
-            loss = lambda w: sum(np.sum(c * (p - np.asarray(q)) ** 2) for p, q, c in zip(split(w), targets, scales))
-            grad_fn = lambda w: np.concatenate([np.ravel(2 * c * (p - np.asarray(q)))
-                                                for p, q, c in zip(split(w), targets, scales)])
-            flat_start = np.concatenate([np.ravel(p) for p in start])
-            wrong = lambda mistake: [loss(w) for w in
-                                     [flat_start, *_adam_path(flat_start, grad_fn, steps - 1, lr, mistake=mistake)]]
-            mistakes = {
-                "a hand-written SGD step: let the optimizer update the weights "
-                "(optimizer.apply_gradients / optimizer.step())": wrong("sgd"),
-                "the gradients were not zeroed: call optimizer.zero_grad() before each backward()":
-                    wrong("not zeroed"),
-            }
-        assert_close(got, expected, f"the losses of {steps} steps of {name} (lr = {lr}) on a quadratic bowl",
+        sizes = np.cumsum([np.size(p) for p in start])[:-1]
+        grad_fn = lambda w: np.concatenate([np.ravel(2 * c * (p.reshape(np.shape(q)) - q))
+                                            for p, q, c in zip(np.split(w, sizes), targets, scales)])
+        flat_start = np.concatenate([np.ravel(p) for p in start])
+        # the loss before each step follows from the steps before it, so the losses show every mistake
+        losses = lambda mistake=None: _quadratic_losses(
+            _adam_path(flat_start, grad_fn, steps, lr, mistake="sgd" if name == "SGD" else mistake),
+            start, targets, scales)
+        mistakes = {} if name == "SGD" else {
+            "a hand-written SGD step: let the optimizer update the weights "
+            "(optimizer.apply_gradients / optimizer.step())": losses("sgd"),
+            "the gradients were not zeroed: call optimizer.zero_grad() before each backward()": losses("not zeroed"),
+        }
+        assert_close(got, losses(), f"the losses of {steps} steps of {name} (lr = {lr}) on a quadratic bowl",
                      mistakes=mistakes)
 
 
