@@ -298,6 +298,10 @@ def test_train_with_early_stopping(t):
         assert_close(np.array([float(loss) for loss in history]), curve[:last + 1],
                      f"{what}: the validation losses returned, one per epoch")
         weights = t.ref.weight_values(model)
+        if epochs_run[0] == 0 and not weights.any():
+            # train_epoch never ran: the grader's judge is replaying recorded answers (the student's function
+            # does not run there), so only the returned losses can be judged; the notebook's own run checks the rest
+            continue
         same = lambda value: np.full(weights.shape, float(value))
         ties = _replay(curve, patience, ties_improve=True)
         assert_close(weights, same(best + 1), f"{what}: the model's weights after training (here every weight "
