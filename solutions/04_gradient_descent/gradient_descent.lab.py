@@ -428,7 +428,7 @@ def descend_tiny(lr, steps):
 if lab.ready("gradient_descent") and lab.ready("learning_rates"):
     curves, paths = {}, {}
     for name, lr in tqdm(pick_learning_rates().items(), desc="learning rates"):
-        losses, path = descend_tiny(lr, budget(100, 2))
+        losses, path = descend_tiny(lr, budget(100, 0))
         curves[f"{name}: lr = {lr}"], paths[f"{name}: lr = {lr}"] = losses, path
     helpers.plot_loss_curves(curves, title="Three learning rates on the tiny network", max_loss=100.0)
     helpers.plot_landscape(lambda w1, w2: tiny_loss(x_t, y_t, w1, w2), lab.tensor, paths,
@@ -555,7 +555,7 @@ if lab.ready("optimizer_loop"):
     curves, paths = {}, {}
     for name in tqdm(OPTIMIZERS, desc="optimizers"):
         label = f"{name}, lr = {OPTIMIZERS[name][1]}"
-        curves[label], paths[label] = optimize_tiny(name, budget(50, 1))
+        curves[label], paths[label] = optimize_tiny(name, budget(50, 0))
     helpers.plot_loss_curves(curves, title="Five optimizers on the tiny network")
     helpers.plot_landscape(lambda w1, w2: tiny_loss(x_t, y_t, w1, w2), lab.tensor, paths,
                            title="Optimizer trajectories on the loss landscape")
