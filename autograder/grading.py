@@ -421,8 +421,11 @@ def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, pr
                 result = grader.failed(submission, f"{type(error).__name__}: {error}")
             journal.add(task["key"], result)
             results.append(result)
-            log(f"{submission.origin}: {result.status} {result.total:g}/{result.max_score:g} "
-                f"({run.get('seconds', 0) if isinstance(run, dict) else 0:.1f} s on {run.get('worker', '?') if isinstance(run, dict) else '?'})")
+            run = run if isinstance(run, dict) else {}
+            unverified = [name for name, v in run.get("verdicts", {}).items() if not v.get("verified")]
+            log(f"{submission.origin}: {result.status} {result.total:g}/{result.max_score:g}"
+                + (f" [unverified: {', '.join(unverified)}]" if unverified else "")
+                + f" ({run.get('seconds', 0):.1f} s on {run.get('worker', '?')})")
             if progress:
                 progress(1)
     finally:

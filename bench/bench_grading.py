@@ -30,9 +30,12 @@ from autograder.course import FRAMEWORKS, REPO, find_labs, nbgrader_config  # no
 from autograder.samples import _with_last_exercise_undone  # noqa: E402
 
 
+LABS: list = []
+
+
 def make_submissions(folder: Path, students: int) -> int:
     count = 0
-    for lab in find_labs():
+    for lab in LABS:
         for framework in FRAMEWORKS:
             name = lab.notebook_name(framework)
             solution = nbformat.read(REPO / "solutions" / lab.name / f"{name}.ipynb", 4)
@@ -53,11 +56,14 @@ def stock(submissions: Path, work: Path) -> tuple[float, dict]:
     from nbgrader.api import Gradebook
     from nbgrader.apps import NbGraderAPI
 
+    work.mkdir(parents=True, exist_ok=True)
     db = f"sqlite:///{work / 'gradebook.db'}"
     api = NbGraderAPI(config=nbgrader_config(work, db, release=work / "release"))
-    labs = find_labs()
+    labs = LABS
     for lab in labs:
-        api.generate_assignment(lab.name, force=True, create=True)
+        result = api.generate_assignment(lab.name, force=True, create=True)
+        if not result["success"]:
+            raise RuntimeError(f"nbgrader generate_assignment {lab.name} failed:\n{result['log'][-2000:]}")
     shutil.copytree(submissions, work / "submitted")
     started = time.monotonic()
     for student in sorted(p.name for p in (work / "submitted").iterdir()):
@@ -92,11 +98,13 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, nargs="+", default=[os.cpu_count() or 1],
                         help="worker counts to run ours with (several: a scaling table)")
     parser.add_argument("--skip-stock", action="store_true", help="only ours (no comparison of scores)")
+    parser.add_argument("--lab", action="append", help="only this lab (repeatable; default: every lab)")
     args = parser.parse_args()
+    LABS[:] = [lab for lab in find_labs() if not args.lab or lab.name in args.lab]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         n = make_submissions(tmp / "submissions", args.students)
-        print(f"{n} notebooks: {args.students} students x {len(find_labs())} lab(s) x {len(FRAMEWORKS)} frameworks")
+        print(f"{n} notebooks: {args.students} students x {len(LABS)} lab(s) x {len(FRAMEWORKS)} frameworks")
         rows = []
         stock_scores = None
         if not args.skip_stock:
