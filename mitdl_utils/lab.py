@@ -98,7 +98,15 @@ class Lab:
             f"({sum(o.points for o in passed)}/{total} points; hidden tests decide the grade)"
         )
         print("\n".join(lines))
-        return outcomes
+        return Progress(outcomes)
+
+
+class Progress(list):
+    """The outcomes `progress()` returns: a plain list, which Jupyter does not echo under the summary
+    (as the last line of a cell it would otherwise print every Outcome again)."""
+
+    def _ipython_display_(self):
+        pass
 
 
 def show(outcome: Outcome) -> None:
