@@ -1,0 +1,180 @@
+"""A real browser: JupyterLab on loopback, headless Chromium (Debian's) driven by Playwright.
+
+Runs every cell of lab 01's PyTorch solution and of its untouched student version through
+JupyterLab's own "Run > Run All Cells" menu, then reads what a student would see: each check
+says passed (solution) or not attempted (student version), and the plots rendered as images.
+Screenshots go to test-artifacts/ (git-ignored).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from autograder.course import REPO, find_labs
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run"]
+ARTIFACTS = REPO / "test-artifacts"
+LAB = find_labs()[0]
+NOTEBOOK = f"{LAB.notebook_name('torch')}.ipynb"  # PyTorch: the faster of the two to run
+CHECK_LINE = re.compile(r"^(✅|⏳|❌) (\w+): (passed|not attempted|failed)", re.M)
+
+if not CHROMIUM.exists():
+    pytest.skip("Debian's chromium is not installed (/usr/bin/chromium): apt-get install chromium "
+                "(.ci/run installs it)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+# JupyterLab settings for a test: every cell in the DOM (so the page can be read whole), no news,
+# no update checks (nothing reaches the network)
+SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
+                                                                       "checkForUpdates": False},
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory):
+    """JupyterLab on 127.0.0.1, a random free port and a random token, serving copies of the notebooks."""
+    home = tmp_path_factory.mktemp("jupyterlab")
+    root = home / "notebooks"
+    (root / "solution").mkdir(parents=True)
+    (root / "student").mkdir()
+    shutil.copy(REPO / "solutions" / LAB.name / NOTEBOOK, root / "solution" / NOTEBOOK)
+    shutil.copy(REPO / "labs" / LAB.name / NOTEBOOK, root / "student" / NOTEBOOK)
+    for name, values in SETTINGS.items():
+        (home / "settings" / name).parent.mkdir(parents=True, exist_ok=True)
+        (home / "settings" / name).write_text(json.dumps(values))
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"), "JUPYTER_CONFIG_DIR": str(home / "config"),
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+           "PYTHONPATH": str(REPO)}
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    log = open(home / "server.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+         "--ServerApp.port_retries=0", "--allow-root", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("JupyterLab did not start:\n" + (home / "server.log").read_text()[-3000:])
+            time.sleep(0.5)
+    try:
+        yield base, token
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook on show
+PROMPTS = f"[...document.querySelectorAll('{PANEL} .jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim())"
+
+
+def run_all_cells(browser, base, token, path, screenshot):
+    """Open `path` in JupyterLab, Run > Run All Cells, wait until every cell ran;
+    -> (the outputs' text, the rendered images' sizes, the stderr outputs)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        workspace = re.sub(r"\W", "-", path)  # a workspace of its own, reset: only this notebook is open
+        page.goto(f"{base}/lab/workspaces/{workspace}/tree/{path}?token={token}&reset",
+                  wait_until="domcontentloaded", timeout=90_000)
+        page.locator(f"{PANEL} .jp-Cell").first.wait_for(timeout=90_000)
+        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
+        code_cells = page.locator(f"{PANEL} .jp-CodeCell").count()
+        for _ in range(3):  # a click while the kernel is still connecting can be dropped: try again
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+            try:
+                page.wait_for_function(f"() => {PROMPTS}.some(p => /^\\[(\\*|\\d+)\\]:$/.test(p))",
+                                       timeout=20_000, polling=250)
+                break
+            except sync_api.TimeoutError:
+                continue
+        try:  # every code cell has an execution count: none is queued or running
+            page.wait_for_function(f"n => {{ const p = {PROMPTS}; return p.length === n && "
+                                   "p.every(x => /^\\[\\d+\\]:$/.test(x)); }",
+                                   arg=code_cells, timeout=150_000, polling=500)
+        except sync_api.TimeoutError:
+            page.screenshot(path=str(ARTIFACTS / screenshot.replace(".png", "-timeout.png")))
+            raise
+        text = "\n".join(page.locator(f"{PANEL} .jp-OutputArea-output").all_inner_texts())
+        images = page.evaluate(f"() => [...document.querySelectorAll('{PANEL} .jp-RenderedImage img')]"
+                               ".map(img => [img.naturalWidth, img.naturalHeight])")
+        errors = page.locator(f"{PANEL} [data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
+        page.locator(f"{PANEL} .jp-Cell").last.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / screenshot))
+        page.locator(f"{PANEL} .jp-RenderedImage").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / screenshot.replace(".png", "-plot.png")))
+        return text, images, errors
+    finally:
+        page.close()
+
+
+def _checks(text):
+    return {exercise: status for _, exercise, status in CHECK_LINE.findall(text)}
+
+
+def _exercises():
+    import importlib
+
+    return [e.name for e in importlib.import_module(f"mitdl_utils.labs.{LAB.stem}").EXERCISES]
+
+
+def test_solution_in_jupyterlab_passes_every_check_and_plots(jupyterlab, browser):
+    text, images, errors = run_all_cells(browser, *jupyterlab, f"solution/{NOTEBOOK}", "browser-solution.png")
+    assert _checks(text) == {name: "passed" for name in _exercises()}, text[-3000:]
+    assert "Traceback" not in text and not any("Error" in e for e in errors), (text[-2000:], errors)
+    assert images and all(w > 100 and h > 100 for w, h in images), f"no plot rendered: {images}"
+    assert f"{len(_exercises())}/{len(_exercises())} exercises pass" in text
+
+
+def test_untouched_student_notebook_in_jupyterlab_says_not_attempted(jupyterlab, browser):
+    text, images, errors = run_all_cells(browser, *jupyterlab, f"student/{NOTEBOOK}", "browser-student.png")
+    assert _checks(text) == {name: "not attempted" for name in _exercises()}, text[-3000:]
+    assert "Traceback" not in text, text[-2000:]
+    assert images and all(w > 100 and h > 100 for w, h in images), f"no plot rendered: {images}"
+    assert f"0/{len(_exercises())} exercises pass" in text
+    assert "Outcome(" not in text, "progress() shows its table, not a list of objects"
