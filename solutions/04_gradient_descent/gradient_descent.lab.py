@@ -166,11 +166,24 @@ lab.grade("backprop")
 # So check it two ways that share none of your algebra.
 #
 # **Autograd.** {{framework}} records the operations of the forward pass and runs the chain rule backwards
-# for you. In TensorFlow the forward pass must happen inside `with tf.GradientTape() as tape:`, on
-# `tf.Variable`s, and `tape.gradient(loss, [w1, w2])` returns the gradients. In PyTorch the weights are
-# tensors created with `requires_grad=True`, `loss.backward()` runs the backward pass, and each weight's
-# gradient lands in its `.grad`.
-#
+# for you. The cell below shows the mechanics on $J = w^2$, whose derivative at $w = 3$ is $2w = 6$.
+
+# %% fw="tensorflow"
+# Autograd in TensorFlow: run the forward pass inside a GradientTape, on tf.Variables, then ask the tape.
+w = tf.Variable(3.0)
+with tf.GradientTape() as tape:
+    J = w ** 2
+print("dJ/dw at w = 3:", tape.gradient(J, w).numpy())
+
+# %% fw="torch"
+# Autograd in PyTorch: create the tensor with requires_grad=True, run the forward pass, call backward();
+# the gradient lands in the tensor's .grad.
+w = torch.tensor(3.0, requires_grad=True)
+J = w ** 2
+J.backward()
+print("dJ/dw at w = 3:", w.grad.item())
+
+# %% [markdown]
 # **Finite differences.** The definition of the derivative, with a small but finite step $\varepsilon$.
 # The centred version is far more accurate than the one-sided one (its error shrinks like
 # $\varepsilon^2$ instead of $\varepsilon$):
@@ -266,12 +279,30 @@ if lab.ready("backprop") and lab.ready("gradient_check"):
 # The minus sign makes the step go downhill; the **learning rate** $\eta$ sets how far. "Until
 # convergence" needs a rule; ours: stop once the loss changes by less than `tol` from one step to the next.
 #
-# Updating in place is where the frameworks differ. TensorFlow: `param.assign_sub(lr * grad)`
-# (`param = param - ...` would only make a new tensor and leave the variable alone). PyTorch: do the
-# update inside `with torch.no_grad():` so that it is not recorded, as `param -= lr * param.grad`, and then
-# **zero the gradient** with `param.grad.zero_()`: PyTorch adds every `backward()` to what `.grad`
-# already holds.
-#
+# The step must change the weights themselves, in place, and autograd must not record it as part of
+# the next forward pass. The cell below shows one step in {{framework}} on $J = w^2$ from $w = 3$:
+# $w \leftarrow 3 - 0.1 \cdot 6 = 2.4$.
+
+# %% fw="tensorflow"
+# One gradient-descent step in TensorFlow. assign_sub changes the variable itself;
+# `w = w - lr * grad` would only make a new tensor and leave the variable behind.
+w = tf.Variable(3.0)
+with tf.GradientTape() as tape:
+    J = w ** 2
+w.assign_sub(0.1 * tape.gradient(J, w))
+print("w after one step:", w.numpy())
+
+# %% fw="torch"
+# One gradient-descent step in PyTorch. The update runs under torch.no_grad() so that autograd does not
+# record it; then the gradient is zeroed, because PyTorch adds every backward() to what .grad holds.
+w = torch.tensor(3.0, requires_grad=True)
+(w ** 2).backward()
+with torch.no_grad():
+    w -= 0.1 * w.grad
+    w.grad.zero_()
+print("w after one step:", w.item())
+
+# %% [markdown]
 # **Exercise 4 (3 points).** Write `init_params(shape, sigma)`, a tensor of that shape drawn from
 # $\mathcal N(0, \sigma^2)$ (careful: $\sigma$ is the standard deviation; `trainable` from the first cell
 # turns it into a weight), and
@@ -450,14 +481,15 @@ if lab.ready("gradient_descent") and lab.ready("learning_rates"):
 # | Adam | a moving average of gradients (momentum) divided by RMSProp's root, with a bias correction |
 #
 # The training loop around any of them is always the same: compute the loss with the weights being
-# tracked, get the gradients, let the optimizer step. In TensorFlow: `tape.gradient(loss, params)` and
-# `optimizer.apply_gradients(zip(grads, params))`. In PyTorch: `optimizer.zero_grad()`, `loss.backward()`,
-# `optimizer.step()`. (One detail the lecture's slide gets loose: the forward pass must run inside the
-# `GradientTape` block, or the tape has nothing to differentiate.)
+# tracked, get the gradients, let the optimizer step. The comments in the next cell name the {{framework}}
+# calls for each part.
 #
 # The learning rates below suit the tiny network; each optimizer has its own sensible range.
 
 # %% fw="tensorflow"
+# The training loop for any of them: inside `with tf.GradientTape() as tape:` compute the loss (the
+# forward pass must run inside the block, or the tape has nothing to differentiate; the lecture's slide is
+# loose about this), then grads = tape.gradient(loss, params), then optimizer.apply_gradients(zip(grads, params)).
 OPTIMIZERS = {  # name -> (Keras optimizer class, learning rate for the tiny network)
     "SGD": (tf.keras.optimizers.SGD, 1.0),
     "Adam": (tf.keras.optimizers.Adam, 0.2),
@@ -478,6 +510,8 @@ def make_optimizer(name, params):
 print("Adam's settings:", make_optimizer("Adam", [trainable(0.0)]).get_config())
 
 # %% fw="torch"
+# The training loop for any of them: optimizer.zero_grad() clears the old gradients, loss.backward()
+# computes the new ones, optimizer.step() updates the weights.
 OPTIMIZERS = {  # name -> (torch.optim class, learning rate for the tiny network)
     "SGD": (torch.optim.SGD, 1.0),
     "Adam": (torch.optim.Adam, 0.2),
