@@ -2,6 +2,7 @@
 import subprocess
 import sys
 
+import nbformat
 import pytest
 
 LAB = "01_perceptron"
@@ -31,3 +32,28 @@ def test_broken_file_exits_2(tmp_path):
     bad.write_text("nope")
     code, out = validate(bad)
     assert code == 2 and "invalid JSON" in out
+
+
+def test_wrong_answer_exits_1_and_names_the_mistake(tmp_path, repo):
+    """The same verdict and message as the check in the notebook: expected vs got, the likely mistake."""
+    notebook = nbformat.read(repo / "solutions" / LAB / "perceptron_torch.ipynb", as_version=4)
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id", "").startswith("collapse_solution"):
+            cell.source = "def collapse_linear(W1, b1, W2, b2):\n    return W1 @ W2, b2\n"
+    nbformat.write(notebook, tmp_path / "perceptron_torch.ipynb")
+    code, out = validate(tmp_path / "perceptron_torch.ipynb")
+    assert code == 1, out
+    assert "5/6 exercises pass" in out and "(11/13 points)" in out
+    failed = [line for line in out.splitlines() if line.startswith("❌")]
+    assert len(failed) == 1 and "collapse" in failed[0], out
+    assert "expected" in failed[0] and "got" in failed[0] and "Likely mistake: the first bias" in failed[0]
+
+
+def test_missing_file_and_non_lab_notebook_exit_2(tmp_path):
+    code, out = validate(tmp_path / "nowhere.ipynb")
+    assert code == 2 and "nowhere.ipynb" in out
+    plain = nbformat.v4.new_notebook()
+    plain.cells = [nbformat.v4.new_code_cell("print(1 + 1)")]
+    nbformat.write(plain, tmp_path / "plain.ipynb")
+    code, out = validate(tmp_path / "plain.ipynb")
+    assert code == 2 and "No checks ran" in out
