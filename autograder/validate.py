@@ -34,12 +34,29 @@ def run_checks(path: Path, timeout: int = 300) -> tuple[list[Verdict], list[str]
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             if output.output_type == "error":
-                errors.append(f"{output.ename}: {output.evalue}".strip()[:200])
+                errors.append(f"a cell raised {output.ename}: {output.evalue}".strip()[:200])
             data = output.get("data", {})
             if CHECK_MIMETYPE in data:
                 check = data[CHECK_MIMETYPE]
                 verdicts.setdefault(check["exercise"], Verdict(**check))
+    for exercise in expected_exercises(notebook):
+        if exercise not in verdicts:
+            errors.append(f"no check of {exercise!r} ran: is its check cell deleted? "
+                          "Copy it back from the original notebook, or the grader cannot score it")
     return list(verdicts.values()), errors
+
+
+def expected_exercises(notebook) -> list[str]:
+    """The exercises of the lab this notebook belongs to (from its metadata), or [] if unknown."""
+    import importlib
+
+    from autograder.course import find_labs
+
+    name = notebook.metadata.get("mitdl", {}).get("lab")
+    for lab in find_labs():
+        if lab.name == name:
+            return [e.name for e in importlib.import_module(f"mitdl_utils.labs.{lab.stem}").EXERCISES]
+    return []
 
 
 def validate(path: Path, out=print) -> int:
@@ -56,7 +73,7 @@ def validate(path: Path, out=print) -> int:
         detail = "" if v.status == PASSED else f": {v.message}"
         out(f"{ICONS[v.status]} {v.exercise} ({v.points} pt): {v.status}{detail}")
     for error in errors:
-        out(f"⚠ a cell raised {error}")
+        out(f"⚠ {error}")
     passed = [v for v in verdicts if v.status == PASSED]
     points = sum(v.points for v in passed), sum(v.points for v in verdicts)
     out(f"{len(passed)}/{len(verdicts)} exercises pass their visible checks ({points[0]}/{points[1]} points).")

@@ -57,3 +57,12 @@ def test_missing_file_and_non_lab_notebook_exit_2(tmp_path):
     nbformat.write(plain, tmp_path / "plain.ipynb")
     code, out = validate(tmp_path / "plain.ipynb")
     assert code == 2 and "No checks ran" in out
+
+
+def test_deleted_check_cell_is_reported_and_exits_1(tmp_path, repo):
+    notebook = nbformat.read(repo / "solutions" / LAB / "perceptron_torch.ipynb", as_version=4)
+    notebook.cells = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "collapse"]
+    nbformat.write(notebook, tmp_path / "perceptron_torch.ipynb")
+    code, out = validate(tmp_path / "perceptron_torch.ipynb")
+    assert code == 1, out
+    assert "no check of 'collapse' ran" in out and "5/5 exercises pass" in out
