@@ -26,7 +26,7 @@ from mitdl_utils.lab import ICONS
 
 # (lab stem, exercise) pairs whose last hint still spells out a line of the solution: each must be
 # reworded in mitdl_utils/labs/<lab>/__init__.py; the test is a strict xfail so it fails once fixed
-KNOWN_SOLUTION_IN_HINT: set[tuple[str, str]] = {("perceptron", "collapse")}
+KNOWN_SOLUTION_IN_HINT: set[tuple[str, str]] = set()
 
 _labs: dict = {}
 

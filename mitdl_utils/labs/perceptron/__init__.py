@@ -149,7 +149,7 @@ EXERCISES = [
         "x2 = (1 + 3 x1) / 2. A point is on the positive side when 1 + 3 x1 - 2 x2 > 0, i.e. sigmoid(z) > 0.5.",
     ]),
     Exercise("collapse", "Two linear layers are one", 2, test_collapse, [
-        "Expand (x W1 + b1) W2 + b2 and group the terms that multiply x.",
-        "x W1 W2 + (b1 W2 + b2): W = W1 @ W2 and b = b1 @ W2 + b2.",
+        "Write out what the two layers do to x, one after the other, and collect every term that multiplies x.",
+        "(x W1 + b1) W2 + b2 = x (W1 W2) + (b1 W2 + b2): read the single layer's W and b off this expansion.",
     ]),
 ]
