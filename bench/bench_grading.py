@@ -121,8 +121,8 @@ def main() -> int:
         base = rows[0][3]
         print(f"\n{'grader':<38} {'workers':>7} {'seconds':>8} {'nb/s':>7} {'steady nb/s':>12} {'vs first':>9}")
         for name, jobs, seconds, rate, steady in rows:
-            print(f"{name:<38} {jobs:>7} {seconds:>8.1f} {rate:>7.2f} {steady if steady is not None else '-':>12}"
-                  f" {rate / base:>8.1f}x")
+            steady_text = f"{steady:.2f}" if steady is not None else "-"
+            print(f"{name:<38} {jobs:>7} {seconds:>8.1f} {rate:>7.2f} {steady_text:>12} {rate / base:>8.1f}x")
         if stock_scores is not None:
             print(f"\nscores identical for all {n} notebooks")
     return 0
