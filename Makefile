@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install demo test release bench clean
+.PHONY: install demo test release bench bench-full clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,14 @@ test: install
 release: install
 	$(PY) -m autograder release
 
-## bench: the benchmarks under bench/ (prints tables)
+## bench: notebook run times against their budgets, then grading throughput vs stock nbgrader (5 students)
 bench: install
-	for script in bench/*.py; do $(PY) $$script || exit 1; done
+	$(PY) bench/bench_notebooks.py
+	$(PY) bench/bench_grading.py --students 5
+
+## bench-full: the grading benchmark at the issue's size (50 students: stock nbgrader alone takes about 1.5 h)
+bench-full: install
+	$(PY) bench/bench_grading.py --students 50
 
 clean:
 	rm -rf demo-out .pytest_cache
