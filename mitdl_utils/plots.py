@@ -23,7 +23,7 @@ def pyplot():
     return plt
 
 
-def _evaluate(fn, *args):
+def evaluate(fn, *args):
     """fn(*args) as NumPy, or None (with a note) if the student has not written fn yet."""
     try:
         result = fn(*args)
@@ -41,7 +41,7 @@ def plot_functions(functions: dict, to_tensor, z_range=(-5.0, 5.0), title="", yl
     z = np.linspace(*z_range, 401, dtype=np.float32)
     fig, ax = plt.subplots(figsize=(6, 3.5))
     for label, fn in functions.items():
-        y = _evaluate(fn, to_tensor(z))
+        y = evaluate(fn, to_tensor(z))
         if y is not None:
             ax.plot(z, y, label=label, linewidth=2)
     ax.axhline(0, color="grey", linewidth=0.5)
@@ -60,13 +60,13 @@ def plot_decision_plane(predict, boundary_x2=None, to_tensor=None, points=None, 
     grid = np.linspace(-lim, lim, 121, dtype=np.float32)
     x1, x2 = np.meshgrid(grid, grid)
     X = np.stack([x1.ravel(), x2.ravel()], axis=1)
-    y = _evaluate(predict, to_tensor(X))
+    y = evaluate(predict, to_tensor(X))
     fig, ax = plt.subplots(figsize=(5, 4.5))
     if y is not None:
         image = ax.contourf(x1, x2, y.reshape(x1.shape), levels=20, cmap=SEQUENTIAL_MAP)
         fig.colorbar(image, ax=ax, label="y_hat (probability)")
     if boundary_x2 is not None:
-        line = _evaluate(boundary_x2, to_tensor(grid))
+        line = evaluate(boundary_x2, to_tensor(grid))
         if line is not None:
             ax.plot(grid, line, color=PALETTE[3], linewidth=2.5, label="decision boundary")
     if points is not None:

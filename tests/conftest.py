@@ -10,6 +10,7 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.course import FRAMEWORKS, REPO, find_labs
+from mitdl_utils.frameworks import get_framework
 from mitdl_utils.lab import CHECK_MIMETYPE
 
 # nbgrader and the kernels are started from this environment's bin/
@@ -76,3 +77,15 @@ def graded(lab, exercise: str, **functions):
 @pytest.fixture(scope="session", params=list(FRAMEWORKS))
 def framework(request):
     return request.param
+
+
+@pytest.fixture(scope="module")
+def xp(framework):
+    """The framework's module (tensorflow or torch), for writing test answers once for both."""
+    fw = get_framework(framework)
+    return fw.tf if framework == "tensorflow" else fw.torch
+
+
+def is_tf(xp) -> bool:
+    """Whether `xp` (from the xp fixture) is TensorFlow."""
+    return hasattr(xp, "GradientTape")

@@ -4,19 +4,11 @@ import pytest
 
 from conftest import graded
 from mitdl_utils import open_lab, to_numpy
-from mitdl_utils.frameworks import get_framework
 
 
 @pytest.fixture(scope="module")
 def lab(framework):
     return open_lab("perceptron", framework)
-
-
-@pytest.fixture(scope="module")
-def xp(framework):
-    """The framework's module, for writing alternative implementations once for both."""
-    fw = get_framework(framework)
-    return fw.tf if framework == "tensorflow" else fw.torch
 
 
 def test_references_agree_across_frameworks():

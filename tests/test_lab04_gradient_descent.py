@@ -2,26 +2,14 @@
 import numpy as np
 import pytest
 
-from conftest import graded
+from conftest import graded, is_tf
 from mitdl_utils import open_lab, to_numpy
-from mitdl_utils.frameworks import get_framework
 from mitdl_utils.labs.gradient_descent import descend_tiny, helpers
 
 
 @pytest.fixture(scope="module")
 def lab(framework):
     return open_lab("gradient_descent", framework)
-
-
-@pytest.fixture(scope="module")
-def xp(framework):
-    """The framework's module, for writing implementations once for both."""
-    fw = get_framework(framework)
-    return fw.tf if framework == "tensorflow" else fw.torch
-
-
-def is_tf(xp):
-    return hasattr(xp, "GradientTape")
 
 
 def mean(xp, a, axis=None):

@@ -2,9 +2,8 @@
 import numpy as np
 import pytest
 
-from conftest import graded
+from conftest import graded, is_tf
 from mitdl_utils import open_lab, to_numpy
-from mitdl_utils.frameworks import get_framework
 
 TF = "tensorflow"
 
@@ -12,17 +11,6 @@ TF = "tensorflow"
 @pytest.fixture(scope="module")
 def lab(framework):
     return open_lab("minibatches", framework)
-
-
-@pytest.fixture(scope="module")
-def xp(framework):
-    """The framework's module, for writing alternative implementations once for both."""
-    fw = get_framework(framework)
-    return fw.tf if framework == TF else fw.torch
-
-
-def _is_tf(xp):
-    return hasattr(xp, "GradientTape")
 
 
 def test_references_agree_across_frameworks():
@@ -96,8 +84,8 @@ def whole_batch_rows(lab, xp):
 def cumulative_rows(lab, xp):
     def per_example_gradients(W, b, X, y):  # .grad never zeroed between examples
         G_W, G_b = lab.reference.per_example_gradients(W, b, X, y)
-        return xp.cumsum(G_W, axis=0) if _is_tf(xp) else G_W.cumsum(0), \
-            xp.cumsum(G_b, axis=0) if _is_tf(xp) else G_b.cumsum(0)
+        return xp.cumsum(G_W, axis=0) if is_tf(xp) else G_W.cumsum(0), \
+            xp.cumsum(G_b, axis=0) if is_tf(xp) else G_b.cumsum(0)
     return {"per_example_gradients": per_example_gradients}
 
 
@@ -109,15 +97,15 @@ def rows_divided_by_n(lab, xp):
 
 
 def _mean(xp, x, axis):
-    return xp.reduce_mean(x, axis=axis) if _is_tf(xp) else x.mean(dim=axis)
+    return xp.reduce_mean(x, axis=axis) if is_tf(xp) else x.mean(dim=axis)
 
 
 def _sum(xp, x, axis):
-    return xp.reduce_sum(x, axis=axis) if _is_tf(xp) else x.sum(dim=axis)
+    return xp.reduce_sum(x, axis=axis) if is_tf(xp) else x.sum(dim=axis)
 
 
 def _gather(xp, G, batches):
-    return xp.gather(G, batches) if _is_tf(xp) else G[batches]
+    return xp.gather(G, batches) if is_tf(xp) else G[batches]
 
 
 def variance_not_centred(lab, xp):
@@ -153,7 +141,7 @@ def unshuffled_batches(lab, xp):
 
 def batched_then_shuffled(lab, xp):
     def make_batches(X, y, batch_size, seed):
-        if _is_tf(xp):
+        if is_tf(xp):
             return xp.data.Dataset.from_tensor_slices((X, y)).batch(batch_size).shuffle(100, seed=seed)
         from torch.utils.data import DataLoader, TensorDataset
         chunks = list(DataLoader(TensorDataset(X, y), batch_size=batch_size))
@@ -164,7 +152,7 @@ def batched_then_shuffled(lab, xp):
 
 def remainder_dropped(lab, xp):
     def make_batches(X, y, batch_size, seed):
-        if _is_tf(xp):
+        if is_tf(xp):
             return xp.data.Dataset.from_tensor_slices((X, y)).shuffle(X.shape[0], seed=seed).batch(
                 batch_size, drop_remainder=True)
         from torch.utils.data import DataLoader, TensorDataset
@@ -191,7 +179,7 @@ def one_fixed_order(lab, xp):
 
 def unseeded_loader(lab, xp):
     def make_batches(X, y, batch_size, seed):  # shuffle=True but the seed is ignored
-        if _is_tf(xp):
+        if is_tf(xp):
             return xp.data.Dataset.from_tensor_slices((X, y)).shuffle(X.shape[0]).batch(batch_size)
         from torch.utils.data import DataLoader, TensorDataset
         return DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=True)
@@ -208,7 +196,7 @@ def one_shot_generator(lab, xp):
 
 def _step_with(lab, xp, model, optimizer, loss_fn, xb, yb, *, zero=True, step=True, sign=1.0):
     """One training step of a model, written with the usual slips as switches."""
-    if _is_tf(xp):
+    if is_tf(xp):
         with xp.GradientTape() as tape:
             loss = loss_fn(model(xb), yb)
         grads = tape.gradient(loss, model.trainable_variables)
@@ -238,7 +226,7 @@ def training(reduce=np.mean, **slips):
 
 def accumulating_training(lab, xp):
     """Gradients never zeroed: in TensorFlow written out as a running sum of the gradients."""
-    if not _is_tf(xp):
+    if not is_tf(xp):
         return training(zero=False)(lab, xp)
 
     def train_epoch(model, optimizer, loss_fn, batches):
@@ -297,7 +285,7 @@ def test_plausible_mistakes_fail_with_a_message_that_names_them(lab, xp, exercis
 def gradient_by_formula(lab, xp):
     """dJ/dW = X^T (sigmoid(z) - y) / n, written out instead of autograd."""
     def batch_gradient(W, b, X, y):
-        residual = (xp.sigmoid(_matvec(xp, X, W) + b) if not _is_tf(xp) else xp.math.sigmoid(
+        residual = (xp.sigmoid(_matvec(xp, X, W) + b) if not is_tf(xp) else xp.math.sigmoid(
             _matvec(xp, X, W) + b)) - y
         n = X.shape[0]
         return _sum(xp, X * residual[:, None], 0) / n, _sum(xp, residual, 0) / n
@@ -305,13 +293,13 @@ def gradient_by_formula(lab, xp):
 
 
 def _matvec(xp, X, W):
-    return xp.linalg.matvec(X, W) if _is_tf(xp) else X @ W
+    return xp.linalg.matvec(X, W) if is_tf(xp) else X @ W
 
 
 def gradient_with_variables(lab, xp):
     """TensorFlow: tf.Variable copies instead of tape.watch; PyTorch: clone + backward + .grad."""
     def batch_gradient(W, b, X, y):
-        if _is_tf(xp):
+        if is_tf(xp):
             W, b = xp.Variable(W), xp.Variable(b)
             with xp.GradientTape() as tape:
                 loss = _mean(xp, lab.reference.per_example_loss(W, b, X, y), 0)
@@ -325,7 +313,7 @@ def gradient_with_variables(lab, xp):
 def vectorised_per_example(lab, xp):
     """All per-example gradients at once: tape.jacobian in TensorFlow, torch.func.vmap in PyTorch."""
     def per_example_gradients(W, b, X, y):
-        if _is_tf(xp):
+        if is_tf(xp):
             with xp.GradientTape(persistent=True) as tape:
                 tape.watch([W, b])
                 losses = lab.reference.per_example_loss(W, b, X, y)
@@ -367,7 +355,7 @@ def batches_with_python_shuffle(lab, xp):
 def batches_framework_variant(lab, xp):
     """tf.data with an explicit reshuffle flag and prefetch; a DataLoader with a RandomSampler."""
     def make_batches(X, y, batch_size, seed):
-        if _is_tf(xp):
+        if is_tf(xp):
             dataset = xp.data.Dataset.from_tensor_slices((X, y))
             return dataset.shuffle(10_000, seed=seed, reshuffle_each_iteration=True).batch(batch_size).prefetch(1)
         from torch.utils.data import DataLoader, RandomSampler, TensorDataset
@@ -382,7 +370,7 @@ def training_written_differently(lab, xp):
     def train_epoch(model, optimizer, loss_fn, batches):
         total, count = 0.0, 0
         for xb, yb in batches:
-            if _is_tf(xp):
+            if is_tf(xp):
                 with xp.GradientTape() as tape:
                     loss = loss_fn(model(xb), yb)
                 variables = model.trainable_variables

@@ -10,7 +10,7 @@ import numpy as np
 from mitdl_utils.budget import grading
 from mitdl_utils.checking import to_numpy
 from mitdl_utils.data import pass_fail
-from mitdl_utils.plots import PALETTE, SEQUENTIAL_MAP, pyplot
+from mitdl_utils.plots import PALETTE, SEQUENTIAL_MAP, evaluate, pyplot
 
 TEACHER = (1.5, 2.0)  # the (w1, w2) that made the tiny network's targets
 START = (-2.0, -1.0)  # where every run on the tiny network starts: on a plateau, far from the minimum
@@ -42,18 +42,6 @@ def relative_error(a, b) -> float:
     return float(np.max(np.abs(a - b) / scale))
 
 
-def _evaluate(fn, *args):
-    """fn(*args) as NumPy, or None (with a note) if the student has not written fn yet."""
-    try:
-        result = fn(*args)
-    except NotImplementedError:
-        result = None
-    if result is None:
-        print(f"(`{getattr(fn, '__name__', 'this function')}` is not written yet: the plot leaves it out)")
-        return None
-    return to_numpy(result)
-
-
 def plot_landscape(loss_on_grid, to_tensor, paths: dict | None = None, size: int = 81,
                    title: str = "Loss landscape J(w1, w2) of the tiny network"):
     """Contour plot of J over (w1, w2), with optional trajectories.
@@ -68,7 +56,7 @@ def plot_landscape(loss_on_grid, to_tensor, paths: dict | None = None, size: int
     plt = pyplot()
     w1, w2 = np.meshgrid(np.linspace(*W1_RANGE, size), np.linspace(*W2_RANGE, size))
     column = lambda a: to_tensor(a.reshape(-1, 1).astype(np.float32))
-    J = _evaluate(loss_on_grid, column(w1), column(w2))
+    J = evaluate(loss_on_grid, column(w1), column(w2))
     fig, ax = plt.subplots(figsize=(6.5, 5))
     if J is not None:
         levels = np.geomspace(max(J.min(), 1e-3), J.max(), 25)
