@@ -1,4 +1,4 @@
-"""python -m autograder {release, grade, validate}"""
+"""python -m autograder {release, grade, demo, validate}"""
 from __future__ import annotations
 
 import argparse
@@ -75,9 +75,7 @@ def cmd_demo(args) -> int:
     print(f"1/3 releasing the student notebooks: {len(release())} notebooks under labs/")
     print(f"2/3 writing sample submissions: {len(write_samples(out / 'submissions'))} files")
     print("3/3 autograding them through nbgrader")
-    args.submissions, args.db, args.jobs, args.cluster = str(out / "submissions"), None, 0, None
-    args.cell_timeout, args.timeout, args.memory_mb = 60, 600, 2048
-    code = cmd_grade(args)
+    code = main(["grade", str(out / "submissions"), "--out", str(out)] + (["--quiet"] if args.quiet else []))
     print("(the demo includes one broken file on purpose, so its exit status is 1)" if code == 1 else "")
     return 0 if code in (0, 1) else code
 
