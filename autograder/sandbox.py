@@ -193,6 +193,20 @@ def _mount_tmpfs(path: str, options: str) -> None:
            f"mount tmpfs on {path}")
 
 
+def _hide(path: str, keep: list[str], options: str) -> None:
+    """Mount an empty tmpfs over `path`, then bind back the folders of `keep` that lie under it."""
+    inside = sorted(k for k in keep if k != path and k.startswith(path.rstrip("/") + "/") and os.path.isdir(k))
+    fds = {k: os.open(k, os.O_PATH) for k in inside}
+    try:
+        _mount_tmpfs(path, options)
+        for k, fd in fds.items():
+            os.makedirs(k, exist_ok=True)
+            _check(_libc.mount(f"/proc/self/fd/{fd}".encode(), k.encode(), None, MS_BIND | MS_REC, None), f"bind {k}")
+    finally:
+        for fd in fds.values():
+            os.close(fd)
+
+
 def confine(caps: Capabilities, limits: Limits, hide: list[str]) -> Path:
     """Called in the forked child before any student code runs; returns its private working folder."""
     os.setsid()
@@ -211,27 +225,17 @@ def confine(caps: Capabilities, limits: Limits, hide: list[str]) -> Path:
     if caps.mountns:
         _check(_libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount private")
         # a private /tmp first (hides everything the grader keeps there), then the instructor's folders;
-        # what Python itself needs (its prefix, sys.path) is bound back in where it lies under one of them
-        _mount_tmpfs("/tmp", f"size={limits.max_file_mb * 2}m,mode=1777")
+        # what Python itself needs (its prefix, sys.path) is bound back in where it lies under one of them,
+        # and the instructor's folders are hidden again inside what was bound back (a checkout under /tmp)
         keep = needed_paths()
+        _hide("/tmp", keep, f"size={limits.max_file_mb * 2}m,mode=1777")
         for path in sorted(set(hide)):
-            if not os.path.isdir(path) or path.startswith("/tmp/") or path == "/tmp":
+            if not os.path.isdir(path) or path in keep:
                 continue
-            inside = [k for k in keep if k != path and k.startswith(path.rstrip("/") + "/")]
-            if path in keep:
-                continue
-            fds = {k: os.open(k, os.O_PATH) for k in inside if os.path.isdir(k)}
             try:
-                _mount_tmpfs(path, "size=1m,mode=755")
-                for k, fd in fds.items():
-                    os.makedirs(k, exist_ok=True)
-                    _check(_libc.mount(f"/proc/self/fd/{fd}".encode(), k.encode(), None, MS_BIND | MS_REC, None),
-                           f"bind {k}")
+                _hide(path, keep, "size=1m,mode=755")
             except OSError:
                 pass
-            finally:
-                for fd in fds.values():
-                    os.close(fd)
     else:
         import tempfile
 
