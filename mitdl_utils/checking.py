@@ -68,6 +68,19 @@ def assert_close(got, expected, what: str, *, rtol=1e-4, atol=1e-5, mistakes: di
     raise CheckFailed(message)
 
 
+def attempt(what: str, fn, *args, **kwargs):
+    """Run code that touches the student's work: NotImplementedError means not attempted; any other
+    error is the student's own bug, reported as a failed check instead of crashing the check."""
+    try:
+        return fn(*args, **kwargs)
+    except NotImplementedError:
+        raise NotAttempted(f"{what} still raises NotImplementedError") from None
+    except (NotAttempted, CheckFailed):
+        raise
+    except Exception as error:
+        raise CheckFailed(f"{what} raised {type(error).__name__}: {error}") from error
+
+
 def expect(condition: bool, message: str) -> None:
     """Raise CheckFailed(message) unless condition holds."""
     if not condition:
@@ -98,15 +111,7 @@ class Trial:
 
     def call(self, name: str, *args, **kwargs):
         """Call the student's `name`; NotImplementedError or None means not attempted."""
-        fn = self.function(name)
-        try:
-            result = fn(*args, **kwargs)
-        except NotImplementedError:
-            raise NotAttempted(f"`{name}` still raises NotImplementedError") from None
-        except (NotAttempted, CheckFailed):
-            raise
-        except Exception as error:  # the student's own bug: report it, don't crash the check
-            raise CheckFailed(f"`{name}` raised {type(error).__name__}: {error}") from error
+        result = attempt(f"`{name}`", self.function(name), *args, **kwargs)
         if result is None:
             raise NotAttempted(f"`{name}` returned None: fill in the TODO")
         return result

@@ -6,7 +6,7 @@ reference module of that framework; the expected values are computed here with N
 """
 import numpy as np
 
-from mitdl_utils.checking import CheckFailed, Exercise, NotAttempted, assert_close, expect, to_numpy
+from mitdl_utils.checking import CheckFailed, Exercise, assert_close, attempt, expect, to_numpy
 
 STUDENT = (4.0, 5.0)  # the lecture's student: 4 lectures attended, 5 hours on the final project
 PASS_MODEL_SIZES = [2, 3, 1]
@@ -22,18 +22,6 @@ def _relu(z):
 
 def _identity(z):
     return z
-
-
-def _attempt(what: str, fn, *args):
-    """Run code that touches the student's object; report its errors as a failed check."""
-    try:
-        return fn(*args)
-    except NotImplementedError:
-        raise NotAttempted(f"{what} still raises NotImplementedError") from None
-    except (NotAttempted, CheckFailed):
-        raise
-    except Exception as error:
-        raise CheckFailed(f"{what} raised {type(error).__name__}: {str(error).splitlines()[0]}") from error
 
 
 def _fixed_weights(sizes, seed=2):
@@ -81,8 +69,8 @@ def test_dense_layer(t):
     for input_dim, output_dim in sizes:
         call = f"MyDenseLayer({input_dim}, {output_dim})"
         layer = t.call("MyDenseLayer", input_dim, output_dim)
-        _attempt(f"calling {call} on a batch", t.ref.build_layer, layer, input_dim)  # weights made in build()
-        shapes = _attempt(f"reading the weights of {call}", t.ref.trainable_shapes, layer)
+        attempt(f"calling {call} on a batch", t.ref.build_layer, layer, input_dim)  # weights made in build()
+        shapes = attempt(f"reading the weights of {call}", t.ref.trainable_shapes, layer)
         expect(len(shapes) == 2, f"{call} has {len(shapes)} trainable weights {shapes}; it needs exactly two, "
                                  f"W and b, registered with the layer: {t.ref.REGISTER_HINT}")
         for attribute in ("W", "b"):
@@ -101,9 +89,9 @@ def test_dense_layer(t):
 
         weights = _fixed_weights([input_dim, output_dim], seed=input_dim * 10 + output_dim)
         W, b = weights[0]
-        _attempt(f"copying weights into {call}.W and .b", t.ref.set_layer_weights, layer, W, b)
+        attempt(f"copying weights into {call}.W and .b", t.ref.set_layer_weights, layer, W, b)
         x = t.normal(5, input_dim, scale=2.0)
-        got = _attempt(f"calling {call} on a batch", layer, t.tensor(x))
+        got = attempt(f"calling {call} on a batch", layer, t.tensor(x))
         t.require_tensor(got, f"{call}(x)")
         builtin = t.ref.builtin_dense(t.tensor(W), t.tensor(b))
         expected = _sigmoid(to_numpy(builtin(t.tensor(x))).astype(np.float64))
@@ -127,7 +115,7 @@ def test_builtin_dense(t):
         layer = t.call("builtin_dense", t.tensor(W), t.tensor(b))
         expect(t.ref.is_builtin_dense(layer), f"{call} should return a {t.ref.BUILTIN_NAME}, "
                                               f"got {type(layer).__name__}")
-        got_W, got_b = _attempt(f"reading the weights of {call}", t.ref.builtin_weights, layer, input_dim)
+        got_W, got_b = attempt(f"reading the weights of {call}", t.ref.builtin_weights, layer, input_dim)
         if got_W.shape == (output_dim, input_dim) and input_dim != output_dim:
             raise CheckFailed(f"{call} maps {output_dim} inputs to {input_dim} outputs: the layer is built the "
                               f"wrong way round. It should take {input_dim} inputs and give {output_dim} outputs")
@@ -138,7 +126,7 @@ def test_builtin_dense(t):
             raise CheckFailed(f"{call}: the layer's bias should be b = {np.round(b, 4)}, got {np.round(got_b, 4)}: "
                               "copy b into the bias too, not only W")
         x = t.normal(4, input_dim)
-        got = _attempt(f"calling the layer from {call}", t.ref.run_model, layer, x)
+        got = attempt(f"calling the layer from {call}", t.ref.run_model, layer, x)
         assert_close(got, x @ W + b, f"{call}(x): the layer alone computes x W + b",
                      mistakes={"the layer applies an activation: leave it linear (no activation)":
                                _sigmoid(x @ W + b),
@@ -148,7 +136,7 @@ def test_builtin_dense(t):
 def _check_network(t, model, sizes, what, hidden=_relu, output=_identity, hidden_name="ReLU"):
     """The model is a stack of dense layers of `sizes` computing `output(... hidden(x W1 + b1) ...)`."""
     expect(t.ref.is_model(model), f"{what} should return a {t.ref.MODEL_NAME}, got {type(model).__name__}")
-    layers = _attempt(f"reading the layers of {what}", t.ref.dense_weights, model, sizes[0])
+    layers = attempt(f"reading the layers of {what}", t.ref.dense_weights, model, sizes[0])
     got_shapes = [tuple(W.shape) for W, _ in layers]
     expected_shapes = [(n_in, n_out) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
     if got_shapes != expected_shapes:
@@ -161,9 +149,9 @@ def _check_network(t, model, sizes, what, hidden=_relu, output=_identity, hidden
         raise CheckFailed(message)
     expect(all(b is not None for _, b in layers), f"{what}: every dense layer needs its bias")
     weights = _fixed_weights(sizes, seed=sum(sizes))
-    _attempt(f"loading weights into {what}", t.ref.load_dense_weights, model, sizes[0], weights)
+    attempt(f"loading weights into {what}", t.ref.load_dense_weights, model, sizes[0], weights)
     x = t.normal(6, sizes[0], scale=2.0)
-    got = _attempt(f"running {what}", t.ref.run_model, model, x)
+    got = attempt(f"running {what}", t.ref.run_model, model, x)
     mistakes = {
         f"no activation between the layers: without {hidden_name} the stack collapses into one linear layer":
             _forward(x, weights, _identity, output),
