@@ -428,20 +428,28 @@ def warm_up(frameworks=("tensorflow", "torch"), specs=(), die_with_parent: bool 
 
 
 def load_specs(specs, frameworks) -> None:
-    """Import each lab's exercises and reference implementations in the worker (once)."""
+    """Import each lab's exercises and reference implementations in the worker, and run every exercise once
+    against its reference: whatever the frameworks load on first use (PyTorch's optimizers pull in
+    torch._dynamo, over a second; Keras builds its layers and optimizers) is then loaded before any child is
+    forked, instead of once per submission."""
     import importlib
 
+    from mitdl_utils.checking import run_exercise
     from mitdl_utils.frameworks import get_framework
 
     for spec in specs:
         for fw_name in frameworks:
             if (spec, fw_name) in _WARM.setdefault("specs", set()):
                 continue
-            try:
-                importlib.import_module(f"mitdl_utils.labs.{spec}.reference_{get_framework(fw_name).name}")
-            except ImportError:
-                pass
             _WARM["specs"].add((spec, fw_name))
+            fw = get_framework(fw_name)
+            try:
+                exercises = importlib.import_module(f"mitdl_utils.labs.{spec}").EXERCISES
+                reference = importlib.import_module(f"mitdl_utils.labs.{spec}.reference_{fw.name}")
+            except ImportError:
+                continue
+            for exercise in exercises:
+                run_exercise(exercise, vars(reference), fw, reference, hidden=True)
 
 
 def _read_message(fd: int, deadline: float, buffer: bytearray):

@@ -32,6 +32,28 @@ from autograder.intake import Rejected, Submission, collect
 from autograder.sandbox import Limits, probe
 
 GRADED = "graded"
+
+
+def _fast_sqlite_commits() -> None:
+    """SQLite gradebooks in write-ahead-log mode with synchronous=NORMAL: a commit no longer waits for the disk.
+    Each commit stays atomic and survives the grader being killed (the operating system has it); the journal,
+    fsync'd, stays the record of what is finished. nbgrader commits once per graded cell, so this is most of
+    the gradebook's cost per submission."""
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "connect")
+    def _pragmas(connection, _record):
+        if isinstance(connection, sqlite3.Connection):
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+
+_fast_sqlite_commits()
 warnings.filterwarnings("ignore", message=".*not in session.*")
 _GRADE_CALL = re.compile(r"""\blab\.grade\(\s*["']([A-Za-z0-9_]+)["']""")
 _OPEN_LAB = re.compile(r"""open_lab\(\s*["']([A-Za-z0-9_]+)["']\s*,\s*(?:framework\s*=\s*)?["']([a-z]+)["']""")
@@ -235,15 +257,15 @@ class Grader:
                     messages[meta.get("grade_id", str(index))] = text
             cell.outputs = outputs
         resources = self._resources(submission.lab, submission.notebook, submission.student)
-        with Gradebook(self.db_url) as gradebook:
-            gradebook.update_or_create_student(submission.student)
-            gradebook.update_or_create_submission(submission.lab, submission.student)
-        for pp in (IgnorePattern(pattern=IGNORED_STDERR), LimitOutput(), SaveAutoGrades()):
-            nb, resources = pp.preprocess(nb, resources)
         result = Result(submission.student, submission.lab, submission.notebook, submission.origin,
                         max_score=self.notebooks.get(submission.notebook, {}).get("max", 0.0),
                         messages=messages, seconds=run.get("seconds", 0.0))
         with Gradebook(self.db_url) as gradebook:
+            gradebook.update_or_create_student(submission.student)
+            gradebook.update_or_create_submission(submission.lab, submission.student)
+            for pp in (IgnorePattern(pattern=IGNORED_STDERR), LimitOutput(), SaveAutoGrades()):
+                nb, resources = pp.preprocess(nb, resources)
+            gradebook.db.expire_all()  # SaveAutoGrades wrote through its own connection
             notebook = gradebook.find_submission_notebook(submission.notebook, submission.lab, submission.student)
             result.scores = {grade.name: float(grade.score or 0) for grade in notebook.grades}
             result.total = float(notebook.score or 0)
@@ -363,6 +385,8 @@ def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, pr
     """Grade every submission under `submissions`; never raises for a bad submission.
 
     `workdir` is nbgrader's course folder (DIR/nbgrader); the journal, grades and feedback go to its parent.
+    Submissions are prepared, graded and recorded as a pipeline: workers start on the first one while this
+    process prepares the next and records those that are done.
     """
     workdir = Path(workdir)
     out = workdir.parent
@@ -373,24 +397,34 @@ def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, pr
     items = collect(submissions, labs)
     frameworks = sorted({fw for item in items if isinstance(item, Submission) for fw, suffix in FRAMEWORKS.items()
                          if item.notebook.endswith("_" + suffix)})
+    graded_labs = {item.lab for item in items if isinstance(item, Submission)}
+    specs = sorted(lab.stem for lab in labs if lab.name in graded_labs)
     jobs = jobs or os.cpu_count() or 1
     executor = None
-    if not cluster and frameworks:  # start the workers now: they import the frameworks while the gradebook is set up
+    if not cluster and frameworks:  # start the workers now: they warm up while the gradebook is set up
         from autograder import engine
 
-        executor = _pool(jobs, tuple(frameworks), ())
+        executor = _pool(jobs, frameworks, specs)
         for _ in range(jobs):
             executor.submit(engine.ping)
     grader = Grader(workdir, db_url, labs=labs, limits=limits, hide=default_hide(submissions, out), register=False)
-    grader.register({item.lab for item in items if isinstance(item, Submission)})
+    grader.register(graded_labs)
     journal = Journal(out / "journal.jsonl")
     if on_total:
         on_total(len(items))
     log = log or (lambda line: None)
     log(probe().describe())
     results: list[Result] = []
-    pending: list[tuple[Submission, dict]] = []
-    try:
+
+    def record(key: str, result: Result, line: str) -> None:
+        journal.add(key, result)
+        results.append(result)
+        log(line)
+        if progress:
+            progress(1)
+
+    def to_grade():
+        """(submission, task) for each submission still to grade; the others are recorded on the way."""
         for item in items:
             key = _key(item.student, item.notebook, item.lab) + ("" if isinstance(item, Submission) else
                                                                "#" + hashlib.sha1(item.origin.encode()).hexdigest()[:8])
@@ -403,31 +437,23 @@ def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, pr
                 result = grader.rejected(item)
             else:
                 try:
-                    pending.append((item, grader.prepare(item)))
+                    yield item, grader.prepare(item)
                     continue
                 except Exception as error:  # nbgrader refuses the notebook (bad metadata, ...)
                     result = grader.failed(item, f"cannot grade this notebook: {str(error).splitlines()[0][:300]}")
-            journal.add(key, result)
-            results.append(result)
-            log(f"{item.origin}: {result.status}")
-            if progress:
-                progress(1)
-        for submission, task, run in _run_all(pending, jobs, cluster, executor):
+            record(key, result, f"{item.origin}: {result.status}")
+
+    try:
+        for submission, task, run in _run_all(to_grade(), jobs, frameworks, specs, cluster, executor):
             try:
                 if isinstance(run, BaseException):
                     raise run
                 result = grader.finish(submission, task, run)
             except Exception as error:
                 result = grader.failed(submission, f"{type(error).__name__}: {error}")
-            journal.add(task["key"], result)
-            results.append(result)
             run = run if isinstance(run, dict) else {}
-            unverified = [name for name, v in run.get("verdicts", {}).items() if not v.get("verified")]
-            log(f"{submission.origin}: {result.status} {result.total:g}/{result.max_score:g}"
-                + (f" [unverified: {', '.join(unverified)}]" if unverified else "")
-                + f" ({run.get('seconds', 0):.1f} s on {run.get('worker', '?')})")
-            if progress:
-                progress(1)
+            record(task["key"], result, f"{submission.origin}: {result.status} {result.total:g}/{result.max_score:g}"
+                                        f" ({run.get('seconds', 0):.1f} s on {run.get('worker', '?')})")
     finally:
         journal.close()
         if executor is not None:
@@ -435,53 +461,76 @@ def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, pr
     return sorted(results, key=lambda r: (r.student, r.lab, r.notebook, r.origin))
 
 
-def _run_all(pending, jobs, cluster, executor=None):
-    """(submission, task, run-or-exception) as workers finish, in completion order."""
-    if not pending:
-        return
-    from autograder import engine
+def _payload(task: dict) -> dict:
+    """What a worker gets: the task with its notebook as plain JSON."""
+    return {**task, "nb": json.loads(nbformat.writes(task["nb"]))}
 
-    tasks = {task["key"]: (submission, task) for submission, task in pending}
-    payload = {key: {**task, "nb": nbformat.writes(task["nb"])} for key, (_, task) in tasks.items()}
-    for task in payload.values():
-        task["nb"] = json.loads(task["nb"])
-    if cluster:
-        from distributed import Client, as_completed
 
-        with Client(cluster, timeout="30s") as client:
-            futures = {client.submit(engine.grade_task, task, key=f"grade-{key}-{os.getpid()}", pure=False): key
-                       for key, task in payload.items()}
-            for future in as_completed(futures):
-                key = futures[future]
-                try:
-                    run = future.result()
-                except Exception as error:
-                    run = error
-                yield (*tasks[key], run)
-        return
-    from concurrent.futures import as_completed as local_completed
+def _run_all(to_grade, jobs, frameworks, specs, cluster, executor=None):
+    """(submission, task, run-or-exception) as workers finish. Tasks are taken from `to_grade` only as workers
+    need them (two per worker in flight), so preparing, grading and recording overlap."""
+    from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    frameworks = sorted({task["framework"] for _, task in pending})
-    specs = pending[0][1]["specs"]
-    remaining = dict(payload)
-    while remaining:
-        pool, executor = executor or _pool(jobs or os.cpu_count() or 1, frameworks, specs), None
-        with pool:
-            futures = {pool.submit(engine.grade_task, task): key for key, task in remaining.items()}
-            broken = False
-            for future in local_completed(futures):
-                key = futures[future]
+    from autograder import engine
+
+    to_grade = iter(to_grade)
+    if cluster:
+        from distributed import Client
+        from distributed import wait as dask_wait
+
+        with Client(cluster, timeout="30s") as client:
+            window = 2 * max(sum(client.nthreads().values()), 1)
+            yield from _pipeline(to_grade, window, lambda task: client.submit(
+                engine.grade_task, _payload(task), key=f"grade-{task['key']}-{os.getpid()}", pure=False),
+                lambda futures: dask_wait(list(futures), return_when="FIRST_COMPLETED").done)
+        return
+    pool, retry = executor or _pool(jobs, frameworks, specs), []
+    while True:
+        broken: list = []
+
+        def source():
+            yield from retry
+            while not broken:  # a broken pool takes no more work
                 try:
-                    run = future.result()
-                except BrokenProcessPool:
-                    broken = True
-                    continue
-                except Exception as error:
-                    run = error
-                remaining.pop(key, None)
-                yield (*tasks[key], run)
-            if broken and remaining:  # a worker died (not a submission: those run in children); retry once
-                key = next(iter(remaining))
-                remaining.pop(key)
-                yield (*tasks[key], RuntimeError("a grading worker died while grading this submission"))
+                    yield next(to_grade)
+                except StopIteration:
+                    return
+
+        with pool:
+            for submission, task, run in _pipeline(source(), 2 * jobs,
+                                                   lambda task: pool.submit(engine.grade_task, _payload(task)),
+                                                   lambda futures: wait(futures, return_when=FIRST_COMPLETED).done):
+                if isinstance(run, BrokenProcessPool):
+                    broken.append((submission, task))
+                else:
+                    yield submission, task, run
+        if not broken:
+            return
+        # a worker died (not a submission: those run in children). The first is reported, the others retried.
+        yield (*broken[0], RuntimeError("a grading worker died while grading this submission"))
+        retry, pool = broken[1:], _pool(jobs, frameworks, specs)
+
+
+def _pipeline(source, window: int, submit, first_done):
+    """Keep up to `window` tasks from `source` running; yield (submission, task, run-or-exception) as they end."""
+    in_flight: dict = {}
+    while True:
+        while len(in_flight) < window:
+            try:
+                submission, task = next(source)
+            except StopIteration:
+                break
+            try:
+                in_flight[submit(task)] = (submission, task)
+            except Exception as error:  # e.g. the pool broke
+                yield submission, task, error
+        if not in_flight:
+            return
+        for future in first_done(in_flight):
+            submission, task = in_flight.pop(future)
+            try:
+                run = future.result()
+            except Exception as error:
+                run = error
+            yield submission, task, run
