@@ -1,329 +1,99 @@
 """Run one submission: a sandboxed child executes it, a clean child judges it.
 
-A worker process (local pool or Dask worker) imports the frameworks, IPython and the lab
-modules once (`warm_up`). For each submission it forks two children:
+A worker process (local pool or Dask worker) imports the frameworks, IPython and the lab modules once, and
+runs every exercise against its reference once (`warm_up`). For each submission it forks two children:
 
-  the student child  confined by `autograder.sandbox`; runs the notebook's code cells in an
-                     in-process IPython shell and streams each cell's outputs back as JSON. While a
-                     hidden test runs (`lab.grade`), every call to a student function is recorded:
-                     the arguments and what came back, as plain arrays.
-  the judge child    forked from the same clean worker, so no student code has ever run in it; it
-                     re-runs each exercise's hidden test itself, answering the calls to student
-                     functions from the record. The grade comes from the judge: a submission that
-                     redefines `lab`, the check module, NumPy or builtins, prints fake passes or
-                     swallows errors changes nothing here; a record it forges must still hold the
-                     right numbers for inputs only the judge's test decides.
+  the judge          forked from the clean worker, so no student code ever runs in it. It runs each
+                     exercise's hidden test itself; whatever the test does with the student's work (call a
+                     function, run a model, read a layer's weights) is a request to the student child
+                     (autograder.remote). The grade comes from the judge: a submission that redefines `lab`,
+                     the check module, NumPy or builtins, prints fake passes or swallows errors changes nothing
+                     there, and whatever it answers must hold the right numbers for inputs only the judge picks.
+  the student child  confined by `autograder.sandbox`; runs the notebook's code cells in an in-process IPython
+                     shell and streams each cell's outputs back as JSON. Before each grade cell it lets the judge
+                     test the namespace as it is at that point, then runs the cell without its hidden tests.
 
-Messages from the student child are untrusted data: length-limited JSON, arrays as .npy without
-pickles. `grade_task(task) -> dict` is the unit of work; everything in and out is JSON-able.
+Messages from the student child are untrusted data. `grade_task(task) -> dict` is the unit of work;
+everything in and out is JSON-able.
 """
 from __future__ import annotations
 
-import base64
-import io
 import json
 import os
-import select
 import signal
-import struct
 import sys
 import time
 import traceback
 
-import numpy as np
-
 from autograder import sandbox
+from autograder.remote import (MAX_MESSAGE, RemoteNamespace, RemoteReference, Student, StudentGone,
+                               StudentServer, receive, send)
 
-MAX_MESSAGE = 64 << 20
 _WARM: dict = {}
 
 
-# ---------------------------------------------------------------- values <-> JSON (both children)
+# ---------------------------------------------------------------- the judge
 
-def _npy(array: np.ndarray) -> str:
-    buffer = io.BytesIO()
-    np.save(buffer, np.array(array, order="C", copy=True), allow_pickle=False)
-    return base64.b64encode(buffer.getvalue()).decode()
-
-
-def _from_npy(text: str) -> np.ndarray:
-    return np.load(io.BytesIO(base64.b64decode(text)), allow_pickle=False)
-
-
-def _is_tensor(value) -> bool:
-    module = type(value).__module__ or ""
-    return module.split(".")[0] in ("torch", "tensorflow", "keras") and hasattr(value, "numpy") \
-        and hasattr(value, "shape")
-
-
-def encode(value, depth: int = 0):
-    """A value a student function received or returned -> JSON; {"t": "opaque"} for anything else."""
-    if depth > 6:
-        return {"t": "opaque", "type": "nested too deep"}
-    if isinstance(value, (RecordingFunction, ReplayFunction)):
-        return {"t": "fn", "name": value.__name__}
-    if value is None or type(value) in (bool, int, str):
-        return {"t": "py", "v": value}
-    if type(value) is float:
-        return {"t": "float", "v": repr(value)}
-    if isinstance(value, np.ndarray) and value.dtype != object:
-        return {"t": "nd", "a": _npy(value)}
-    if isinstance(value, np.generic) and not isinstance(value, np.object_):
-        return {"t": "np", "a": _npy(np.asarray(value))}
-    if _is_tensor(value):
-        from mitdl_utils.checking import to_numpy
-
-        try:
-            array = to_numpy(value)
-        except Exception:
-            return {"t": "opaque", "type": type(value).__name__}
-        if not isinstance(array, np.ndarray) or array.dtype == object:
-            return {"t": "opaque", "type": type(value).__name__}
-        return {"t": "tensor", "a": _npy(array)}
-    if type(value) in (tuple, list):
-        return {"t": type(value).__name__, "items": [encode(v, depth + 1) for v in value]}
-    if type(value) is dict and all(type(k) is str for k in value):
-        return {"t": "dict", "items": {k: encode(v, depth + 1) for k, v in value.items()}}
-    if callable(value):
-        return {"t": "ext", "q": f"{getattr(value, '__module__', None)}."
-                                 f"{getattr(value, '__qualname__', getattr(value, '__name__', '?'))}"}
-    return {"t": "opaque", "type": type(value).__name__}
-
-
-class Unverifiable(BaseException):
-    """The judge cannot rebuild a value (an object, not arrays): it falls back on the notebook's own run."""
-
-
-class NoRecord(BaseException):
-    """The notebook's hidden test never got this far."""
-
-
-def decode(obj, fw):
-    kind = obj.get("t") if isinstance(obj, dict) else None
-    if kind == "py":
-        value = obj.get("v")
-        if value is None or type(value) in (bool, int, str):
-            return value
-    elif kind == "float":
-        return float(obj["v"])
-    elif kind == "nd":
-        return _from_npy(obj["a"])
-    elif kind == "np":
-        return _from_npy(obj["a"])[()]
-    elif kind == "tensor":
-        array = _from_npy(obj["a"])
-        return fw.tensor(array, dtype=str(array.dtype))
-    elif kind in ("tuple", "list"):
-        items = [decode(item, fw) for item in obj["items"]]
-        return tuple(items) if kind == "tuple" else items
-    elif kind == "dict":
-        return {str(k): decode(v, fw) for k, v in obj["items"].items()}
-    raise Unverifiable(f"returned a {obj.get('type', kind) if isinstance(obj, dict) else 'value'} "
-                       "that the grader cannot rebuild")
-
-
-# ---------------------------------------------------------------- recording (student child)
-
-class RecordingFunction:
-    """Wraps a student function during a hidden test: records top-level calls."""
-
-    def __init__(self, fn, name: str, log: list, depth: list):
-        self._fn, self.__name__, self._log, self._depth = fn, name, log, depth
-
-    def __call__(self, *args, **kwargs):
-        if self._depth[0]:
-            return self._fn(*args, **kwargs)
-        entry = {"call": self.__name__, "args": encode([list(args), kwargs])}
-        self._depth[0] += 1
-        try:
-            result = self._fn(*args, **kwargs)
-        except BaseException as error:
-            entry.update(raise_=type(error).__name__[:80], msg=str(error)[:1000])
-            self._log.append(entry)
-            raise
-        finally:
-            self._depth[0] -= 1
-        entry["result"] = encode(result)
-        if encode([list(args), kwargs]) != entry["args"]:
-            entry["mutated"] = True  # it changed its arguments in place: the judge cannot replay that
-        self._log.append(entry)
-        return result
-
-
-class RecordingNamespace:
-    def __init__(self, namespace: dict, log: list):
-        self._namespace, self._log, self._depth = namespace, log, [0]
-
-    def get(self, name, default=None):
-        value = self._namespace.get(name, default)
-        if value is None:
-            self._log.append({"lookup": name, "kind": "missing"})
-        elif callable(value) and not isinstance(value, type):
-            self._log.append({"lookup": name, "kind": "function"})
-            return RecordingFunction(value, name, self._log, self._depth)
-        else:
-            self._log.append({"lookup": name, "kind": "value", "value": encode(value)})
-        return value
-
-    def __getitem__(self, name):
-        value = self.get(name)
-        if value is None:
-            raise KeyError(name)
-        return value
-
-    def __contains__(self, name):
-        return name in self._namespace
-
-
-def seed_for(exercise: str) -> None:
-    """The same global random state at the start of a hidden test, in the notebook and in the judge."""
-    import zlib
-
-    from mitdl_utils.seeding import seed_everything
-
-    seed_everything(zlib.crc32(exercise.encode()) % (2 ** 31))
-
-
-class Recorder:
-    def __init__(self):
-        self.records: dict[str, list] = {}
-
-    def __call__(self, exercise: str, namespace):
-        seed_for(exercise)
-        log = self.records[exercise] = []
-        return RecordingNamespace(namespace, log)
-
-    def take(self) -> dict:
-        records, self.records = self.records, {}
-        return records
-
-
-# ---------------------------------------------------------------- replay (judge child)
-
-class ReplayFunction:
-    def __init__(self, name: str, log: "ReplayLog", source: str | None):
-        self.__name__, self._log = name, log
-        self.__mitdl_source__ = source
-
-    def __call__(self, *args, **kwargs):
-        entry = self._log.next_call(self.__name__)
-        mine = encode([list(args), kwargs])
-        if '"opaque"' in json.dumps(mine):
-            raise Unverifiable(f"`{self.__name__}` takes an object, not only arrays")
-        if entry.get("args") != mine:
-            raise Unverifiable("mismatch")
-        if entry.get("mutated"):
-            raise Unverifiable(f"`{self.__name__}` changes its arguments in place")
-        if "raise_" in entry:
-            name = str(entry["raise_"])
-            if name == "NotImplementedError":
-                raise NotImplementedError(entry.get("msg", ""))
-            raise type(name if name.isidentifier() else "Error", (Exception,), {})(entry.get("msg", ""))
-        return decode(entry.get("result"), self._log.fw)
-
-
-class ReplayLog:
-    def __init__(self, entries: list, fw, sources: dict):
-        self.entries = [e for e in entries if isinstance(e, dict)]
-        self.fw, self.sources = fw, sources
-
-    def next_call(self, name: str) -> dict:
-        while self.entries:
-            entry = self.entries.pop(0)
-            if "call" in entry:
-                if entry["call"] != name:
-                    raise Unverifiable("mismatch")
-                return entry
-        raise NoRecord(name)
-
-    def get(self, name, default=None):
-        while self.entries:
-            entry = self.entries.pop(0)
-            if "lookup" not in entry:
-                raise Unverifiable("mismatch")
-            if entry["lookup"] != name:
-                raise Unverifiable("mismatch")
-            if entry.get("kind") == "missing":
-                return default
-            if entry.get("kind") == "function":
-                return ReplayFunction(name, self, self.sources.get(name))
-            return decode(entry.get("value"), self.fw)
-        raise NoRecord(name)
-
-    def __getitem__(self, name):
-        value = self.get(name)
-        if value is None:
-            raise KeyError(name)
-        return value
-
-
-def judge(task: dict, records_by_cell: dict) -> dict:
-    """Hidden tests re-run on recorded answers: {exercise: {status, message, verified}}."""
+def judge(task: dict, student: Student, wait: float) -> dict:
+    """Run the hidden tests of each grade cell the notebook reaches -> {exercise: {status, message}}."""
     import importlib
 
     from mitdl_utils.checking import FAILED, NOT_ATTEMPTED, run_exercise
     from mitdl_utils.frameworks import get_framework
 
     fw = get_framework(task["framework"])
-    spec = importlib.import_module(f"mitdl_utils.labs.{task['spec']}")
-    ref = importlib.import_module(f"mitdl_utils.labs.{task['spec']}.reference_{fw.name}")
-    from dataclasses import replace
-
-    from mitdl_utils.checking import CheckFailed, NotAttempted
-
-    def guarded(name, test):
-        def run(trial):
-            seed_for(name)
-            try:
-                test(trial)
-            except (NotAttempted, CheckFailed):
-                raise
-            except Exception as error:  # the test could not run on replayed values (e.g. autograd through them)
-                raise Unverifiable(f"the test needs more than recorded values ({type(error).__name__})") from None
-        return run
-
-    exercises = {e.name: replace(e, test=guarded(e.name, e.test)) for e in spec.EXERCISES}
-    verdicts = {}
-    for index, names in task["grade_cells"].items():
-        cell_records = records_by_cell.get(str(index)) or {}
+    exercises = {e.name: e for e in importlib.import_module(f"mitdl_utils.labs.{task['spec']}").EXERCISES}
+    reference = RemoteReference(importlib.import_module(f"mitdl_utils.labs.{task['spec']}.reference_{fw.name}"),
+                                student)
+    namespace = RemoteNamespace(student)
+    student.sources = task.get("sources", {})
+    waiting = {str(cell): list(names) for cell, names in task["grade_cells"].items()}
+    verdicts: dict[str, dict] = {}
+    while waiting:
+        try:
+            message = student.receive(wait)
+        except StudentGone:
+            break
+        names = waiting.pop(str(message.get("cell")), None) if message.get("op") == "serve" else None
+        if names is None:
+            continue
+        try:
+            for name in names:
+                if name not in exercises:
+                    verdicts[name] = {"status": FAILED, "message": f"unknown exercise {name!r}"}
+                    continue
+                outcome = run_exercise(exercises[name], namespace, fw, reference, hidden=True)
+                verdicts[name] = {"status": outcome.status, "message": outcome.message}
+            send(student.requests_fd, {"op": "done"}, time.monotonic() + 5)
+        except (StudentGone, OSError, TimeoutError) as gone:
+            for name in names:
+                verdicts.setdefault(name, {"status": FAILED, "message": f"while its hidden tests ran, {gone}"})
+    for names in waiting.values():
         for name in names:
-            if name not in exercises:
-                verdicts[name] = {"status": FAILED, "message": f"unknown exercise {name!r}", "verified": True}
-                continue
-            entries = cell_records.get(name) if isinstance(cell_records, dict) else None
-            if not isinstance(entries, list):
-                verdicts[name] = {"status": NOT_ATTEMPTED, "verified": True,
-                                  "message": "this exercise's hidden test did not run in your notebook "
-                                             "(the notebook stopped before it, or its test cell was changed)"}
-                continue
-            try:
-                outcome = run_exercise(exercises[name], ReplayLog(entries, fw, task.get("sources", {})), fw, ref,
-                                       hidden=True)
-                verdicts[name] = {"status": outcome.status, "message": outcome.message, "verified": True}
-            except NoRecord:
-                verdicts[name] = {"status": FAILED, "verified": True,
-                                  "message": "the hidden test did not run to completion in your notebook"}
-            except Unverifiable as reason:
-                if str(reason) == "mismatch":
-                    verdicts[name] = {"status": FAILED, "verified": True,
-                                      "message": "the grader could not reproduce your notebook's answers "
-                                                 "(the test or its inputs were changed from inside the notebook)"}
-                else:
-                    verdicts[name] = {"status": "unverified", "message": str(reason), "verified": False}
+            verdicts[name] = {"status": NOT_ATTEMPTED,
+                              "message": "this exercise's hidden test did not run: the notebook stopped before "
+                                         "its test cell"}
     return verdicts
+
+
+def _run_judge(task: dict, requests_fd: int, replies_fd: int, verdict_fd: int) -> None:
+    """The judge child's life: judge, then send the verdicts to the worker."""
+    from mitdl_utils.frameworks import get_framework
+
+    os.setsid()
+    sandbox._libc.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    limits = sandbox.Limits(**task["limits"])
+    student = Student(requests_fd, replies_fd, get_framework(task["framework"]), timeout=limits.cell_timeout + 5)
+    send(verdict_fd, {"event": "verdicts", "verdicts": judge(task, student, wait=limits.notebook_timeout + 5)})
 
 
 # ---------------------------------------------------------------- the student child
 
 def _send(fd: int, message: dict) -> None:
-    data = json.dumps(message, default=str).encode()
-    if len(data) > MAX_MESSAGE:
-        data = json.dumps({"event": message.get("event"), "cell": message.get("cell"),
-                           "outputs": [_stream("stderr", "[output too large: dropped]")]}).encode()
-    os.write(fd, struct.pack("!I", len(data)))
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
+    if len(json.dumps(message, default=str)) > MAX_MESSAGE:
+        message = {"event": message.get("event"), "cell": message.get("cell"),
+                   "outputs": [_stream("stderr", "[output too large: dropped]")]}
+    send(fd, message)
 
 
 def _stream(name: str, text: str) -> dict:
@@ -348,18 +118,22 @@ def _error_output(error: BaseException) -> dict:
     return {"output_type": "error", "ename": name, "evalue": value, "traceback": [f"{name}: {value}"]}
 
 
-def _run_student(task: dict, fd: int, go: int) -> None:
+def _run_student(task: dict, fd: int, go: int, requests_fd: int, replies_fd: int) -> None:
     os.read(go, 1)  # wait until the worker has put this process in its cgroups
     os.close(go)
     limits = sandbox.Limits(**task["limits"])
     sandbox.confine(sandbox.probe(), limits, task.get("hide", []))
     os.environ["NBGRADER_EXECUTION"] = "autograde"
-    import mitdl_utils.checking as checking
+    import importlib
+
     from IPython.utils.capture import capture_output
 
-    recorder = Recorder()
-    checking._RECORDER = recorder
+    from mitdl_utils.frameworks import get_framework
+
+    fw = get_framework(task["framework"])
     shell = _WARM["shell"]
+    server = StudentServer(requests_fd, replies_fd, shell.user_ns, fw,
+                           importlib.import_module(f"mitdl_utils.labs.{task['spec']}.reference_{fw.name}"))
     shell.showtraceback = lambda *args, **kwargs: None
     shell.showsyntaxerror = lambda *args, **kwargs: None
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -372,6 +146,9 @@ def _run_student(task: dict, fd: int, go: int) -> None:
         outputs = []
         try:
             with capture_output(display=True) as captured:
+                if str(index) in task["grade_cells"]:  # the judge tests the namespace as it is here
+                    server.session(index)
+                    source = task["run_sources"].get(str(index), source)
                 result = shell.run_cell(source, store_history=False)
             error = result.error_before_exec or result.error_in_exec
         except BaseException as caught:  # KeyboardInterrupt between statements, etc.
@@ -386,8 +163,7 @@ def _run_student(task: dict, fd: int, go: int) -> None:
                 outputs.append(_stream("stderr", captured.stderr))
         if error is not None:
             outputs.append(_error_output(error))
-        _send(fd, {"event": "done", "cell": index, "outputs": _truncate(outputs, limits.max_output_bytes),
-                   "records": recorder.take()})
+        _send(fd, {"event": "done", "cell": index, "outputs": _truncate(outputs, limits.max_output_bytes)})
     _send(fd, {"event": "end"})
 
 
@@ -413,6 +189,8 @@ def warm_up(frameworks=("tensorflow", "torch"), specs=(), die_with_parent: bool 
 
         _WARM["shell"] = InteractiveShell.instance()
         _WARM["caps"] = sandbox.probe()
+    import numpy as np
+
     from mitdl_utils.frameworks import get_framework
 
     for name in frameworks:
@@ -452,33 +230,6 @@ def load_specs(specs, frameworks) -> None:
                 run_exercise(exercise, vars(reference), fw, reference, hidden=True)
 
 
-def _read_message(fd: int, deadline: float, buffer: bytearray):
-    """One message, or "timeout" / "eof"."""
-    while True:
-        if len(buffer) >= 4:
-            (size,) = struct.unpack("!I", bytes(buffer[:4]))
-            if size > MAX_MESSAGE:
-                return "eof"
-            if len(buffer) >= 4 + size:
-                data = bytes(buffer[4:4 + size])
-                del buffer[:4 + size]
-                try:
-                    message = json.loads(data)
-                except ValueError:
-                    return "eof"
-                return message if isinstance(message, dict) else "eof"
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return "timeout"
-        ready, _, _ = select.select([fd], [], [], remaining)
-        if not ready:
-            return "timeout"
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            return "eof"
-        buffer.extend(chunk)
-
-
 def _kill_group(pid: int) -> None:
     for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
         try:
@@ -501,33 +252,43 @@ def _describe_exit(status: int, cgroups, killed_by_us: bool) -> str:
     return f"the kernel exited (exit code {code}) before the notebook finished"
 
 
-def execute(task: dict) -> dict:
-    """Run the student child; {"cells": {index: outputs}, "records": {index: ...}, "problem": str|None}."""
+def _fork(child, close=(), crash_fd: int | None = None) -> int:
+    """Fork; the child closes the descriptors in `close`, runs `child()` and exits. When `child` raises, the
+    traceback goes to `crash_fd` as a {"event": "crash"} message and the exit code is 70."""
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 0
+    try:
+        for fd in close:
+            os.close(fd)
+        child()
+    except BaseException:
+        code = 70
+        try:
+            if crash_fd is not None:
+                _send(crash_fd, {"event": "crash", "text": traceback.format_exc()[-2000:]})
+        except BaseException:
+            pass
+    os._exit(code)
+
+
+def execute(task: dict, requests_fd: int, replies_fd: int, close_in_child=()) -> dict:
+    """Run the student child, which answers the judge on (requests_fd, replies_fd) before each grade cell;
+    -> {"cells": {index: outputs}, "problem": str | None, "seconds": float}."""
     limits = sandbox.Limits(**task["limits"])
     caps = _WARM["caps"]
     cgroups = sandbox.Cgroups(caps, f"{os.getpid()}-{time.time_ns()}", limits)
     read_fd, write_fd = os.pipe()
     go_read, go_write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        code = 0
-        try:
-            os.close(read_fd)
-            os.close(go_write)
-            _run_student(task, write_fd, go_read)
-        except BaseException:
-            code = 70
-            try:
-                _send(write_fd, {"event": "crash", "text": traceback.format_exc()[-2000:]})
-            except BaseException:
-                pass
-        os._exit(code)
+    pid = _fork(lambda: _run_student(task, write_fd, go_read, requests_fd, replies_fd),
+                close=(read_fd, go_write, *close_in_child), crash_fd=write_fd)
     os.close(write_fd)
     os.close(go_read)
     cgroups.add(pid)
     os.write(go_write, b"1")
     os.close(go_write)
-    cells, records, problem, killed, notes = {}, {}, None, False, []
+    cells, problem, killed, notes = {}, None, False, []
     started = time.monotonic()
     notebook_deadline = started + limits.notebook_timeout
     current, buffer = None, bytearray()
@@ -537,7 +298,7 @@ def execute(task: dict) -> dict:
             deadline = notebook_deadline
             if current is not None:
                 deadline = min(deadline, current[1])
-            message = _read_message(read_fd, deadline, buffer)
+            message = receive(read_fd, deadline, buffer)
             if message == "timeout":
                 now = time.monotonic()
                 if now >= notebook_deadline:
@@ -571,7 +332,6 @@ def execute(task: dict) -> dict:
                                     "evalue": f"cell exceeded the time limit ({limits.cell_timeout:g} s)",
                                     "traceback": ["TimeoutError: cell exceeded the time limit"]})
                 cells[index] = outputs
-                records[index] = message.get("records") if isinstance(message.get("records"), dict) else {}
                 if interrupted:
                     notes.append(f"cell {index} exceeded the time limit ({limits.cell_timeout:g} s) and was interrupted")
                 for output in outputs:
@@ -597,45 +357,36 @@ def execute(task: dict) -> dict:
         cgroups.remove()
     if problem is None and notes:
         problem = "; ".join(dict.fromkeys(notes))[:500]
-    return {"cells": cells, "records": records, "problem": problem, "seconds": time.monotonic() - started}
-
-
-def _in_judge_child(task: dict, records: dict, timeout: float) -> dict:
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        code = 0
-        try:
-            os.close(read_fd)
-            os.setsid()
-            sandbox._libc.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-            _send(write_fd, {"event": "verdicts", "verdicts": judge(task, records)})
-        except BaseException:
-            code = 70
-            _send(write_fd, {"event": "crash", "text": traceback.format_exc()[-2000:]})
-        os._exit(code)
-    os.close(write_fd)
-    try:
-        message = _read_message(read_fd, time.monotonic() + timeout, bytearray())
-    finally:
-        os.close(read_fd)
-        _kill_group(pid)
-        os.waitpid(pid, 0)
-    if isinstance(message, dict) and message.get("event") == "verdicts":
-        return message["verdicts"]
-    detail = message.get("text", "") if isinstance(message, dict) else message
-    raise RuntimeError(f"the judge failed: {str(detail)[-300:]}")
+    return {"cells": cells, "problem": problem, "seconds": time.monotonic() - started}
 
 
 def grade_task(task: dict) -> dict:
-    """The unit of work (local pool or Dask): execute, then judge. JSON-able in and out."""
+    """The unit of work (local pool or Dask): the judge and the student child, side by side. JSON-able."""
     warm_up(task.get("frameworks", (task["framework"],)), task.get("specs", (task["spec"],)))
-    run = execute(task)
+    requests_r, requests_w = os.pipe()  # judge -> student
+    replies_r, replies_w = os.pipe()  # student -> judge
+    verdict_r, verdict_w = os.pipe()  # judge -> this worker
+    judge_pid = _fork(lambda: _run_judge(task, requests_w, replies_r, verdict_w),
+                      close=(requests_r, replies_w, verdict_r), crash_fd=verdict_w)
+    os.close(verdict_w)
+    os.close(requests_w)
+    os.close(replies_r)
     try:
-        run["verdicts"] = _in_judge_child(task, run["records"], timeout=task["limits"]["cell_timeout"] * 4 + 30)
-    except RuntimeError as error:
-        run["verdicts"], run["judge_error"] = {}, str(error)
-    run.pop("records")
+        run = execute(task, requests_r, replies_w, close_in_child=(verdict_r,))
+    finally:
+        os.close(requests_r)
+        os.close(replies_w)
+    try:  # the student child has ended: the judge finishes what it was doing and reports
+        message = receive(verdict_r, time.monotonic() + task["limits"]["cell_timeout"] + 30, bytearray())
+    finally:
+        os.close(verdict_r)
+        _kill_group(judge_pid)
+        os.waitpid(judge_pid, 0)
+    if isinstance(message, dict) and message.get("event") == "verdicts":
+        run["verdicts"] = message["verdicts"]
+    else:
+        detail = message.get("text", "") if isinstance(message, dict) else message
+        run["verdicts"], run["judge_error"] = {}, f"the judge failed: {str(detail)[-300:]}"
     run["key"] = task["key"]
     run["worker"] = f"{os.uname().nodename}:{os.getpid()}"
     return run

@@ -196,20 +196,21 @@ class Grader:
         for pp in (ClearOutput(), DeduplicateIds(), OverwriteKernelspec(), OverwriteCells(add_missing_cells=True),
                    CheckCellMetadata()):
             nb, resources = pp.preprocess(nb, resources)
-        grade_cells = {}
+        grade_cells, run_sources = {}, {}
         for index, cell in enumerate(nb.cells):
             meta = cell.metadata.get("nbgrader", {})
             if meta.get("grade") and cell.cell_type == "code":
                 exercises = _GRADE_CALL.findall(cell.source)
-                if exercises:
+                if exercises:  # the judge runs the hidden tests; the notebook runs the rest of the cell
                     grade_cells[str(index)] = exercises
+                    run_sources[str(index)] = _HIDDEN.sub("", cell.source)
         return {
             "key": _key(submission.student, submission.notebook, submission.lab),
             "student": submission.student, "lab": submission.lab, "notebook": submission.notebook,
             "nb": nb, "spec": info["spec"], "framework": info["framework"],
             "frameworks": [info["framework"]],
             "specs": sorted({i["spec"] for i in self.notebooks.values() if "spec" in i}),
-            "grade_cells": grade_cells, "sources": _function_sources(nb),
+            "grade_cells": grade_cells, "run_sources": run_sources, "sources": _function_sources(nb),
             "reference_use": _reference_use(nb),
             "limits": asdict(self.limits), "hide": self.hide,
         }
@@ -244,10 +245,6 @@ class Grader:
                     elif verdict is None:
                         failed.append(f"{name}: the grader could not judge this exercise "
                                       f"({run.get('judge_error') or run.get('problem') or 'no verdict'})")
-                    elif not verdict.get("verified"):
-                        own = [o for o in run["cells"].get(str(index), []) if o.get("output_type") == "error"]
-                        if own:  # an object the judge cannot rebuild: the notebook's own run decides
-                            failed.append(f"{name}: {own[-1].get('evalue', '')}")
                     elif verdict.get("status") != "passed":
                         failed.append(f"{name}: {verdict.get('status')}: {verdict.get('message')}")
                 if failed:
@@ -488,6 +485,7 @@ def _run_all(to_grade, jobs, frameworks, specs, cluster, executor=None):
     pool, retry = executor or _pool(jobs, frameworks, specs), []
     while True:
         broken: list = []
+        finished = 0
 
         def source():
             yield from retry
@@ -504,8 +502,13 @@ def _run_all(to_grade, jobs, frameworks, specs, cluster, executor=None):
                 if isinstance(run, BrokenProcessPool):
                     broken.append((submission, task))
                 else:
+                    finished += 1
                     yield submission, task, run
         if not broken:
+            return
+        if not finished:  # the workers die before finishing anything (they cannot start): do not retry forever
+            for submission, task in [*broken, *to_grade]:
+                yield submission, task, RuntimeError("the grading workers died before finishing any submission")
             return
         # a worker died (not a submission: those run in children). The first is reported, the others retried.
         yield (*broken[0], RuntimeError("a grading worker died while grading this submission"))

@@ -18,10 +18,6 @@ import numpy as np
 
 PASSED, NOT_ATTEMPTED, FAILED = "passed", "not attempted", "failed"
 
-# Set by the grader's sandbox only: wraps a student's namespace during hidden tests so that every call
-# to a student function is recorded; a clean process then re-judges the recorded answers itself.
-_RECORDER = None
-
 
 class NotAttempted(Exception):
     """The student has not written this part yet."""
@@ -183,8 +179,6 @@ def run_exercise(exercise: Exercise, namespace: dict, fw, ref, *, hidden: bool) 
     """Run one exercise's test and turn what happened into an Outcome (never raises)."""
     salt = b"hidden" if hidden else b"visible"
     rng = np.random.default_rng(zlib.crc32(exercise.name.encode() + salt))
-    if hidden and _RECORDER is not None:
-        namespace = _RECORDER(exercise.name, namespace)
     trial = Trial(namespace=namespace, fw=fw, ref=ref, hidden=hidden, rng=rng)
     try:
         exercise.test(trial)

@@ -14,7 +14,7 @@ import pytest
 from autograder.cli import main
 from autograder.course import REPO
 from autograder.sandbox import probe
-from tests.hostile.corpus import FULL, POINTS, build
+from tests.hostile.corpus import DENSE, FULL, POINTS, build
 
 
 def _listen():
@@ -81,7 +81,8 @@ def test_the_batch_completes_with_one_row_per_submission(batch):
 CASES = ["good", "goodtf", "untouched", "loopcell", "loopfn", "deafloop", "membomb", "membomb2", "exits", "segfault",
          "sysexit", "forkbomb", "flood", "spy", "fakelab", "patchcheck", "patchnumpy", "alwaysequal", "opaque", "reference",
          "reference2", "edittests", "deletedtests", "retyped", "duplicated", "fakeprint", "swallow", "badjson",
-         "empty", "oldformat", "reordered", "addedcells", "renamed", "notazip", "zipslip"]
+         "empty", "oldformat", "reordered", "addedcells", "renamed", "notazip", "zipslip", "fakelab02", "patched02",
+         "good06", "lastweights06"]
 
 
 @pytest.mark.parametrize("student", CASES)
@@ -89,7 +90,7 @@ def test_each_case_gets_exactly_the_score_it_deserves(batch, student):
     case = batch["cases"][student]
     [row] = batch["rows"][student]
     assert row["status"].startswith(case.status), row["status"]
-    assert float(row["total"]) == case.total, (row["status"], {e: row.get(e) for e in POINTS})
+    assert float(row["total"]) == case.total, (row["status"], {e: row.get(e) for e in POINTS | DENSE})
     assert float(row["max"]) == case.max_score
     for exercise in case.lost:
         assert float(row[exercise] or 0) == 0

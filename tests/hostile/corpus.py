@@ -1,4 +1,6 @@
-"""A corpus of hostile and broken submissions, built from lab 01's notebooks (so it never goes stale).
+"""A corpus of hostile and broken submissions, built from the labs' own notebooks (so it never goes stale):
+lab 01 for most cases; lab 02 (layers and models) and lab 06 (a training loop given callbacks) for cheats on
+exercises whose tests work with the student's objects.
 
 `build(folder, canary)` writes every case into `folder` (LMS layout) and returns {student: Case}.
 Each case says what it deserves: the points per exercise it must get, and what its status must say.
@@ -33,12 +35,17 @@ class Case:
     extra: dict = field(default_factory=dict)
 
 
-def solution(fw: str = "torch"):
-    return nbformat.read(REPO / "solutions" / LAB / f"perceptron_{fw}.ipynb", as_version=4)
+DENSE = {"dense_forward": 2, "dense_layer": 3, "builtin_dense": 2, "two_layer_model": 2, "deep_network": 2,
+         "parameter_count": 1, "will_i_pass": 2, "pass_rate_near": 2}
+REGULARIZATION_FULL = 15
 
 
-def stub(fw: str = "torch"):
-    return nbformat.read(REPO / "labs" / LAB / f"perceptron_{fw}.ipynb", as_version=4)
+def solution(fw: str = "torch", lab: str = LAB):
+    return nbformat.read(REPO / "solutions" / lab / f"{lab[3:]}_{fw}.ipynb", as_version=4)
+
+
+def stub(fw: str = "torch", lab: str = LAB):
+    return nbformat.read(REPO / "labs" / lab / f"{lab[3:]}_{fw}.ipynb", as_version=4)
 
 
 def _index(nb, grade_id: str) -> int:
@@ -189,6 +196,31 @@ def build(folder: Path, canary: dict) -> dict[str, Case]:
     add("swallow", after_setup(stub(), "get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)\n"
                                        "import sys\nsys.stderr = sys.stdout"),
         Case(nbt, 0, lost=tuple(POINTS)))
+    # ---- cheats on exercises that work with the student's objects (models, layers, training loops)
+    add("fakelab02", after_setup(stub(lab="02_dense"), "class FakeLab:\n    def check(self, *a, **k): pass\n"
+                                                       "    def grade(self, *a, **k): pass\nlab = FakeLab()"),
+        Case("dense_torch", 0, lost=tuple(DENSE), max_score=sum(DENSE.values())), name="fakelab02_dense_torch.ipynb")
+    nosigmoid = ("class MyDenseLayer(nn.Module):\n    def __init__(self, input_dim, output_dim):\n"
+                 "        super().__init__()\n        self.W = nn.Parameter(torch.randn(input_dim, output_dim))\n"
+                 "        self.b = nn.Parameter(torch.zeros(output_dim))\n"
+                 "    def forward(self, x):\n        return x @ self.W + self.b  # wrong: no sigmoid\n"
+                 "import mitdl_utils.checking as c, numpy\nc.assert_close = lambda *a, **k: None\n"
+                 "c.expect = lambda *a, **k: None\nnumpy.allclose = lambda *a, **k: True\n")
+    add("patched02", set_solution(solution(lab="02_dense"), "dense_layer", nosigmoid),
+        Case("dense_torch", sum(DENSE.values()) - 3, lost=("dense_layer",), max_score=sum(DENSE.values())),
+        name="patched02_dense_torch.ipynb")
+    add("good06", solution(lab="06_regularization"), Case("regularization_torch", REGULARIZATION_FULL,
+                                                          max_score=REGULARIZATION_FULL),
+        name="good06_regularization_torch.ipynb")
+    lastweights = ("def train_with_early_stopping(model, train_epoch, validation_loss, max_epochs, patience):\n"
+                   "    history, best, waited = [], float('inf'), 0\n    for _ in range(max_epochs):\n"
+                   "        train_epoch()\n        history.append(float(validation_loss()))\n"
+                   "        if history[-1] < best:\n            best, waited = history[-1], 0\n"
+                   "        else:\n            waited += 1\n            if waited >= patience:\n                break\n"
+                   "    return history  # wrong: the model keeps the last epoch's weights, not the best\n")
+    add("lastweights06", set_solution(solution(lab="06_regularization"), "train_with_early_stopping", lastweights),
+        Case("regularization_torch", REGULARIZATION_FULL - 3, lost=("train_with_early_stopping",),
+             max_score=REGULARIZATION_FULL), name="lastweights06_regularization_torch.ipynb")
     # ---- broken input
     files["badjson_perceptron_torch.ipynb"] = b"{ not json"
     cases["badjson"] = Case(nbt, 0, status="rejected: not a notebook")

@@ -171,15 +171,13 @@ def test_dropout_layer(t):
     ps = [0.3] + ([0.6] if t.hidden else [])
     for p in ps:
         layer = t.call("InvertedDropout", p)
-        reference_fraction, _ = _dropout_stats(
-            to_numpy(t.ref.apply_in_mode(t.ref.framework_dropout(p), t.tensor(x), True)), x)
         for apply, where in [(t.ref.apply_in_mode, "called"), (t.ref.apply_in_container, "inside a container")]:
             what = f"InvertedDropout({p}) {where} in training mode"
             out = to_numpy(_attempt(what, apply, layer, t.tensor(x), True))
             expect(out.shape == x.shape, f"{what}: wrong shape: expected {x.shape}, got {out.shape}")
             fraction, ratios = _dropout_stats(out, x)
-            assert_close(fraction, reference_fraction, f"{what}: the fraction of entries set to 0, compared with "
-                         f"{t.ref.FRAMEWORK_DROPOUT}", rtol=0, atol=0.015, mistakes={
+            assert_close(fraction, p, f"{what}: the fraction of entries set to 0 (as {t.ref.FRAMEWORK_DROPOUT}"
+                         f" sets p of them to 0)", rtol=0, atol=0.015, mistakes={
                              f"nothing was dropped in training mode: {t.ref.MODE_HINT}": 0.0})
             assert_close(ratios.mean(), 1 / (1 - p), f"{what}: kept entries divided by x", mistakes={
                 "forgetting to scale: divide the kept entries by 1 - p": 1.0})
@@ -291,10 +289,6 @@ def test_train_with_early_stopping(t):
         assert_close(np.array([float(loss) for loss in history]), curve[:last + 1],
                      f"{what}: the validation losses returned, one per epoch")
         weights = t.ref.weight_values(model)
-        if epochs_run[0] == 0 and not weights.any():
-            # train_epoch never ran: the grader's judge is replaying recorded answers (the student's function
-            # does not run there), so only the returned losses can be judged; the notebook's own run checks the rest
-            continue
         same = lambda value: np.full(weights.shape, float(value))
         ties = _replay(curve, patience, ties_improve=True)
         assert_close(weights, same(best + 1), f"{what}: the model's weights after training (here every weight "
