@@ -10,8 +10,9 @@ runs every exercise against its reference once (`warm_up`). For each submission 
                      the check module, NumPy or builtins, prints fake passes or swallows errors changes nothing
                      there, and whatever it answers must hold the right numbers for inputs only the judge picks.
   the student child  confined by `autograder.sandbox`; runs the notebook's code cells in an in-process IPython
-                     shell and streams each cell's outputs back as JSON. Before each grade cell it lets the judge
-                     test the namespace as it is at that point, then runs the cell without its hidden tests.
+                     shell and streams each cell's outputs back as JSON. At each test cell it lets the judge test
+                     the namespace as it is at that point (the cell's own code, the instructor's, is not run:
+                     its output is the judge's verdict).
 
 Messages from the student child are untrusted data. `grade_task(task) -> dict` is the unit of work;
 everything in and out is JSON-able.
@@ -145,12 +146,16 @@ def _run_student(task: dict, fd: int, go: int, requests_fd: int, replies_fd: int
         _send(fd, {"event": "start", "cell": index})
         outputs = []
         try:
-            with capture_output(display=True) as captured:
-                if str(index) in task["grade_cells"]:  # the judge tests the namespace as it is here
+            if str(index) in task["grade_cells"]:
+                # a test cell (the instructor's, locked): the judge runs its checks on the namespace as it is
+                # here. What the student's code prints meanwhile is dropped: it could show the hidden inputs.
+                with capture_output(display=True):
                     server.session(index)
-                    source = task["run_sources"].get(str(index), source)
-                result = shell.run_cell(source, store_history=False)
-            error = result.error_before_exec or result.error_in_exec
+                captured, error = None, None
+            else:
+                with capture_output(display=True) as captured:
+                    result = shell.run_cell(source, store_history=False)
+                error = result.error_before_exec or result.error_in_exec
         except BaseException as caught:  # KeyboardInterrupt between statements, etc.
             captured, error = None, caught
         if captured is not None:

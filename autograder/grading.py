@@ -30,6 +30,8 @@ import nbformat
 from autograder.course import REPO, Lab, find_labs, nbgrader_config
 from autograder.intake import Rejected, Submission, collect
 from autograder.sandbox import Limits, probe
+from mitdl_utils.checking import FAILED, PASSED, Outcome
+from mitdl_utils.lab import display_data
 
 GRADED = "graded"
 
@@ -196,21 +198,20 @@ class Grader:
         for pp in (ClearOutput(), DeduplicateIds(), OverwriteKernelspec(), OverwriteCells(add_missing_cells=True),
                    CheckCellMetadata()):
             nb, resources = pp.preprocess(nb, resources)
-        grade_cells, run_sources = {}, {}
+        grade_cells = {}
         for index, cell in enumerate(nb.cells):
             meta = cell.metadata.get("nbgrader", {})
             if meta.get("grade") and cell.cell_type == "code":
                 exercises = _GRADE_CALL.findall(cell.source)
-                if exercises:  # the judge runs the hidden tests; the notebook runs the rest of the cell
+                if exercises:
                     grade_cells[str(index)] = exercises
-                    run_sources[str(index)] = _HIDDEN.sub("", cell.source)
         return {
             "key": _key(submission.student, submission.notebook, submission.lab),
             "student": submission.student, "lab": submission.lab, "notebook": submission.notebook,
             "nb": nb, "spec": info["spec"], "framework": info["framework"],
             "frameworks": [info["framework"]],
             "specs": sorted({i["spec"] for i in self.notebooks.values() if "spec" in i}),
-            "grade_cells": grade_cells, "run_sources": run_sources, "sources": _function_sources(nb),
+            "grade_cells": grade_cells, "sources": _function_sources(nb),
             "reference_use": _reference_use(nb),
             "limits": asdict(self.limits), "hide": self.hide,
         }
@@ -233,20 +234,21 @@ class Grader:
             outputs = [nbformat.from_dict(o) for o in run["cells"].get(str(index), []) if isinstance(o, dict)]
             meta = cell.metadata.get("nbgrader", {})
             exercises = task["grade_cells"].get(str(index))
-            if meta.get("grade") and exercises:
-                # the judge decides: the notebook's own errors, stderr and printed results in this cell do not
-                outputs = [o for o in outputs if o.get("output_type") in ("display_data", "stream")
-                           and not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-                failed = []
+            if meta.get("grade") and exercises:  # its output is the judge's verdict, shown as a check shows one
+                outputs, failed = [], []
                 for name in exercises:
                     verdict = verdicts.get(name)
                     if flagged:
-                        failed.append(f"{name}: not graded: {flagged}")
+                        status, why = FAILED, f"not graded: {flagged}"
                     elif verdict is None:
-                        failed.append(f"{name}: the grader could not judge this exercise "
-                                      f"({run.get('judge_error') or run.get('problem') or 'no verdict'})")
-                    elif verdict.get("status") != "passed":
-                        failed.append(f"{name}: {verdict.get('status')}: {verdict.get('message')}")
+                        status, why = FAILED, (f"the grader could not judge this exercise "
+                                               f"({run.get('judge_error') or run.get('problem') or 'no verdict'})")
+                    else:
+                        status, why = str(verdict.get("status")), str(verdict.get("message"))
+                    outputs.append(nbformat.v4.new_output("display_data", data=display_data(
+                        Outcome(name, status, why, meta.get("points", 0)))))
+                    if status != PASSED:
+                        failed.append(f"{name}: {status}: {why}")
                 if failed:
                     text = "; ".join(failed)[:2000]
                     outputs.append(nbformat.v4.new_output("error", ename="AssertionError", evalue=text,

@@ -88,6 +88,9 @@ class Lab:
 
     def progress(self, namespace: dict | None = None) -> list[Outcome]:
         """Run every visible check and show a summary table; returns the outcomes."""
+        if grading():  # the grader judges every exercise itself; the summary is for students
+            print("(progress summary skipped while grading)")
+            return Progress([])
         namespace = namespace if namespace is not None else sys._getframe(1).f_globals
         outcomes = [self.run(name, namespace) for name in self.exercises]
         passed = [o for o in outcomes if o.passed]
@@ -111,25 +114,29 @@ class Progress(list):
 
 def show(outcome: Outcome) -> None:
     """Display an outcome: coloured HTML in Jupyter, plain text elsewhere, and JSON for tools."""
-    text = f"{ICONS[outcome.status]} {outcome.exercise}: {outcome.status}"
-    if outcome.status != PASSED:
-        text += f": {outcome.message}"
     try:
         from IPython import get_ipython
         from IPython.display import display
     except ImportError:
-        print(text)
+        get_ipython = None
+    if get_ipython is None or get_ipython() is None:
+        print(display_data(outcome)["text/plain"])
         return
-    if get_ipython() is None:
-        print(text)
-        return
+    display(display_data(outcome), raw=True)
+
+
+def display_data(outcome: Outcome) -> dict:
+    """An outcome as a Jupyter display bundle: plain text, coloured HTML, and JSON under CHECK_MIMETYPE."""
+    text = f"{ICONS[outcome.status]} {outcome.exercise}: {outcome.status}"
+    if outcome.status != PASSED:
+        text += f": {outcome.message}"
     colour = COLOURS[outcome.status]
     markup = (
         f'<div class="mitdl-check mitdl-{outcome.status.replace(" ", "-")}" '
         f'style="border-left:4px solid {colour};padding:4px 8px;margin:4px 0">'
         f"{html.escape(text)}</div>"
     )
-    data = {
+    return {
         "text/plain": text,
         "text/html": markup,
         CHECK_MIMETYPE: {
@@ -139,4 +146,3 @@ def show(outcome: Outcome) -> None:
             "points": outcome.points,
         },
     }
-    display(data, raw=True)

@@ -5,6 +5,7 @@ modified, no connection leaves the sandbox and no file outside it is read or wri
 """
 import csv
 import hashlib
+import json
 import socket
 import threading
 
@@ -82,7 +83,7 @@ CASES = ["good", "goodtf", "untouched", "loopcell", "loopfn", "deafloop", "membo
          "sysexit", "forkbomb", "flood", "spy", "fakelab", "patchcheck", "patchnumpy", "alwaysequal", "opaque", "reference",
          "reference2", "edittests", "deletedtests", "retyped", "duplicated", "fakeprint", "swallow", "badjson",
          "empty", "oldformat", "reordered", "addedcells", "renamed", "notazip", "zipslip", "fakelab02", "patched02",
-         "good06", "lastweights06"]
+         "good06", "lastweights06", "printer"]
 
 
 @pytest.mark.parametrize("student", CASES)
@@ -123,6 +124,17 @@ def test_feedback_says_what_failed_without_hidden_test_source(batch):
     html = (batch["out"] / "feedback" / "patchnumpy" / "01_perceptron" / "perceptron_torch.html").read_text()
     assert "activations" in html and "expected" in html
     assert "lab.grade" not in html and "BEGIN HIDDEN TESTS" not in html
+
+
+def test_what_student_code_prints_during_hidden_tests_is_not_shown(batch):
+    """Test cells show the judge's verdicts only: a print in the student's function would show hidden inputs."""
+    nb = nbformat.read(batch["out"] / "nbgrader" / "autograded" / "printer" / "01_perceptron" / "perceptron_torch.ipynb",
+                       4)
+    graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    shown = "".join(json.dumps(o) for c in graded for o in c.outputs)
+    assert "SPY" not in shown and "activations: passed" in shown
+    demos = "".join(json.dumps(o) for c in nb.cells if c.cell_type == "code" and c not in graded for o in c.outputs)
+    assert "SPY" in demos  # the student's own cells still show what it prints
 
 
 def test_reports_are_written(batch):

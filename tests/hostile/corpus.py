@@ -196,6 +196,11 @@ def build(folder: Path, canary: dict) -> dict[str, Case]:
     add("swallow", after_setup(stub(), "get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)\n"
                                        "import sys\nsys.stderr = sys.stdout"),
         Case(nbt, 0, lost=tuple(POINTS)))
+    printer = ("def sigmoid(z):\n    print('SPY', z.tolist())\n    return 1 / (1 + torch.exp(-z))\n"
+               "def tanh(z): return (torch.exp(z) - torch.exp(-z)) / (torch.exp(z) + torch.exp(-z))\n"
+               "def relu(z): return torch.clamp(z, min=0.0)\n")
+    add("printer", set_solution(solution(), "activations", printer),
+        Case(nbt, FULL, note="prints during the hidden tests are not shown: they would show the hidden inputs"))
     # ---- cheats on exercises that work with the student's objects (models, layers, training loops)
     add("fakelab02", after_setup(stub(lab="02_dense"), "class FakeLab:\n    def check(self, *a, **k): pass\n"
                                                        "    def grade(self, *a, **k): pass\nlab = FakeLab()"),
