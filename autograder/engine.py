@@ -55,9 +55,9 @@ def judge(task: dict, student: Student, wait: float) -> dict:
             message = student.receive(wait)
         except StudentGone:
             break
-        names = waiting.pop(str(message.get("cell")), None) if message.get("op") == "serve" else None
-        if names is None:
+        if message.get("op") != "serve":
             continue
+        names = waiting.pop(str(message.get("cell")), [])  # a cell it already judged, or no test cell: nothing
         try:
             for name in names:
                 if name not in exercises:
@@ -68,7 +68,7 @@ def judge(task: dict, student: Student, wait: float) -> dict:
             send(student.requests_fd, {"op": "done"}, time.monotonic() + 5)
         except (StudentGone, OSError, TimeoutError) as gone:
             for name in names:
-                verdicts.setdefault(name, {"status": FAILED, "message": f"while its hidden tests ran, {gone}"})
+                verdicts.setdefault(name, {"status": FAILED, "message": f"the hidden tests could not finish: {gone}"})
     for names in waiting.values():
         for name in names:
             verdicts[name] = {"status": NOT_ATTEMPTED,
