@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sys
 import time
 import traceback
 
@@ -395,10 +394,6 @@ def grade_task(task: dict) -> dict:
     run["key"] = task["key"]
     run["worker"] = f"{os.uname().nodename}:{os.getpid()}"
     return run
-
-
-if __name__ == "__main__":  # pragma: no cover - a manual smoke test
-    print(json.dumps(grade_task(json.load(sys.stdin)))[:2000])
 
 
 def ping() -> int:
