@@ -125,6 +125,11 @@ def _run_student(task: dict, fd: int, go: int, requests_fd: int, replies_fd: int
     sandbox.confine(sandbox.probe(), limits, task.get("hide", []))
     os.environ["NBGRADER_EXECUTION"] = "autograde"
     import importlib
+    import multiprocessing
+
+    # this process was forked, whatever the worker's start method: a lock the notebook makes (tqdm makes one)
+    # is then unlinked at once, instead of being left to the grader's resource tracker when the child is killed
+    multiprocessing.set_start_method("fork", force=True)
 
     from IPython.utils.capture import capture_output
 
