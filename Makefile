@@ -32,9 +32,9 @@ bench: install
 	$(PY) bench/bench_notebooks.py
 	$(PY) bench/bench_grading.py --students 5
 
-## bench-full: the grading benchmark at the issue's size (50 students: stock nbgrader alone takes about 1.5 h)
+## bench-full: the grading benchmark at the issue's size (50 students, 600 notebooks: stock nbgrader alone takes about an hour)
 bench-full: install
-	$(PY) bench/bench_grading.py --students 50
+	$(PY) bench/bench_grading.py --students 50 --jobs 1 2
 
 clean:
 	rm -rf demo-out .pytest_cache
