@@ -62,7 +62,8 @@ def judge(task: dict, student: Student, wait: float) -> dict:
                 if name not in exercises:
                     verdicts[name] = {"status": FAILED, "message": f"unknown exercise {name!r}"}
                     continue
-                outcome = run_exercise(exercises[name], namespace, fw, reference, hidden=True)
+                outcome = run_exercise(exercises[name], namespace, fw, reference, hidden=True,
+                                       secret=task.get("secret", ""))
                 verdicts[name] = {"status": outcome.status, "message": outcome.message}
             send(student.requests_fd, {"op": "done"}, time.monotonic() + 5)
         except (StudentGone, OSError, TimeoutError) as gone:
@@ -119,6 +120,7 @@ def _error_output(error: BaseException) -> dict:
 
 
 def _run_student(task: dict, fd: int, go: int, requests_fd: int, replies_fd: int) -> None:
+    task.pop("secret", None)  # the judge's (it picks the hidden inputs): gone from this process's memory
     os.read(go, 1)  # wait until the worker has put this process in its cgroups
     os.close(go)
     limits = sandbox.Limits(**task["limits"])

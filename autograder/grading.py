@@ -151,6 +151,7 @@ class Grader:
         self.limits = limits or Limits()
         self.hide = hide or []
         self.api = NbGraderAPI(config=nbgrader_config(self.workdir, self.db_url, release=self.workdir / "release"))
+        self.secret = _secret(self.workdir / "hidden-inputs.secret")
         self.notebooks: dict[str, dict] = {}  # notebook name -> spec, framework, max score, known cells
         self.broken: dict[str, str] = {}  # lab -> why it could not be registered
         if register:
@@ -214,6 +215,9 @@ class Grader:
             "grade_cells": grade_cells, "sources": _function_sources(nb),
             "reference_use": _reference_use(nb),
             "limits": asdict(self.limits), "hide": self.hide,
+            # the hidden tests' random inputs differ per student and cannot be worked out from the public
+            # package; the same submission graded again (a resumed batch) gets the same ones
+            "secret": hashlib.sha256(f"{self.secret}/{submission.student}/{submission.notebook}".encode()).hexdigest(),
         }
 
     # ------------------------------------------------------------ step 3: record
@@ -306,6 +310,13 @@ class Grader:
     def rejected(self, item: Rejected) -> Result:
         return Result(item.student, item.lab, item.notebook, item.origin, status=f"rejected: {item.reason}",
                       max_score=self.notebooks.get(item.notebook, {}).get("max", 0.0))
+
+
+def _secret(path: Path) -> str:
+    """A random secret kept in the course folder (out of the sandbox's sight), made on first use."""
+    if not path.exists():
+        _atomic_write(path, os.urandom(16).hex())
+    return path.read_text().strip()
 
 
 def _drop_foreign_metadata(nb, known: dict[str, str]) -> None:

@@ -63,7 +63,7 @@ def receive(fd: int, deadline: float, buffer: bytearray):
                 del buffer[:4 + size]
                 try:
                     message = json.loads(data)
-                except ValueError:
+                except (ValueError, RecursionError):
                     return "eof"
                 return message if isinstance(message, dict) else "eof"
         remaining = deadline - time.monotonic()

@@ -175,10 +175,14 @@ class Outcome:
         return self.status == PASSED
 
 
-def run_exercise(exercise: Exercise, namespace: dict, fw, ref, *, hidden: bool) -> Outcome:
-    """Run one exercise's test and turn what happened into an Outcome (never raises)."""
+def run_exercise(exercise: Exercise, namespace: dict, fw, ref, *, hidden: bool, secret: str = "") -> Outcome:
+    """Run one exercise's test and turn what happened into an Outcome (never raises).
+
+    The test's random inputs follow from the exercise's name; the grader adds a `secret` of its own, so
+    that the hidden inputs it uses cannot be worked out from this package's source in advance.
+    """
     salt = b"hidden" if hidden else b"visible"
-    rng = np.random.default_rng(zlib.crc32(exercise.name.encode() + salt))
+    rng = np.random.default_rng(zlib.crc32(exercise.name.encode() + salt + secret.encode()))
     trial = Trial(namespace=namespace, fw=fw, ref=ref, hidden=hidden, rng=rng)
     try:
         exercise.test(trial)

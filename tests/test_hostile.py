@@ -83,7 +83,7 @@ CASES = ["good", "goodtf", "untouched", "loopcell", "loopfn", "deafloop", "membo
          "sysexit", "forkbomb", "flood", "spy", "fakelab", "patchcheck", "patchnumpy", "alwaysequal", "opaque", "reference",
          "reference2", "edittests", "deletedtests", "retyped", "duplicated", "fakeprint", "swallow", "badjson",
          "empty", "oldformat", "reordered", "addedcells", "renamed", "notazip", "zipslip", "fakelab02", "patched02",
-         "good06", "lastweights06", "printer"]
+         "good06", "lastweights06", "printer", "memorized"]
 
 
 @pytest.mark.parametrize("student", CASES)

@@ -53,3 +53,23 @@ def test_environment_yml_pins_match_pyproject(repo):
     pins = {dep for deps in project.values() for dep in deps if "==" in dep}
     environment = (repo / "environment.yml").read_text()
     assert pins and all(pin in environment for pin in pins), pins
+
+
+def test_a_secret_changes_the_hidden_inputs_and_only_with_a_secret():
+    """The grader adds a secret, so that hidden inputs cannot be worked out from this package in advance."""
+    from mitdl_utils.checking import Exercise, run_exercise
+
+    seen = []
+    exercise = Exercise("demo", "a demo", 1, lambda t: seen.append(t.normal(3).tolist()))
+    for secret in ("", "", "course secret", "another secret"):
+        run_exercise(exercise, {}, get_framework("torch"), None, hidden=True, secret=secret)
+    assert seen[0] == seen[1]  # no secret: the same inputs every time (the notebook's own hidden tests)
+    assert len({str(inputs) for inputs in seen}) == 3
+
+
+def test_the_graders_secret_is_made_once_and_kept(tmp_path):
+    from autograder.grading import _secret
+
+    first = _secret(tmp_path / "hidden-inputs.secret")
+    assert len(first) == 32 and _secret(tmp_path / "hidden-inputs.secret") == first  # a resumed batch: the same
+    assert _secret(tmp_path / "elsewhere.secret") != first

@@ -81,6 +81,37 @@ def relu(z): return torch.zeros_like(z)  # wrong: only the patched comparisons c
 """
 
 
+def memorized_activations() -> str:
+    """Activations that are right only on the inputs the checks use when the grader adds no secret: what a
+    student could work out in advance from the public package, and answer from a table."""
+    import hashlib
+    import importlib
+
+    from mitdl_utils.checking import run_exercise, to_numpy
+    from mitdl_utils.frameworks import get_framework
+
+    spec = importlib.import_module("mitdl_utils.labs.perceptron")
+    reference = importlib.import_module("mitdl_utils.labs.perceptron.reference_torch")
+    [exercise] = [e for e in spec.EXERCISES if e.name == "activations"]
+    seen = set()
+
+    def spy(fn):
+        def wrapped(z):
+            seen.add(hashlib.sha1(to_numpy(z).tobytes()).hexdigest())
+            return fn(z)
+        return wrapped
+
+    namespace = {name: spy(getattr(reference, name)) for name in ("sigmoid", "tanh", "relu")}
+    for hidden in (False, True):
+        assert run_exercise(exercise, namespace, get_framework("torch"), reference, hidden=hidden).passed
+    return (f"import hashlib\nKNOWN = {sorted(seen)!r}\n"
+            "def known(z): return hashlib.sha1(z.detach().numpy().tobytes()).hexdigest() in KNOWN\n"
+            "def sigmoid(z): return 1 / (1 + torch.exp(-z)) if known(z) else torch.zeros_like(z)\n"
+            "def tanh(z):\n    if not known(z):\n        return torch.zeros_like(z)\n"
+            "    return (torch.exp(z) - torch.exp(-z)) / (torch.exp(z) + torch.exp(-z))\n"
+            "def relu(z): return torch.clamp(z, min=0.0) if known(z) else torch.zeros_like(z)\n")
+
+
 def build(folder: Path, canary: dict) -> dict[str, Case]:
     folder.mkdir(parents=True, exist_ok=True)
     cases: dict[str, Case] = {}
@@ -201,6 +232,10 @@ def build(folder: Path, canary: dict) -> dict[str, Case]:
                "def relu(z): return torch.clamp(z, min=0.0)\n")
     add("printer", set_solution(solution(), "activations", printer),
         Case(nbt, FULL, note="prints during the hidden tests are not shown: they would show the hidden inputs"))
+    add("memorized", set_solution(solution(), "activations", memorized_activations()),
+        Case(nbt, FULL - 7, lost=("activations", "derivatives", "lecture_example"),
+             note="the grader's hidden inputs follow from its own secret; the derivatives and the lecture's "
+                  "example use the wrong activations too"))
     # ---- cheats on exercises that work with the student's objects (models, layers, training loops)
     add("fakelab02", after_setup(stub(lab="02_dense"), "class FakeLab:\n    def check(self, *a, **k): pass\n"
                                                        "    def grade(self, *a, **k): pass\nlab = FakeLab()"),
