@@ -33,7 +33,7 @@ def cmd_grade(args) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.timeout, memory_mb=args.memory_mb)
-    jobs = args.jobs or os.cpu_count() or 1
+    jobs = args.jobs or len(os.sched_getaffinity(0))
     started = time.monotonic()
     with open(out / "grading.log", "a") as log_file:
         def log(line: str) -> None:

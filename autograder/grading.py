@@ -409,7 +409,7 @@ def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, pr
                          if item.notebook.endswith("_" + suffix)})
     graded_labs = {item.lab for item in items if isinstance(item, Submission)}
     specs = sorted(lab.stem for lab in labs if lab.name in graded_labs)
-    jobs = jobs or os.cpu_count() or 1
+    jobs = jobs or len(os.sched_getaffinity(0))
     executor = None
     if not cluster and frameworks:  # start the workers now: they warm up while the gradebook is set up
         from autograder import engine

@@ -6,6 +6,10 @@ invocation; the script checks that every score is identical and prints throughpu
 
     python bench/bench_grading.py                       # the full size (slow: stock nbgrader is serial)
     python bench/bench_grading.py --students 4 --jobs 1 2   # a quick run, with the scaling over workers
+
+Stock nbgrader gets every core of the machine. Ours with N workers runs on N cores (its processes are
+pinned to the first N the machine allows), so the rows show how throughput scales as workers are added
+with a core each; --no-pin gives every run every core.
 """
 from __future__ import annotations
 
@@ -79,10 +83,12 @@ def stock(submissions: Path, work: Path) -> tuple[float, dict]:
     return elapsed, scores
 
 
-def ours(submissions: Path, out: Path, jobs: int) -> tuple[float, float, dict]:
+def ours(submissions: Path, out: Path, jobs: int, cores: list[int]) -> tuple[float, float, dict]:
+    """`python -m autograder grade` with `jobs` workers, all its processes on `cores`."""
     started = time.monotonic()
     subprocess.run([sys.executable, "-m", "autograder", "grade", str(submissions), "--out", str(out), "--jobs",
-                    str(jobs), "--quiet"], check=False, stdout=subprocess.DEVNULL, cwd=REPO)
+                    str(jobs), "--quiet"], check=False, stdout=subprocess.DEVNULL, cwd=REPO,
+                   preexec_fn=lambda: os.sched_setaffinity(0, cores))
     elapsed = time.monotonic() - started
     scores = {(r["student"], r["notebook"]): float(r["total"]) for r in csv.DictReader(open(out / "grades.csv"))}
     stamps = [line[:19] for line in (out / "grading.log").read_text().splitlines() if " on " in line]
@@ -95,9 +101,11 @@ def ours(submissions: Path, out: Path, jobs: int) -> tuple[float, float, dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=50)
-    parser.add_argument("--jobs", type=int, nargs="+", default=[os.cpu_count() or 1],
+    available = sorted(os.sched_getaffinity(0))
+    parser.add_argument("--jobs", type=int, nargs="+", default=[len(available)],
                         help="worker counts to run ours with (several: a scaling table)")
     parser.add_argument("--skip-stock", action="store_true", help="only ours (no comparison of scores)")
+    parser.add_argument("--no-pin", action="store_true", help="every run on every core (default: N workers on N cores)")
     parser.add_argument("--lab", action="append", help="only this lab (repeatable; default: every lab)")
     args = parser.parse_args()
     LABS[:] = [lab for lab in find_labs() if not args.lab or lab.name in args.lab]
@@ -109,20 +117,22 @@ def main() -> int:
         stock_scores = None
         if not args.skip_stock:
             seconds, stock_scores = stock(tmp / "submissions", tmp / "stock")
-            rows.append(("stock nbgrader autograde", 1, seconds, n / seconds, None))
+            rows.append(("stock nbgrader autograde", 1, len(available), seconds, n / seconds, None))
         for jobs in args.jobs:
-            seconds, steady, scores = ours(tmp / "submissions", tmp / f"ours-{jobs}", jobs)
+            cores = available if args.no_pin else available[:jobs]
+            seconds, steady, scores = ours(tmp / "submissions", tmp / f"ours-{jobs}", jobs, cores)
             if stock_scores is not None and scores != stock_scores:
                 diff = {k: (stock_scores.get(k), scores.get(k)) for k in set(stock_scores) | set(scores)
                         if stock_scores.get(k) != scores.get(k)}
                 print(f"SCORES DIFFER (stock, ours): {dict(list(diff.items())[:10])}")
                 return 1
-            rows.append((f"python -m autograder grade --jobs {jobs}", jobs, seconds, n / seconds, steady))
-        base = rows[0][3]
-        print(f"\n{'grader':<38} {'workers':>7} {'seconds':>8} {'nb/s':>7} {'steady nb/s':>12} {'vs first':>9}")
-        for name, jobs, seconds, rate, steady in rows:
+            rows.append((f"python -m autograder grade --jobs {jobs}", jobs, len(cores), seconds, n / seconds, steady))
+        base = rows[0][4]
+        print(f"\n{'grader':<38} {'workers':>7} {'cores':>5} {'seconds':>8} {'nb/s':>7} {'steady nb/s':>12} "
+              f"{'vs first':>9}")
+        for name, jobs, cores, seconds, rate, steady in rows:
             steady_text = f"{steady:.2f}" if steady is not None else "-"
-            print(f"{name:<38} {jobs:>7} {seconds:>8.1f} {rate:>7.2f} {steady_text:>12} {rate / base:>8.1f}x")
+            print(f"{name:<38} {jobs:>7} {cores:>5} {seconds:>8.1f} {rate:>7.2f} {steady_text:>12} {rate / base:>8.1f}x")
         if stock_scores is not None:
             print(f"\nscores identical for all {n} notebooks")
     return 0
