@@ -55,7 +55,27 @@ def _fast_sqlite_commits() -> None:
             cursor.close()
 
 
+def _one_engine_per_database() -> None:
+    """nbgrader opens a new Gradebook, and with it a new SQLAlchemy engine, in each of its preprocessors:
+    several per submission. Sharing one engine per database URL keeps SQLAlchemy's cache of compiled
+    statements from one to the next, instead of compiling the same queries again for every submission.
+    `Gradebook.close()` still closes its connections (the engine's pool is disposed, then made anew)."""
+    import nbgrader.api
+    from sqlalchemy import create_engine
+
+    engines: dict = {}
+
+    def shared_engine(url, **options):
+        key = (str(url), tuple(sorted(options.items())))
+        if key not in engines:
+            engines[key] = create_engine(url, **options)
+        return engines[key]
+
+    nbgrader.api.create_engine = shared_engine
+
+
 _fast_sqlite_commits()
+_one_engine_per_database()
 warnings.filterwarnings("ignore", message=".*not in session.*")
 _GRADE_CALL = re.compile(r"""\blab\.grade\(\s*["']([A-Za-z0-9_]+)["']""")
 _OPEN_LAB = re.compile(r"""open_lab\(\s*["']([A-Za-z0-9_]+)["']\s*,\s*(?:framework\s*=\s*)?["']([a-z]+)["']""")
