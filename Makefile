@@ -32,7 +32,7 @@ bench: install
 	$(PY) bench/bench_notebooks.py
 	$(PY) bench/bench_grading.py --students 5
 
-## bench-full: the grading benchmark at the issue's size (50 students, 600 notebooks: stock nbgrader alone takes about an hour)
+## bench-full: the grading benchmark at the issue's size (50 students, 600 notebooks: stock nbgrader alone takes about 45 minutes)
 bench-full: install
 	$(PY) bench/bench_grading.py --students 50 --jobs 1 2
 
