@@ -120,7 +120,7 @@ def _error_output(error: BaseException) -> dict:
 
 
 def _run_student(task: dict, fd: int, go: int, requests_fd: int, replies_fd: int) -> None:
-    task.pop("secret", None)  # the judge's (it picks the hidden inputs): gone from this process's memory
+    task.pop("secret", None)  # the judge's (it picks the hidden inputs): dropped before any student code runs
     os.read(go, 1)  # wait until the worker has put this process in its cgroups
     os.close(go)
     limits = sandbox.Limits(**task["limits"])
