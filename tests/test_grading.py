@@ -104,3 +104,26 @@ def test_wrong_lab_notebook_is_rejected(tmp_path, repo):
     (tmp_path / f"zoe_{NB}.ipynb").write_text(json.dumps(notebook))
     [item] = collect(tmp_path, find_labs())
     assert isinstance(item, Rejected) and "wrong notebook" in item.reason
+
+
+def test_a_new_gradebook_is_stamped_without_the_alembic_command(tmp_path, monkeypatch):
+    """nbgrader stamps a new gradebook with its schema's alembic head; the grader reads it in-process: the same
+    revision the `alembic` command prints, with no `alembic` on PATH to run."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from nbgrader.api import Gradebook
+    from nbgrader.dbutil import _temp_alembic_ini
+    from sqlalchemy import text
+
+    import autograder.grading  # noqa: F401  (sets up how a new gradebook is stamped)
+
+    with _temp_alembic_ini("sqlite:///unused.db") as ini:
+        command = subprocess.run([str(Path(sys.executable).parent / "alembic"), "-c", ini, "heads"],
+                                 capture_output=True, text=True, check=True)
+    head = command.stdout.split()[0]
+    monkeypatch.setenv("PATH", os.defpath)
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:
+        assert gradebook.db.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
