@@ -27,6 +27,7 @@ from pathlib import Path
 
 import nbformat
 
+from autograder import gradebook_speed
 from autograder.course import REPO, Lab, find_labs, nbgrader_config
 from autograder.intake import Rejected, Submission, collect
 from autograder.sandbox import Limits, probe
@@ -35,64 +36,7 @@ from mitdl_utils.lab import display_data
 
 GRADED = "graded"
 
-
-def _fast_sqlite_commits() -> None:
-    """SQLite gradebooks in write-ahead-log mode with synchronous=NORMAL: a commit no longer waits for the disk.
-    Each commit stays atomic and survives the grader being killed (the operating system has it); the journal,
-    fsync'd, stays the record of what is finished. nbgrader commits once per graded cell, so this is most of
-    the gradebook's cost per submission."""
-    import sqlite3
-
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
-    @event.listens_for(Engine, "connect")
-    def _pragmas(connection, _record):
-        if isinstance(connection, sqlite3.Connection):
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
-
-
-def _one_engine_per_database() -> None:
-    """nbgrader opens a new Gradebook, and with it a new SQLAlchemy engine, in each of its preprocessors:
-    several per submission. Sharing one engine per database URL keeps SQLAlchemy's cache of compiled
-    statements from one to the next, instead of compiling the same queries again for every submission.
-    `Gradebook.close()` still closes its connections (the engine's pool is disposed, then made anew)."""
-    import nbgrader.api
-    from sqlalchemy import create_engine
-
-    engines: dict = {}
-
-    def shared_engine(url, **options):
-        key = (str(url), tuple(sorted(options.items())))
-        if key not in engines:
-            engines[key] = create_engine(url, **options)
-        return engines[key]
-
-    nbgrader.api.create_engine = shared_engine
-
-
-def _alembic_head_in_process() -> None:
-    """A new gradebook is stamped with the newest alembic revision of nbgrader's schema. nbgrader finds it by
-    running the `alembic` command, a new Python process (about 5 s); alembic's own API reads the same revision
-    from the same migration scripts in this one."""
-    import nbgrader.api
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-    from nbgrader.dbutil import _temp_alembic_ini
-
-    def alembic_head() -> str:
-        with _temp_alembic_ini("sqlite:///unused.db") as alembic_ini:
-            return ScriptDirectory.from_config(Config(alembic_ini)).get_current_head()
-
-    nbgrader.api.get_alembic_version = alembic_head
-
-
-_fast_sqlite_commits()
-_one_engine_per_database()
-_alembic_head_in_process()
+gradebook_speed.tune()
 warnings.filterwarnings("ignore", message=".*not in session.*")
 _GRADE_CALL = re.compile(r"""\blab\.grade\(\s*["']([A-Za-z0-9_]+)["']""")
 _OPEN_LAB = re.compile(r"""open_lab\(\s*["']([A-Za-z0-9_]+)["']\s*,\s*(?:framework\s*=\s*)?["']([a-z]+)["']""")

@@ -60,6 +60,7 @@ def stock(submissions: Path, work: Path) -> tuple[float, dict]:
     from nbgrader.api import Gradebook
     from nbgrader.apps import NbGraderAPI
 
+    assert "autograder.gradebook_speed" not in sys.modules, "stock nbgrader must run with its gradebook untuned"
     work.mkdir(parents=True, exist_ok=True)
     db = f"sqlite:///{work / 'gradebook.db'}"
     api = NbGraderAPI(config=nbgrader_config(work, db, release=work / "release"))
