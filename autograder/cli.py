@@ -22,10 +22,9 @@ def cmd_release(args) -> int:
 
 
 def cmd_grade(args) -> int:
-    import os
     import time
 
-    from autograder.grading import grade_folder
+    from autograder.grading import default_jobs, grade_folder
     from autograder.report import (collect_feedback, format_table, write_grades_csv, write_lms_csv,
                                    write_summary_html)
     from autograder.sandbox import Limits, probe
@@ -33,7 +32,7 @@ def cmd_grade(args) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.timeout, memory_mb=args.memory_mb)
-    jobs = args.jobs or len(os.sched_getaffinity(0))
+    jobs = args.jobs or default_jobs()
     started = time.monotonic()
     with open(out / "grading.log", "a") as log_file:
         def log(line: str) -> None:

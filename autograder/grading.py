@@ -361,6 +361,11 @@ def default_hide(submissions: Path, out: Path) -> list[str]:
     return [str(p) for p in sorted(paths) if p.is_dir()]
 
 
+def default_jobs() -> int:
+    """One worker per core this process may run on (a container's or `taskset`'s limit, not the machine's)."""
+    return len(os.sched_getaffinity(0))
+
+
 def _pool(jobs: int, frameworks, specs):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -390,7 +395,7 @@ def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, pr
                          if item.notebook.endswith("_" + suffix)})
     graded_labs = {item.lab for item in items if isinstance(item, Submission)}
     specs = sorted(lab.stem for lab in labs if lab.name in graded_labs)
-    jobs = jobs or len(os.sched_getaffinity(0))
+    jobs = jobs or default_jobs()
     executor = None
     if not cluster and frameworks:  # start the workers now: they warm up while the gradebook is set up
         from autograder import engine
