@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import io
 import json
 import os
 import re
-import tokenize
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,6 +28,7 @@ import nbformat
 from autograder import gradebook_speed
 from autograder.course import REPO, Lab, find_labs, nbgrader_config
 from autograder.intake import Rejected, Submission, collect
+from autograder.reference_scan import reference_use
 from autograder.sandbox import Limits, probe
 from mitdl_utils.checking import FAILED, PASSED, Outcome
 from mitdl_utils.lab import display_data
@@ -194,7 +193,7 @@ class Grader:
             "frameworks": [info["framework"]],
             "specs": sorted({i["spec"] for i in self.notebooks.values() if "spec" in i}),
             "grade_cells": grade_cells, "sources": _function_sources(nb),
-            "reference_use": _reference_use(nb),
+            "reference_use": reference_use(cell.source for cell in _code_cells(nb)),
             "limits": asdict(self.limits), "hide": self.hide,
             # the hidden tests' random inputs differ per student and cannot be worked out from the public
             # package; the same submission graded again (a resumed batch) gets the same ones
@@ -333,24 +332,6 @@ def _function_sources(nb) -> dict[str, str]:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 sources[node.name] = ast.get_source_segment(cell.source, node) or ""
     return sources
-
-
-_REFERENCE_WORDS = re.compile(r"reference_(?:torch|tensorflow)|mitdl_utils\.labs|^reference$|^_?reference\w*$")
-
-
-def _reference_use(nb) -> str | None:
-    """A reason when the student's code names the course's reference implementations (names and strings)."""
-    for cell in _code_cells(nb):
-        try:
-            tokens = list(tokenize.generate_tokens(io.StringIO(cell.source).readline))
-        except (tokenize.TokenError, IndentationError, SyntaxError):
-            continue
-        for token in tokens:
-            text = token.string
-            if token.type == tokenize.NAME and _REFERENCE_WORDS.search(text) or \
-                    token.type == tokenize.STRING and re.search(r"reference_|mitdl_utils\.labs|\breference\b", text):
-                return "the code uses the course's reference implementation (mitdl_utils reference_*)"
-    return None
 
 
 def default_hide(submissions: Path, out: Path) -> list[str]:
