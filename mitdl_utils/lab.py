@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import os
 import sys
 import warnings
 
@@ -23,6 +24,11 @@ def open_lab(name: str, framework: str, seed: int = 0) -> "Lab":
     if grading():  # nbgrader scores a test cell 0 if it writes to stderr: keep library warnings out of it
         warnings.simplefilter("ignore")
     return Lab(name, fw)
+
+
+def validating() -> bool:
+    """True while nbgrader's Validator runs the notebook: it sets NBGRADER_VALIDATING in the kernel's environment."""
+    return bool(os.environ.get("NBGRADER_VALIDATING"))
 
 
 class Lab:
@@ -52,9 +58,14 @@ class Lab:
         return run_exercise(self._exercise(name), namespace, self.fw, self.reference, hidden=hidden)
 
     def check(self, name: str, namespace: dict | None = None) -> None:
-        """Show whether exercise `name` passes its visible checks (never raises)."""
+        """Show whether exercise `name` passes its visible checks. It never raises while a student runs the
+        notebook; while nbgrader validates it (its Validate button, `nbgrader validate`), an exercise not
+        passed (not attempted included) raises AssertionError, so nbgrader's verdict is the check's."""
         namespace = namespace if namespace is not None else sys._getframe(1).f_globals
-        show(self.run(name, namespace))
+        outcome = self.run(name, namespace)
+        show(outcome)
+        if validating() and not outcome.passed:
+            raise AssertionError(f"{name}: {outcome.status}: {outcome.message}")
 
     def grade(self, name: str, namespace: dict | None = None) -> None:
         """Grading: visible and hidden checks; raises AssertionError unless all pass."""

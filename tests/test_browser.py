@@ -3,7 +3,8 @@
 Runs every cell of lab 01's PyTorch solution and of its untouched student version through
 JupyterLab's own "Run > Run All Cells" menu, then reads what a student would see: each check
 says passed (solution) or not attempted (student version), and the plots rendered as images.
-Screenshots go to test-artifacts/ (git-ignored).
+Then clicks nbgrader's own Validate button on a part-done student notebook and on the solution, and reads
+nbgrader's verdict in its dialog. Screenshots go to test-artifacts/ (git-ignored).
 """
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from autograder.course import REPO, find_labs
+from partial_notebooks import student_notebook
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -59,8 +62,10 @@ def jupyterlab(tmp_path_factory):
     root = home / "notebooks"
     (root / "solution").mkdir(parents=True)
     (root / "student").mkdir()
+    (root / "partial").mkdir()
     shutil.copy(REPO / "solutions" / LAB.name / NOTEBOOK, root / "solution" / NOTEBOOK)
     shutil.copy(REPO / "labs" / LAB.name / NOTEBOOK, root / "student" / NOTEBOOK)
+    nbformat.write(student_notebook(LAB, "torch", _exercises()[:1]), root / "partial" / NOTEBOOK)
     for name, values in SETTINGS.items():
         (home / "settings" / name).parent.mkdir(parents=True, exist_ok=True)
         (home / "settings" / name).write_text(json.dumps(values))
@@ -178,3 +183,36 @@ def test_untouched_student_notebook_in_jupyterlab_says_not_attempted(jupyterlab,
     assert images and all(w > 100 and h > 100 for w, h in images), f"no plot rendered: {images}"
     assert f"0/{len(_exercises())} exercises pass" in text
     assert "Outcome(" not in text, "progress() shows its table, not a list of objects"
+
+
+def validate_in_jupyterlab(browser, base, token, path, screenshot) -> str:
+    """Open `path` in JupyterLab, click nbgrader's Validate button (its toolbar), -> the results dialog's text."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        workspace = re.sub(r"\W", "-", path) + "-validate"
+        page.goto(f"{base}/lab/workspaces/{workspace}/tree/{path}?token={token}&reset",
+                  wait_until="domcontentloaded", timeout=90_000)
+        page.locator(f"{PANEL} .jp-Cell").first.wait_for(timeout=90_000)
+        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
+        page.locator(f"{PANEL} .validate-button").click()
+        dialog = page.locator(".jp-Dialog").filter(has_text="Validation Results")
+        dialog.wait_for(timeout=240_000)  # nbgrader runs the whole notebook in a kernel of its own
+        page.screenshot(path=str(ARTIFACTS / screenshot))
+        return dialog.inner_text()
+    finally:
+        page.close()
+
+
+def test_nbgrader_validate_button_fails_a_part_done_notebook(jupyterlab, browser):
+    first, *rest = _exercises()
+    text = validate_in_jupyterlab(browser, *jupyterlab, f"partial/{NOTEBOOK}", "browser-validate-partial.png")
+    assert "Success" not in text, text[-3000:]
+    assert text.count("The following cell failed") == len(rest), text[-3000:]
+    assert all(f'lab.check("{name}")' in text for name in rest) and f'lab.check("{first}")' not in text
+    assert "not attempted" in text
+
+
+def test_nbgrader_validate_button_passes_the_solution(jupyterlab, browser):
+    text = validate_in_jupyterlab(browser, *jupyterlab, f"solution/{NOTEBOOK}", "browser-validate-solution.png")
+    assert "Success! Your notebook passes all the tests." in text and "failed" not in text, text[-3000:]
