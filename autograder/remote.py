@@ -98,9 +98,11 @@ def _is_variable(value) -> bool:
     return bool(getattr(value, "requires_grad", False)) or hasattr(value, "assign")
 
 
-def encode(value, other, *, variables_as_data: bool = True, depth: int = 0):
+def encode(value, other, *, variables_as_data: bool = True, identify=None, depth: int = 0):
     """value -> JSON. Data is copied; anything else becomes what `other(value)` returns (a handle).
-    With variables_as_data=False, trainable tensors stay objects (an optimizer must get the very tensors)."""
+    With variables_as_data=False, trainable tensors stay objects (an optimizer must get the very tensors).
+    `identify(tensor) -> int` tags each tensor copy with its sender's identity for it, so that the same
+    tensor sent twice is one object at the other end too (what the student's code does to it, it sees again)."""
     if value is None or type(value) in (bool, int, str):
         return {"t": "py", "v": value}
     if type(value) is float:
@@ -117,18 +119,21 @@ def encode(value, other, *, variables_as_data: bool = True, depth: int = 0):
         except Exception:
             return other(value)
         if isinstance(array, np.ndarray) and array.dtype != object:
-            return {"t": "tensor", "a": _npy(array)}
+            return {"t": "tensor", "a": _npy(array), **({"same": identify(value)} if identify else {})}
     if depth < 8 and type(value) in (tuple, list):
         return {"t": type(value).__name__,
-                "items": [encode(v, other, variables_as_data=variables_as_data, depth=depth + 1) for v in value]}
+                "items": [encode(v, other, variables_as_data=variables_as_data, identify=identify, depth=depth + 1)
+                          for v in value]}
     if depth < 8 and type(value) is dict and all(type(k) is str for k in value):
-        return {"t": "dict", "items": {k: encode(v, other, variables_as_data=variables_as_data, depth=depth + 1)
-                                       for k, v in value.items()}}
+        return {"t": "dict", "items": {k: encode(v, other, variables_as_data=variables_as_data, identify=identify,
+                                                 depth=depth + 1) for k, v in value.items()}}
     return other(value)
 
 
-def decode(obj, fw, other):
-    """JSON -> value; tensors come back as tensors of `fw`; any other kind is `other(obj)`'s to resolve."""
+def decode(obj, fw, other, seen: dict | None = None):
+    """JSON -> value; tensors come back as tensors of `fw`; any other kind is `other(obj)`'s to resolve.
+    With `seen` (identity -> tensor, kept by the receiver), a tensor tagged with an identity already seen
+    is that same tensor object again."""
     kind = obj.get("t") if isinstance(obj, dict) else None
     if kind == "py" and (obj.get("v") is None or type(obj.get("v")) in (bool, int, str)):
         return obj["v"]
@@ -139,16 +144,22 @@ def decode(obj, fw, other):
         if kind == "np":
             return array[()]
         if kind == "tensor":
+            same = obj.get("same") if seen is not None and type(obj.get("same")) is int else None
+            if same is not None and same in seen:
+                return seen[same]
             try:
-                return fw.tensor(array, dtype=str(array.dtype))
+                tensor = fw.tensor(array, dtype=str(array.dtype))
             except Exception:
                 return array
+            if same is not None:
+                seen[same] = tensor
+            return tensor
         return array
     if kind in ("tuple", "list"):
-        items = [decode(item, fw, other) for item in obj["items"]]
+        items = [decode(item, fw, other, seen) for item in obj["items"]]
         return tuple(items) if kind == "tuple" else items
     if kind == "dict":
-        return {str(k): decode(v, fw, other) for k, v in obj["items"].items()}
+        return {str(k): decode(v, fw, other, seen) for k, v in obj["items"].items()}
     return other(obj)
 
 
@@ -181,6 +192,7 @@ class StudentServer:
         self.requests_fd, self.replies_fd = requests_fd, replies_fd
         self.namespace, self.fw, self.reference = namespace, fw, reference
         self.objects: dict[int, object] = {}
+        self.tensors_seen: dict[int, object] = {}  # the judge's identity of a tensor -> that tensor here
         self.buffer = bytearray()
 
     def session(self, cell: int) -> None:
@@ -230,6 +242,8 @@ class StudentServer:
         if op == "getattr":
             return self.encode(getattr(target, str(message.get("name"))))
         if op == "iter":
+            if "most" in message:  # the judge needs no more than this many (checking.take)
+                return self.encode(list(itertools.islice(iter(target), max(0, min(int(message["most"]), MAX_ITEMS)))))
             items = list(itertools.islice(iter(target), MAX_ITEMS + 1))
             if len(items) > MAX_ITEMS:
                 raise ValueError(f"more than {MAX_ITEMS} items")
@@ -241,13 +255,15 @@ class StudentServer:
     def _register(self, value) -> dict:
         key = len(self.objects) + 1
         self.objects[key] = value
-        return {"t": "obj", "id": key, "type": type(value).__name__[:60]}
+        name = getattr(value, "__name__", None)  # a function's or a class's name is data the tests may read
+        return {"t": "obj", "id": key, "type": type(value).__name__[:60],
+                **({"name": name[:100]} if type(name) is str else {})}
 
     def encode(self, value, variables_as_data: bool = True):
         return encode(value, self._register, variables_as_data=variables_as_data)
 
     def decode(self, obj):
-        return decode(obj, self.fw, self._resolve)
+        return decode(obj, self.fw, self._resolve, self.tensors_seen)
 
     def _resolve(self, obj):
         kind = obj.get("t")
@@ -302,6 +318,7 @@ class Student:
         self.buffer = bytearray()
         self.callbacks: dict[int, object] = {}
         self.sources: dict[str, str] = {}
+        self.tensors_sent: dict[int, tuple[object, int]] = {}  # id(tensor) -> (the tensor, kept alive; its number)
 
     def receive(self, timeout: float) -> dict:
         message = receive(self.replies_fd, time.monotonic() + timeout, self.buffer)
@@ -344,7 +361,15 @@ class Student:
         send(self.requests_fd, reply, time.monotonic() + self.timeout)
 
     def encode(self, value):
-        return encode(value, self._wire_form)
+        return encode(value, self._wire_form, identify=self._identify)
+
+    def _identify(self, tensor) -> int:
+        """The same tensor object gets the same number each time it is sent: a test that calls the student's
+        function twice with the same tensors gives the notebook the same tensors twice, as in the notebook."""
+        entry = self.tensors_sent.get(id(tensor))
+        if entry is None:
+            entry = self.tensors_sent[id(tensor)] = (tensor, len(self.tensors_sent) + 1)
+        return entry[1]
 
     def _wire_form(self, value) -> dict:
         if isinstance(value, Handle):
@@ -366,7 +391,9 @@ class Student:
     def _materialize(self, obj):
         kind = obj.get("t")
         if kind == "obj":
-            return _handle_class(str(obj.get("type", "object")))(self, int(obj["id"]))
+            name = obj.get("name")
+            return _handle_class(str(obj.get("type", "object")))(self, int(obj["id"]),
+                                                                  name[:100] if type(name) is str else None)
         if kind == "global":
             name = str(obj.get("name"))
             return RemoteFunction(self, name, self.sources.get(name))
@@ -376,12 +403,14 @@ class Student:
 class Handle:
     """An object that lives in the student child (a layer, a model, a generator); every use is a request."""
 
-    __slots__ = ("_student", "_id")
+    __slots__ = ("_student", "_id", "_name")
 
-    def __init__(self, student: Student, key: int):
-        self._student, self._id = student, key
+    def __init__(self, student: Student, key: int, name: str | None = None):
+        self._student, self._id, self._name = student, key, name  # name: the object's __name__, if it has one
 
     def __getattr__(self, name):
+        if name == "__name__" and self._name is not None:
+            return self._name
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)
         return self._student.ask("getattr", obj=self._id, name=name)
@@ -391,6 +420,10 @@ class Handle:
 
     def __iter__(self):
         return iter(self._student.ask("iter", obj=self._id))
+
+    def __mitdl_take__(self, most: int) -> list:
+        """At most `most` items of the object (`checking.take`): the notebook builds no more than that."""
+        return list(self._student.ask("iter", obj=self._id, most=most))[:most]
 
     def __getitem__(self, key):
         return self._student.ask("getitem", obj=self._id, key=self._student.encode(key))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import itertools
 import textwrap
 import zlib
 from dataclasses import dataclass, field
@@ -75,6 +76,24 @@ def attempt(what: str, fn, *args, **kwargs):
         raise
     except Exception as error:
         raise CheckFailed(f"{what} raised {type(error).__name__}: {error}") from error
+
+
+def take(iterable, most: int, what: str) -> list:
+    """Up to `most` items of the student's `iterable`, as a list; CheckFailed if it holds more.
+
+    Work on a student's iterable is bounded by count, never by the clock: an endless generator fails here
+    at once, whatever the load of the machine. An object that lives in the grader's sandboxed notebook (a
+    handle) is asked for `most + 1` items at most, so the notebook never builds more than that either.
+    """
+    bounded = getattr(type(iterable), "__mitdl_take__", None)
+    try:
+        items = bounded(iterable, most + 1) if bounded else list(itertools.islice(iter(iterable), most + 1))
+    except TypeError as error:
+        raise CheckFailed(f"{what} cannot be iterated over ({error})") from None
+    if len(items) > most:
+        raise CheckFailed(f"{what} gave more than {most} items and did not stop: it should run out after one "
+                          "pass over the data (an endless generator, or a dataset repeated forever?)")
+    return items
 
 
 def expect(condition: bool, message: str) -> None:

@@ -36,6 +36,18 @@ def _student_namespace():
         while True:
             pass
 
+    def endless():
+        while True:
+            yield torch.zeros(1)
+
+    def grad_of_sum(x):  # a student's slip: marks the caller's tensor and lets .grad add up across calls
+        x.requires_grad_(True)
+        x.sum().backward()
+        return x.grad.clone()
+
+    def mean_squared_error(y_hat, y):
+        return ((y_hat - y) ** 2).mean()
+
     return {
         "double": lambda x: x * 2,
         "make_layer": Layer,
@@ -44,6 +56,9 @@ def _student_namespace():
         "batches": lambda: iter([(torch.zeros(1), torch.ones(1))] * 3),
         "train": train,
         "loop_forever": loop_forever,
+        "endless": endless,
+        "grad_of_sum": grad_of_sum,
+        "pick_loss": lambda: mean_squared_error,
         "answer": 42,
     }
 
@@ -130,6 +145,32 @@ def test_callbacks_run_in_the_judge(student):
 
     assert RemoteNamespace(judge).get("train")(step, 3) == [0.0, 0.5, 1.0]
     assert seen == [0, 1, 2]
+
+
+def test_the_same_tensor_sent_twice_is_the_same_tensor_in_the_notebook(student):
+    judge, _ = student
+    grad_of_sum = RemoteNamespace(judge).get("grad_of_sum")
+    x, fresh = torch.ones(3), torch.ones(3)
+    assert grad_of_sum(x).tolist() == [1.0, 1.0, 1.0]
+    assert grad_of_sum(x).tolist() == [2.0, 2.0, 2.0]  # .grad added up on the one tensor, as it would in-process
+    assert grad_of_sum(fresh).tolist() == [1.0, 1.0, 1.0]  # an equal but other tensor is another tensor
+
+
+def test_a_function_returned_by_the_notebook_keeps_its_name(student):
+    judge, _ = student
+    loss = RemoteNamespace(judge).get("pick_loss")()
+    assert isinstance(loss, Handle) and loss.__name__ == "mean_squared_error"
+    assert not hasattr(RemoteNamespace(judge).get("make_layer")(), "__name__")  # an instance has none
+
+
+def test_an_endless_iterable_is_read_only_as_far_as_the_test_needs(student):
+    from mitdl_utils.checking import CheckFailed, take
+
+    judge, _ = student
+    endless = RemoteNamespace(judge).get("endless")()
+    with pytest.raises(CheckFailed, match="more than 5 items"):
+        take(endless, 5, "the batches")
+    assert len(take(RemoteNamespace(judge).get("batches")(), 5, "the batches")) == 3
 
 
 def test_a_call_interrupted_by_the_time_limit_ends_the_session(student):

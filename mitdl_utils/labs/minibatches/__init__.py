@@ -6,7 +6,7 @@ dL/dW = (sigmoid(z) - y) x and dL/db = sigmoid(z) - y with z = x . W + b.
 """
 import numpy as np
 
-from mitdl_utils.checking import CheckFailed, Exercise, assert_close, expect, to_numpy
+from mitdl_utils.checking import CheckFailed, Exercise, assert_close, expect, take, to_numpy
 
 AUTOGRAD_HINT = {
     "tensorflow": "the tape only follows what it watches: call tape.watch(W) and tape.watch(b) inside the "
@@ -136,9 +136,10 @@ def test_gradient_variance(t):
                      f"from {len(G)} examples", mistakes=mistakes)
 
 
-def _epochs(t, batches):
-    """Iterate the student's batches twice -> two lists of (xb, yb) NumPy pairs."""
-    epochs = [list(batches) for _ in range(2)]
+def _epochs(t, batches, n: int):
+    """Iterate the student's batches of `n` examples twice -> two lists of (xb, yb) NumPy pairs.
+    No epoch of n examples has more than n batches: iterating stops there."""
+    epochs = [take(batches, n, "an epoch of make_batches' batches") for _ in range(2)]
     expect(len(epochs[0]) > 0, "make_batches gave no batches at all")
     expect(len(epochs[1]) > 0, "the second epoch is empty: return a Dataset / DataLoader, which can be iterated "
                                "again every epoch, not a generator that runs out after one")
@@ -156,7 +157,7 @@ def test_make_batches(t):
     for n, batch_size, seed in cases:
         X = np.stack([np.arange(n), 100 + np.arange(n)], axis=1).astype(np.float32)
         y = np.arange(n, dtype=np.float32)  # example i has x = (i, 100 + i) and y = i
-        epochs = _epochs(t, t.call("make_batches", t.tensor(X), t.tensor(y), batch_size, seed))
+        epochs = _epochs(t, t.call("make_batches", t.tensor(X), t.tensor(y), batch_size, seed), n)
         sizes = [len(yb) for _, yb in epochs[0]]
         expected_sizes = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
         if sizes == expected_sizes[:-1] and n % batch_size:
@@ -178,7 +179,7 @@ def test_make_batches(t):
                                                        "shuffled, not examples; shuffle first, then batch")
             expect(not np.array_equal(orders[0], orders[1]), "every epoch sees the examples in the same order: "
                                                              "reshuffle at the start of every epoch")
-            again = _epochs(t, t.call("make_batches", t.tensor(X), t.tensor(y), batch_size, seed))
+            again = _epochs(t, t.call("make_batches", t.tensor(X), t.tensor(y), batch_size, seed), n)
             expect(np.array_equal(np.concatenate([yb for _, yb in again[0]]), orders[0]),
                    "two calls with the same seed gave different orders: pass `seed` to the shuffle")
 

@@ -263,11 +263,17 @@ def test_early_stopping(t):
 def test_train_with_early_stopping(t):
     cases = [(curve, patience, len(curve)) for curve, patience in _curves(t)]
     for curve, patience, max_epochs in cases:
-        model, epochs_run = t.ref.scripted_model(), [0]
+        model, epochs_run, overran = t.ref.scripted_model(), [0], []
         t.ref.fill_weights(model, 0)
+        overrun = (f"`train_with_early_stopping` trained more than max_epochs = {max_epochs} epochs: stop at "
+                   "max_epochs even when the validation loss keeps improving")
 
         def train_epoch():
-            """One scripted 'epoch': after epoch k (counting from 1) every weight equals k."""
+            """One scripted 'epoch': after epoch k (counting from 1) every weight equals k. Training stops
+            (by count, not by the clock) at the first epoch past max_epochs."""
+            if epochs_run[0] >= max_epochs:
+                overran.append(True)
+                raise CheckFailed(overrun)
             epochs_run[0] += 1
             t.ref.fill_weights(model, epochs_run[0])
 
@@ -275,7 +281,12 @@ def test_train_with_early_stopping(t):
             return 10.0 if epochs_run[0] == 0 else curve[min(epochs_run[0], len(curve)) - 1]
 
         what = f"train_with_early_stopping on the validation curve {np.round(curve, 2).tolist()}, patience={patience}"
-        history = t.call("train_with_early_stopping", model, train_epoch, validation_loss, max_epochs, patience)
+        try:
+            history = t.call("train_with_early_stopping", model, train_epoch, validation_loss, max_epochs, patience)
+        except CheckFailed:
+            if overran:  # however the student's code passed the error on
+                raise CheckFailed(overrun) from None
+            raise
         expect(isinstance(history, (list, tuple)), f"`train_with_early_stopping` should return the list of "
                                                    f"validation losses, got {type(history).__name__}")
         best, last = early_stopping(curve, patience)
