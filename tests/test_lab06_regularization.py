@@ -1,6 +1,7 @@
 """Lab 06: references agree across frameworks and with Keras' EarlyStopping; wrong answers fail with a named
 mistake; right ones written differently pass."""
 import copy
+import itertools
 
 import numpy as np
 import pytest
@@ -247,8 +248,8 @@ EARLY_STOPPING_MISTAKES = [
 ]
 
 
-def _loop(framework, restore=True, copy_weights=True, stop=True, extra_wait=0):
-    """train_with_early_stopping with one thing done wrong."""
+def _loop(framework, restore=True, copy_weights=True, stop=True, extra_wait=0, forever=False):
+    """train_with_early_stopping with one thing done wrong (`forever`: no stop at all, not even max_epochs)."""
     if framework == "tensorflow":
         save = (lambda m: m.get_weights()) if copy_weights else (lambda m: list(m.weights))
         load = lambda m, saved: m.set_weights([w.numpy() if hasattr(w, "numpy") else w for w in saved])
@@ -258,7 +259,7 @@ def _loop(framework, restore=True, copy_weights=True, stop=True, extra_wait=0):
 
     def train_with_early_stopping(model, train_epoch, validation_loss, max_epochs, patience):
         history, best, saved, waited = [], float("inf"), save(model), 0
-        for _ in range(max_epochs):
+        for _ in itertools.count() if forever else range(max_epochs):
             train_epoch()
             history.append(float(validation_loss()))
             if history[-1] < best:
@@ -288,7 +289,8 @@ def mistakes_for(exercise, o, framework, lab):
             ({"train_with_early_stopping": _loop(framework, copy_weights=False)}, "weights of the last epoch"),
             ({"train_with_early_stopping": _loop(framework, stop=False)}, "never stopped"),
             ({"train_with_early_stopping": _loop(framework, extra_wait=1)}, "one epoch too many"),
-            ({"train_with_early_stopping": _loop(framework, extra_wait=-1)}, "one epoch too few")]
+            ({"train_with_early_stopping": _loop(framework, extra_wait=-1)}, "one epoch too few"),
+            ({"train_with_early_stopping": _loop(framework, stop=False, forever=True)}, "more than max_epochs")]
 
 
 EXERCISES = ["polynomial_features", "fit", "dropout", "dropout_layer", "early_stopping", "train_with_early_stopping"]
