@@ -1,11 +1,12 @@
 """python -m autograder {release, grade, demo, validate}"""
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 from tqdm.auto import tqdm
+
+from autograder.preflight import BadInvocation, Parser, check_grade, positive_float, positive_int
 
 
 def cmd_release(args) -> int:
@@ -24,13 +25,17 @@ def cmd_release(args) -> int:
 def cmd_grade(args) -> int:
     import time
 
+    try:  # before the grader's imports, so that a bad invocation is answered at once
+        check_grade(Path(args.submissions), Path(args.out), args.db, args.cluster)
+    except BadInvocation as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     from autograder.grading import default_jobs, grade_folder
     from autograder.report import (collect_feedback, format_table, write_grades_csv, write_lms_csv,
                                    write_summary_html)
     from autograder.sandbox import Limits, probe
 
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.timeout, memory_mb=args.memory_mb)
     jobs = args.jobs or default_jobs()
     started = time.monotonic()
@@ -86,7 +91,7 @@ def cmd_validate(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    parser = Parser(prog="python -m autograder", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     release = commands.add_parser("release", help="regenerate solutions/*.ipynb and labs/ from the lab sources")
@@ -98,11 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--out", required=True, help="where grades.csv, feedback/ and nbgrader's files go")
     grade.add_argument("--db", default=None, help="gradebook SQLAlchemy URL (default: SQLite under --out)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
-    grade.add_argument("--jobs", "-j", type=int, default=0, help="parallel workers (default: all cores)")
+    grade.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel workers (default: all cores)")
     grade.add_argument("--cluster", default=None, help="grade on this Dask scheduler (e.g. tcp://10.0.0.5:8786)")
-    grade.add_argument("--cell-timeout", type=float, default=60, help="seconds per cell (default 60)")
-    grade.add_argument("--timeout", type=float, default=600, help="seconds per notebook (default 600)")
-    grade.add_argument("--memory-mb", type=int, default=2048, help="memory per submission (default 2048)")
+    grade.add_argument("--cell-timeout", type=positive_float, default=60, help="seconds per cell (default 60)")
+    grade.add_argument("--timeout", type=positive_float, default=600, help="seconds per notebook (default 600)")
+    grade.add_argument("--memory-mb", type=positive_int, default=2048, help="memory per submission (default 2048)")
     grade.set_defaults(run=cmd_grade)
 
     demo = commands.add_parser("demo", help="release, make sample submissions, grade them (what `make demo` runs)")

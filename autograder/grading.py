@@ -117,6 +117,10 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+class NotThisLab(ValueError):
+    """A notebook named like one of the lab's that has none of its nbgrader cells: rejected, not graded."""
+
+
 class Grader:
     """A course directory under `workdir` whose gradebook knows every lab in `labs`."""
 
@@ -175,6 +179,8 @@ class Grader:
             raise ValueError(f"notebook {submission.notebook!r} has no open_lab(...) in its source")
         nb = nbformat.from_dict(json.loads(json.dumps(submission.content)))
         _drop_foreign_metadata(nb, info.get("cells", {}))
+        if not any("nbgrader" in cell.metadata for cell in nb.cells):  # another course's notebook, renamed
+            raise NotThisLab(f"not this lab's notebook: it has none of {submission.notebook}'s graded cells")
         resources = self._resources(submission.lab, submission.notebook, submission.student)
         for pp in (ClearOutput(), DeduplicateIds(), OverwriteKernelspec(), OverwriteCells(add_missing_cells=True),
                    CheckCellMetadata()):
@@ -359,7 +365,8 @@ def _pool(jobs: int, frameworks, specs):
 
 def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, progress=None, jobs: int | None = None,
                  cluster: str | None = None, limits: Limits | None = None, log=None, on_total=None) -> list[Result]:
-    """Grade every submission under `submissions`; never raises for a bad submission.
+    """Grade every submission under `submissions`; never raises for a bad submission (FileNotFoundError: no such
+    folder, or no submission in it).
 
     `workdir` is nbgrader's course folder (DIR/nbgrader); the journal, grades and feedback go to its parent.
     Submissions are prepared, graded and recorded as a pipeline: workers start on the first one while this
@@ -372,6 +379,8 @@ def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, pr
 
     labs = find_labs()
     items = collect(submissions, labs)
+    if not items:
+        raise FileNotFoundError(f"no submissions found in {submissions}")
     frameworks = sorted({fw for item in items if isinstance(item, Submission) for fw, suffix in FRAMEWORKS.items()
                          if item.notebook.endswith("_" + suffix)})
     graded_labs = {item.lab for item in items if isinstance(item, Submission)}
@@ -416,6 +425,8 @@ def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, pr
                 try:
                     yield item, grader.prepare(item)
                     continue
+                except NotThisLab as error:
+                    result = grader.rejected(Rejected(item.student, item.lab, item.notebook, item.origin, str(error)))
                 except Exception as error:  # nbgrader refuses the notebook (bad metadata, ...)
                     result = grader.failed(item, f"cannot grade this notebook: {str(error).splitlines()[0][:300]}")
             record(key, result, f"{item.origin}: {result.status}")
