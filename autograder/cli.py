@@ -30,7 +30,7 @@ def cmd_grade(args) -> int:
     except BadInvocation as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    from autograder.grading import default_jobs, grade_folder
+    from autograder.grading import SUPERSEDED, default_jobs, grade_folder
     from autograder.report import (collect_feedback, format_table, write_grades_csv, write_lms_csv,
                                    write_summary_html)
     from autograder.sandbox import Limits, probe
@@ -39,6 +39,7 @@ def cmd_grade(args) -> int:
     limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.timeout, memory_mb=args.memory_mb)
     jobs = args.jobs or default_jobs()
     started = time.monotonic()
+    regraded: list[str] = []  # submissions graded again because their notebook changed since the journal's grade
     with open(out / "grading.log", "a") as log_file:
         def log(line: str) -> None:
             log_file.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
@@ -50,7 +51,8 @@ def cmd_grade(args) -> int:
                     bar.total = n
                     bar.refresh()
                 results = grade_folder(Path(args.submissions), out / "nbgrader", db_url=args.db, progress=bar.update,
-                                       jobs=jobs, cluster=args.cluster, limits=limits, log=log, on_total=total)
+                                       jobs=jobs, cluster=args.cluster, limits=limits, log=log, on_total=total,
+                                       on_regrade=regraded.append)
         except FileNotFoundError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
@@ -63,7 +65,9 @@ def cmd_grade(args) -> int:
     write_summary_html(results, out / "summary.html", probe().describe())
     feedback = collect_feedback(results, out / "feedback")
     print(format_table(results))
-    print(f"\n{sum(r.ok for r in results)}/{len(results)} graded in {elapsed:.1f} s "
+    superseded = sum(r.status.startswith(SUPERSEDED) for r in results)
+    print(f"\n{sum(r.ok for r in results) - superseded}/{len(results) - superseded} graded ({len(regraded)} regraded: "
+          f"changed since the last run; {superseded} superseded by a later hand-in, not graded) in {elapsed:.1f} s "
           f"({'cluster ' + args.cluster if args.cluster else f'{jobs} workers'}); wrote {csv_path}, "
           f"{out / 'lms.csv'}, {out / 'summary.html'} and {len(feedback)} feedback files under {out / 'feedback'}")
     if not args.quiet:

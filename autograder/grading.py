@@ -8,8 +8,9 @@ One process (this one) owns the gradebook. For each submission it
      sandbox and has a clean process judge the hidden tests (autograder.engine);
   3. puts the outputs back, sets each graded test cell's result to the judge's verdict, and runs
      nbgrader's IgnorePattern, LimitOutput and SaveAutoGrades into the gradebook;
-  4. appends the result to DIR/journal.jsonl (fsync'd). A rerun after a crash or `kill -9` skips every
-     submission already in the journal: each submission ends with exactly one grade record.
+  4. appends the result to DIR/journal.jsonl (fsync'd), with a hash of the notebook. A rerun after a crash or
+     `kill -9` skips every submission already in the journal with the same content, so each ends with exactly
+     one grade record; a submission whose notebook changed since (a corrected resubmission) is graded again.
 Submissions are only read.
 """
 from __future__ import annotations
@@ -20,20 +21,21 @@ import json
 import os
 import re
 import warnings
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import nbformat
 
 from autograder import gradebook_speed
 from autograder.course import REPO, Lab, find_labs, nbgrader_config
-from autograder.intake import Rejected, Submission, collect
+from autograder.intake import Rejected, Submission, Superseded, collect
 from autograder.reference_scan import reference_use
 from autograder.sandbox import Limits, probe
 from mitdl_utils.checking import FAILED, PASSED, Outcome
 from mitdl_utils.lab import display_data
 
 GRADED = "graded"
+SUPERSEDED = "superseded"
 
 gradebook_speed.tune()
 warnings.filterwarnings("ignore", message=".*not in session.*")
@@ -50,7 +52,8 @@ class Result:
     lab: str
     notebook: str
     origin: str
-    status: str = GRADED  # "graded", or "error: ..." / "rejected: ..." / "flagged: ..." with a reason
+    status: str = GRADED  # "graded", or "error: ..." / "rejected: ..." / "flagged: ..." with a reason,
+    # or "superseded by <origin>" (an earlier hand-in of a notebook the student handed in again: not graded)
     scores: dict[str, float] = field(default_factory=dict)  # grade id -> points earned
     total: float = 0.0
     max_score: float = 0.0
@@ -60,8 +63,10 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        """Graded (possibly with a note on what the submission's code ran into: a time limit, a crash)."""
-        return self.status == GRADED or self.status.startswith(GRADED + ":")
+        """Graded (possibly with a note on what the submission's code ran into: a time limit, a crash), or
+        superseded: its student's later hand-in of the notebook has its own row, and that one's status decides
+        (so the exit code is 1 only where a submission that should have been graded was not)."""
+        return self.status == GRADED or self.status.startswith((GRADED + ":", SUPERSEDED))
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -85,26 +90,41 @@ def _key(student: str, notebook: str, lab: str) -> str:
     return f"{student}/{lab}/{notebook}"
 
 
+def _fingerprint(item: Submission | Rejected | Superseded) -> str:
+    """What the journal compares to tell that a submission changed: a hash of its notebook (for one that is not
+    graded, of the reason why)."""
+    text = json.dumps(item.content, sort_keys=True) if isinstance(item, Submission) else item.reason
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass
+class Recorded:
+    """One journal line: the fingerprint of what was graded ('' in a journal older than fingerprints) and its result."""
+
+    content: str
+    result: Result
+
+
 class Journal:
-    """DIR/journal.jsonl: one fsync'd line per finished submission; what a rerun skips."""
+    """DIR/journal.jsonl: one fsync'd line per finished submission; a key's last line is what a rerun compares."""
 
     def __init__(self, path: Path):
         self.path = path
-        self.done: dict[str, Result] = {}
+        self.done: dict[str, Recorded] = {}
         if path.exists():
             for line in path.read_text().splitlines():
                 try:
                     entry = json.loads(line)
-                    self.done[entry["key"]] = Result.from_json(entry["result"])
+                    self.done[entry["key"]] = Recorded(entry.get("content", ""), Result.from_json(entry["result"]))
                 except (ValueError, KeyError, TypeError):
                     continue  # a line cut short by a crash: that submission is graded again
         self._handle = open(path, "a")
 
-    def add(self, key: str, result: Result) -> None:
-        self._handle.write(json.dumps({"key": key, "result": result.to_json()}) + "\n")
+    def add(self, key: str, content: str, result: Result) -> None:
+        self._handle.write(json.dumps({"key": key, "content": content, "result": result.to_json()}) + "\n")
         self._handle.flush()
         os.fsync(self._handle.fileno())
-        self.done[key] = result
+        self.done[key] = Recorded(content, result)
 
     def close(self) -> None:
         self._handle.close()
@@ -364,11 +384,14 @@ def _pool(jobs: int, frameworks, specs):
 
 
 def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, progress=None, jobs: int | None = None,
-                 cluster: str | None = None, limits: Limits | None = None, log=None, on_total=None) -> list[Result]:
+                 cluster: str | None = None, limits: Limits | None = None, log=None, on_total=None,
+                 on_regrade=None) -> list[Result]:
     """Grade every submission under `submissions`; never raises for a bad submission (FileNotFoundError: no such
     folder, or no submission in it).
 
     `workdir` is nbgrader's course folder (DIR/nbgrader); the journal, grades and feedback go to its parent.
+    A submission in the journal with the same content keeps its result; one whose notebook changed is graded
+    again (`on_regrade(origin)` is called for it) and its new result replaces the old in what is returned.
     Submissions are prepared, graded and recorded as a pipeline: workers start on the first one while this
     process prepares the next and records those that are done.
     """
@@ -402,24 +425,39 @@ def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, pr
     log(probe().describe())
     results: list[Result] = []
 
+    fingerprints: dict[str, str] = {}  # journal key -> fingerprint of the item being recorded under it
+    regraded: list[str] = []
+
     def record(key: str, result: Result, line: str) -> None:
-        journal.add(key, result)
+        journal.add(key, fingerprints[key], result)
         results.append(result)
         log(line)
         if progress:
             progress(1)
 
     def to_grade():
-        """(submission, task) for each submission still to grade; the others are recorded on the way."""
+        """(submission, task) for each submission to grade: not in the journal, or changed since it was graded
+        there. The others are recorded on the way, or their result taken from the journal (unchanged)."""
         for item in items:
             key = _key(item.student, item.notebook, item.lab) + ("" if isinstance(item, Submission) else
                                                                "#" + hashlib.sha1(item.origin.encode()).hexdigest()[:8])
-            if key in journal.done:
-                results.append(journal.done[key])
+            fingerprints[key] = _fingerprint(item)
+            earlier = journal.done.get(key)
+            if earlier is not None and earlier.content == fingerprints[key]:
+                results.append(replace(earlier.result, origin=item.origin))  # the same notebook, wherever it lies now
                 if progress:
                     progress(1)
                 continue
-            if isinstance(item, Rejected):
+            if earlier is not None and isinstance(item, Submission):
+                regraded.append(item.origin)
+                log(f"{item.origin}: changed since it was graded ({earlier.result.status} "
+                    f"{earlier.result.total:g}/{earlier.result.max_score:g}): grading it again")
+                if on_regrade:
+                    on_regrade(item.origin)
+            if isinstance(item, Superseded):
+                result = Result(item.student, item.lab, item.notebook, item.origin, status=f"{SUPERSEDED} by {item.by}",
+                                max_score=grader.notebooks.get(item.notebook, {}).get("max", 0.0))
+            elif isinstance(item, Rejected):
                 result = grader.rejected(item)
             else:
                 try:
@@ -442,6 +480,7 @@ def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, pr
             run = run if isinstance(run, dict) else {}
             record(task["key"], result, f"{submission.origin}: {result.status} {result.total:g}/{result.max_score:g}"
                                         f" ({run.get('seconds', 0):.1f} s on {run.get('worker', '?')})")
+        log(f"{len(regraded)} regraded: submissions whose notebook changed since the journal's grade")
     finally:
         journal.close()
         if executor is not None:
