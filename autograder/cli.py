@@ -30,12 +30,18 @@ def cmd_grade(args) -> int:
     except BadInvocation as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    from autograder.course import CourseNotFound, course_root
     from autograder.grading import SUPERSEDED, default_jobs, grade_folder
     from autograder.report import (collect_feedback, format_table, write_grades_csv, write_lms_csv,
                                    write_summary_html)
     from autograder.sandbox import Limits, probe
 
     out = Path(args.out)
+    try:
+        course = course_root(Path(args.source) if args.source else None)
+    except CourseNotFound as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.timeout, memory_mb=args.memory_mb)
     jobs = args.jobs or default_jobs()
     started = time.monotonic()
@@ -52,7 +58,7 @@ def cmd_grade(args) -> int:
                     bar.refresh()
                 results = grade_folder(Path(args.submissions), out / "nbgrader", db_url=args.db, progress=bar.update,
                                        jobs=jobs, cluster=args.cluster, limits=limits, log=log, on_total=total,
-                                       on_regrade=regraded.append)
+                                       on_regrade=regraded.append, course=course)
         except FileNotFoundError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
@@ -105,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     grade = commands.add_parser("grade", help="autograde a folder of submissions")
     grade.add_argument("submissions", help="<student>/<lab>/<notebook>.ipynb, or loose .ipynb/.zip files")
     grade.add_argument("--out", required=True, help="where grades.csv, feedback/ and nbgrader's files go")
+    grade.add_argument("--source", default=None, help="the course folder, with solutions/*/*.lab.py (default: "
+                       "$MITDL_COURSE, else the checkout holding this package, else the current folder or a parent)")
     grade.add_argument("--db", default=None, help="gradebook SQLAlchemy URL (default: SQLite under --out)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
     grade.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel workers (default: all cores)")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from traitlets.config import Config
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent  # the checkout, when this package is not installed from a wheel
+COURSE_ENV = "MITDL_COURSE"  # names the course folder (the one with solutions/) where nothing else does
 # The public repository: Colab badges and the Colab setup cell point here (one place to change it).
 REPOSITORY_URL = "https://github.com/mitdl-labs/mitdl-labs"
 REPOSITORY_BRANCH = "main"
@@ -43,6 +44,26 @@ class Lab:
 def find_labs(solutions: Path = REPO / "solutions") -> list[Lab]:
     """Every lab under `solutions/`, in order."""
     return [Lab(path.parent.name, path) for path in sorted(solutions.glob(f"*/*{SOURCE_SUFFIX}"))]
+
+
+class CourseNotFound(FileNotFoundError):
+    """No folder with the course's sources (solutions/*/*.lab.py) was named or found."""
+
+
+def course_root(explicit: Path | None = None) -> Path:
+    """The course folder, whose solutions/*/*.lab.py (and solution notebooks) the grader reads: `explicit`
+    (`grade --source`), else $MITDL_COURSE, else the checkout holding this package, else the current folder
+    or the nearest parent of it that has them. The sources never ship in the wheel students install."""
+    for named, how in ((explicit, "--source"), (os.environ.get(COURSE_ENV), f"${COURSE_ENV}")):
+        if named:
+            if not find_labs(Path(named) / "solutions"):
+                raise CourseNotFound(f"{how} {named}: no solutions/*/*{SOURCE_SUFFIX} there")
+            return Path(named).resolve()
+    for folder in (REPO, Path.cwd(), *Path.cwd().parents):
+        if find_labs(folder / "solutions"):
+            return folder
+    raise CourseNotFound(f"no course sources (solutions/*/*{SOURCE_SUFFIX}) beside the installed package, in the "
+                         f"current folder or its parents: name the course folder with --source DIR or ${COURSE_ENV}")
 
 
 def lab_of_notebook(notebook_name: str, labs: list[Lab] | None = None) -> Lab | None:

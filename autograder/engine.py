@@ -124,7 +124,7 @@ def _run_student(task: dict, fd: int, go: int, requests_fd: int, replies_fd: int
     os.read(go, 1)  # wait until the worker has put this process in its cgroups
     os.close(go)
     limits = sandbox.Limits(**task["limits"])
-    sandbox.confine(sandbox.probe(), limits, task.get("hide", []))
+    sandbox.confine(sandbox.probe(), limits)
     os.environ["NBGRADER_EXECUTION"] = "autograde"
     import importlib
     import multiprocessing

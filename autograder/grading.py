@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import gradebook_speed
-from autograder.course import REPO, Lab, find_labs, nbgrader_config
+from autograder.course import Lab, course_root, find_labs, nbgrader_config
 from autograder.intake import Rejected, Submission, Superseded, collect
 from autograder.reference_scan import reference_use
 from autograder.sandbox import Limits, probe
@@ -145,16 +145,17 @@ class Grader:
     """A course directory under `workdir` whose gradebook knows every lab in `labs`."""
 
     def __init__(self, workdir: Path, db_url: str | None = None, labs: list[Lab] | None = None,
-                 limits: Limits | None = None, hide: list[str] | None = None, register: bool = True):
+                 limits: Limits | None = None, solutions: Path | None = None, register: bool = True):
         from nbgrader.apps import NbGraderAPI
 
         self.workdir = Path(workdir).resolve()
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.db_url = db_url or f"sqlite:///{self.workdir / 'gradebook.db'}"
-        self.labs = labs or find_labs()
+        self.solutions = solutions or course_root() / "solutions"  # the course's sources
+        self.labs = labs or find_labs(self.solutions)
         self.limits = limits or Limits()
-        self.hide = hide or []
-        self.api = NbGraderAPI(config=nbgrader_config(self.workdir, self.db_url, release=self.workdir / "release"))
+        self.api = NbGraderAPI(config=nbgrader_config(self.workdir, self.db_url, source=self.solutions,
+                                                             release=self.workdir / "release"))
         self.secret = _secret(self.workdir / "hidden-inputs.secret")
         self.notebooks: dict[str, dict] = {}  # notebook name -> spec, framework, max score, known cells
         self.broken: dict[str, str] = {}  # lab -> why it could not be registered
@@ -175,7 +176,7 @@ class Grader:
                     self.notebooks[nb.name] = {"max": nb.max_score, "lab": lab.name,
                                                "cells": {c.name: c.cell_type for c in nb.source_cells}}
             for name in lab.notebook_names:
-                path = REPO / "solutions" / lab.name / f"{name}.ipynb"
+                path = self.solutions / lab.name / f"{name}.ipynb"
                 if name in self.notebooks and path.exists():
                     code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
                     match = _OPEN_LAB.search(code)
@@ -220,7 +221,7 @@ class Grader:
             "specs": sorted({i["spec"] for i in self.notebooks.values() if "spec" in i}),
             "grade_cells": grade_cells, "sources": _function_sources(nb),
             "reference_use": reference_use(cell.source for cell in _code_cells(nb)),
-            "limits": asdict(self.limits), "hide": self.hide,
+            "limits": asdict(self.limits),
             # the hidden tests' random inputs differ per student and cannot be worked out from the public
             # package; the same submission graded again (a resumed batch) gets the same ones
             "secret": hashlib.sha256(f"{self.secret}/{submission.student}/{submission.notebook}".encode()).hexdigest(),
@@ -360,14 +361,6 @@ def _function_sources(nb) -> dict[str, str]:
     return sources
 
 
-def default_hide(submissions: Path, out: Path) -> list[str]:
-    """Folders a submission must not see (masked inside its mount namespace)."""
-    paths = {Path(submissions).resolve(), Path(out).resolve(), REPO / "solutions", REPO / "tests", REPO / ".git",
-             REPO / "bench", REPO / "demo-out", Path("/root"), Path("/home"), Path("/work/shared"), Path("/srv"),
-             Path("/var/lib/postgresql"), Path("/var/run/postgresql")}
-    return [str(p) for p in sorted(paths) if p.is_dir()]
-
-
 def default_jobs() -> int:
     """One worker per core this process may run on (a container's or `taskset`'s limit, not the machine's)."""
     return len(os.sched_getaffinity(0))
@@ -385,7 +378,7 @@ def _pool(jobs: int, frameworks, specs):
 
 def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, progress=None, jobs: int | None = None,
                  cluster: str | None = None, limits: Limits | None = None, log=None, on_total=None,
-                 on_regrade=None) -> list[Result]:
+                 on_regrade=None, course: Path | None = None) -> list[Result]:
     """Grade every submission under `submissions`; never raises for a bad submission (FileNotFoundError: no such
     folder, or no submission in it).
 
@@ -393,14 +386,16 @@ def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, pr
     A submission in the journal with the same content keeps its result; one whose notebook changed is graded
     again (`on_regrade(origin)` is called for it) and its new result replaces the old in what is returned.
     Submissions are prepared, graded and recorded as a pipeline: workers start on the first one while this
-    process prepares the next and records those that are done.
+    process prepares the next and records those that are done. `course`: the course folder, whose solutions/
+    are the labs (found by `course.course_root` when not given).
     """
     workdir = Path(workdir)
     out = workdir.parent
     out.mkdir(parents=True, exist_ok=True)
     from autograder.course import FRAMEWORKS
 
-    labs = find_labs()
+    solutions = course_root(course) / "solutions"
+    labs = find_labs(solutions)
     items = collect(submissions, labs)
     if not items:
         raise FileNotFoundError(f"no submissions found in {submissions}")
@@ -416,7 +411,7 @@ def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, pr
         executor = _pool(jobs, frameworks, specs)
         for _ in range(jobs):
             executor.submit(engine.ping)
-    grader = Grader(workdir, db_url, labs=labs, limits=limits, hide=default_hide(submissions, out), register=False)
+    grader = Grader(workdir, db_url, labs=labs, limits=limits, solutions=solutions, register=False)
     grader.register(graded_labs)
     journal = Journal(out / "journal.jsonl")
     if on_total:

@@ -8,8 +8,11 @@ strongest available in the child, in this order:
   cgroup v1         memory.limit_in_bytes and pids.max on a fresh group per submission
   rlimits           address space, CPU seconds, file size, open files, core dumps (always)
   namespaces        a private network namespace (no interface but a down loopback) and a private
-                    mount namespace in which tmpfs hides the instructor's files (gradebook, sources
-                    with hidden tests, all submissions, /tmp, home directories)
+                    mount namespace whose root is built from what the student may see
+                    (autograder.rootview: Python, the course package, system libraries, read-only; a
+                    private /tmp): the gradebook, the sources with hidden tests, the submissions and any
+                    other copy of the course are absent. Where that root cannot be built, only /tmp is
+                    private
   user              root drops to `nobody`; without root, an unprivileged user namespace
   no_new_privs      no setuid binary can give privileges back
 
@@ -25,8 +28,10 @@ import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder import rootview
+
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET = 0x00020000, 0x10000000, 0x40000000
-MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 1 << 12, 1 << 14, 1 << 18
+MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 1 << 14, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_SET_DUMPABLE = 1, 38, 4
 CGROUP_V1 = Path("/sys/fs/cgroup")
 NOBODY = 65534
@@ -52,10 +57,12 @@ class Capabilities:
     userns: bool = False
     cgroup_memory: bool = False
     cgroup_pids: bool = False
+    private_root: bool = False  # the student's root holds only what it may see (autograder.rootview)
     notes: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
-        on = [name for name in ("netns", "mountns", "userns", "cgroup_memory", "cgroup_pids") if getattr(self, name)]
+        on = [name for name in ("netns", "mountns", "private_root", "userns", "cgroup_memory", "cgroup_pids")
+              if getattr(self, name)]
         user = "separate user nobody" if self.root else ("user namespace" if self.userns else "same user as the grader")
         return f"sandbox: {user}; {', '.join(on) or 'no namespaces or cgroups'}; rlimits" + (
             f" (not available: {'; '.join(self.notes)})" if self.notes else "")
@@ -67,21 +74,32 @@ def _check(result: int, what: str) -> None:
         raise OSError(code, f"{what}: {os.strerror(code)}")
 
 
-def _try_in_child(flags: int, userns: bool = False) -> bool:
-    """Whether unshare(flags) works, tried in a throwaway child."""
+def _try_in_child(flags: int, userns: bool = False, view: bool = False) -> bool:
+    """Whether unshare(flags) works (and, with `view`, entering a private root), tried in a throwaway child."""
+    uid, gid = os.getuid(), os.getgid()
     pid = os.fork()
     if pid == 0:
         try:
             if userns:
                 _check(_libc.unshare(CLONE_NEWUSER), "unshare user")
+                _map_to_root(uid, gid)
             _check(_libc.unshare(flags), "unshare")
             if flags & CLONE_NEWNS:
                 _check(_libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount private")
+            if view:
+                rootview.enter(rootview.plan(), "size=1m,mode=1777", with_proc=not userns)
             os._exit(0)
         except BaseException:
             os._exit(1)
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status) == 0
+
+
+def _map_to_root(uid: int, gid: int) -> None:
+    """In a new user namespace: the grader's user and group are its root."""
+    Path("/proc/self/setgroups").write_text("deny")
+    Path("/proc/self/uid_map").write_text(f"0 {uid} 1")
+    Path("/proc/self/gid_map").write_text(f"0 {gid} 1")
 
 
 _probed: Capabilities | None = None
@@ -101,10 +119,15 @@ def probe() -> Capabilities:
         caps.netns = caps.mountns = caps.userns
         caps.notes.append("not root: no separate user (runs as the grader's user"
                           + (" mapped in a user namespace)" if caps.userns else ")"))
+    if caps.mountns:
+        caps.private_root = _try_in_child(CLONE_NEWNS, userns=not caps.root, view=True)
     if not caps.netns:
         caps.notes.append("no network namespace: student code may reach the network")
     if not caps.mountns:
         caps.notes.append("no mount namespace: files the grader's user can read are readable")
+    elif not caps.private_root:
+        caps.notes.append("no private root (pivot_root failed): only /tmp is private, files the grader's user "
+                          "can read elsewhere are readable")
     for controller in ("memory", "pids"):
         base = CGROUP_V1 / controller
         try:
@@ -188,29 +211,16 @@ class Cgroups:
                     os.sched_yield()
 
 
-def _mount_tmpfs(path: str, options: str) -> None:
-    _check(_libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, options.encode()),
-           f"mount tmpfs on {path}")
+def die_with_parent() -> None:
+    """This process gets SIGKILL when the one that forked it goes (kill -9 of the grader included)."""
+    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
-def _hide(path: str, keep: list[str], options: str) -> None:
-    """Mount an empty tmpfs over `path`, then bind back the folders of `keep` that lie under it."""
-    inside = sorted(k for k in keep if k != path and k.startswith(path.rstrip("/") + "/") and os.path.isdir(k))
-    fds = {k: os.open(k, os.O_PATH) for k in inside}
-    try:
-        _mount_tmpfs(path, options)
-        for k, fd in fds.items():
-            os.makedirs(k, exist_ok=True)
-            _check(_libc.mount(f"/proc/self/fd/{fd}".encode(), k.encode(), None, MS_BIND | MS_REC, None), f"bind {k}")
-    finally:
-        for fd in fds.values():
-            os.close(fd)
-
-
-def confine(caps: Capabilities, limits: Limits, hide: list[str]) -> Path:
+def confine(caps: Capabilities, limits: Limits) -> Path:
     """Called in the forked child before any student code runs; returns its private working folder."""
     os.setsid()
-    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    die_with_parent()
+    soft_as = _address_space() + (limits.memory_mb << 20)
     uid, gid = os.getuid(), os.getgid()
     if caps.root:
         if caps.netns or caps.mountns:
@@ -218,24 +228,16 @@ def confine(caps: Capabilities, limits: Limits, hide: list[str]) -> Path:
                    "unshare")
     elif caps.userns:
         _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS), "unshare")
-        Path("/proc/self/setgroups").write_text("deny")
-        Path("/proc/self/uid_map").write_text(f"0 {uid} 1")
-        Path("/proc/self/gid_map").write_text(f"0 {gid} 1")
+        _map_to_root(uid, gid)
     work = Path("/tmp/submission")
+    tmp_options = f"size={limits.max_file_mb * 2}m,mode=1777"
     if caps.mountns:
         _check(_libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount private")
-        # a private /tmp first (hides everything the grader keeps there), then the instructor's folders;
-        # what Python itself needs (its prefix, sys.path) is bound back in where it lies under one of them,
-        # and the instructor's folders are hidden again inside what was bound back (a checkout under /tmp)
-        keep = needed_paths()
-        _hide("/tmp", keep, f"size={limits.max_file_mb * 2}m,mode=1777")
-        for path in sorted(set(hide)):
-            if not os.path.isdir(path) or path in keep:
-                continue
-            try:
-                _hide(path, keep, "size=1m,mode=755")
-            except OSError:
-                pass
+        if caps.private_root:  # /proc only where the student runs as a user of its own (not the grader's)
+            rootview.enter(rootview.plan(), tmp_options, with_proc=caps.root)
+        else:
+            _check(_libc.mount(b"tmpfs", b"/tmp", b"tmpfs", MS_NOSUID | MS_NODEV, tmp_options.encode()),
+                   "mount tmpfs on /tmp")
     else:
         import tempfile
 
@@ -244,7 +246,6 @@ def confine(caps: Capabilities, limits: Limits, hide: list[str]) -> Path:
     if caps.root:
         os.chown(work, NOBODY, NOBODY)
     os.chdir(work)
-    soft_as = _address_space() + (limits.memory_mb << 20)
     for rlimit, value in [(resource.RLIMIT_AS, soft_as),
                           (resource.RLIMIT_CPU, int(limits.notebook_timeout) + 5),
                           (resource.RLIMIT_FSIZE, limits.max_file_mb << 20),
@@ -265,16 +266,6 @@ def confine(caps: Capabilities, limits: Limits, hide: list[str]) -> Path:
     _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
     os.environ.update(HOME=str(work), TMPDIR=str(work), MPLCONFIGDIR=str(work / ".mpl"))
     return work
-
-
-def needed_paths() -> list[str]:
-    """Folders the interpreter needs to keep importing (its prefix and sys.path)."""
-    import sys
-
-    paths = {os.path.realpath(p) for p in [sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable)),
-                                           *sys.path] if p}
-    paths |= {os.path.abspath(p) for p in [sys.prefix, sys.base_prefix, *sys.path] if p}
-    return sorted(p for p in paths if os.path.isdir(p))
 
 
 def _address_space() -> int:
