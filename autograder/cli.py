@@ -117,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
     grade.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel workers (default: all cores)")
     grade.add_argument("--cluster", default=None, help="grade on this Dask scheduler (e.g. tcp://10.0.0.5:8786)")
-    grade.add_argument("--cell-timeout", type=positive_float, default=60, help="seconds per cell (default 60)")
+    grade.add_argument("--cell-timeout", type=positive_float, default=60, help="CPU seconds per cell (default 60; a cell also stops "
+                       "after 3x that on the clock)")
     grade.add_argument("--timeout", type=positive_float, default=600, help="seconds per notebook (default 600)")
     grade.add_argument("--memory-mb", type=positive_int, default=2048, help="memory per submission (default 2048)")
     grade.set_defaults(run=cmd_grade)

@@ -1,7 +1,8 @@
 """Run one submission: a sandboxed child executes it, a clean child judges it.
 
 A worker process (local pool or Dask worker) imports the frameworks, IPython and the lab modules once, and
-runs every exercise against its reference once (`warm_up`). For each submission it forks two children:
+runs every PyTorch exercise against its reference once (`warm_up`; TensorFlow is imported but never run
+there, see `runs_before_fork`). For each submission it forks two children:
 
   the judge          forked from the clean worker, so no student code ever runs in it. It runs each
                      exercise's hidden test itself; whatever the test does with the student's work (call a
@@ -84,7 +85,7 @@ def _run_judge(task: dict, requests_fd: int, replies_fd: int, verdict_fd: int) -
     os.setsid()
     sandbox._libc.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     limits = sandbox.Limits(**task["limits"])
-    student = Student(requests_fd, replies_fd, get_framework(task["framework"]), timeout=limits.cell_timeout + 5)
+    student = Student(requests_fd, replies_fd, get_framework(task["framework"]), timeout=limits.cell_wall_timeout + 5)
     send(verdict_fd, {"event": "verdicts", "verdicts": judge(task, student, wait=limits.notebook_timeout + 5)})
 
 
@@ -208,19 +209,27 @@ def warm_up(frameworks=("tensorflow", "torch"), specs=(), die_with_parent: bool 
         if name in _WARM.setdefault("frameworks", set()):
             continue
         fw = get_framework(name)
-        if fw.name == "torch":
+        if runs_before_fork(fw):  # start the runtime once here, so that no forked child pays for it
             fw.torch.set_num_threads(1)
-        # start the runtime once here, so that no forked child pays for it
-        fw.elementwise_grad(fw.activations["sigmoid"], fw.tensor(np.zeros(2)))
+            fw.elementwise_grad(fw.activations["sigmoid"], fw.tensor(np.zeros(2)))
         _WARM["frameworks"].add(name)
     load_specs(specs, frameworks)
 
 
+def runs_before_fork(fw) -> bool:
+    """Whether the worker may run this framework's ops before forking its children.
+
+    PyTorch may. TensorFlow may not: once its runtime has run an op, its thread pools do not survive a fork,
+    and a child forked after that deadlocks in graph mode (`tf.function`, Keras `fit`/`predict`). The worker
+    only imports TensorFlow (and the labs' modules), and each child starts the runtime itself (about 0.05 s).
+    """
+    return fw.name == "torch"
+
+
 def load_specs(specs, frameworks) -> None:
-    """Import each lab's exercises and reference implementations in the worker, and run every exercise once
-    against its reference: whatever the frameworks load on first use (PyTorch's optimizers pull in
-    torch._dynamo, over a second; Keras builds its layers and optimizers) is then loaded before any child is
-    forked, instead of once per submission."""
+    """Import each lab's exercises and reference implementations in the worker, and run every PyTorch exercise
+    once against its reference: whatever PyTorch loads on first use (its optimizers pull in torch._dynamo, over
+    a second) is then loaded before any child is forked, instead of once per submission."""
     import importlib
 
     from mitdl_utils.checking import run_exercise
@@ -237,8 +246,9 @@ def load_specs(specs, frameworks) -> None:
                 reference = importlib.import_module(f"mitdl_utils.labs.{spec}.reference_{fw.name}")
             except ImportError:
                 continue
-            for exercise in exercises:
-                run_exercise(exercise, vars(reference), fw, reference, hidden=True)
+            if runs_before_fork(fw):
+                for exercise in exercises:
+                    run_exercise(exercise, vars(reference), fw, reference, hidden=True)
 
 
 def _kill_group(pid: int) -> None:
@@ -284,6 +294,21 @@ def _fork(child, close=(), crash_fd: int | None = None) -> int:
     os._exit(code)
 
 
+CPU_POLL_SECONDS = 0.25  # how often a running cell's CPU time is read
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, all threads, and children it has waited for) of process `pid` so far.
+
+    A cell's time limit counts this, not the clock: the same cell uses the same CPU time on a quiet machine
+    and on a busy one, and the time the notebook spends waiting for the judge is not the notebook's."""
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
+
+
 def execute(task: dict, requests_fd: int, replies_fd: int, close_in_child=()) -> dict:
     """Run the student child, which answers the judge on (requests_fd, replies_fd) before each grade cell;
     -> {"cells": {index: outputs}, "problem": str | None, "seconds": float}."""
@@ -302,25 +327,29 @@ def execute(task: dict, requests_fd: int, replies_fd: int, close_in_child=()) ->
     cells, problem, killed, notes = {}, None, False, []
     started = time.monotonic()
     notebook_deadline = started + limits.notebook_timeout
-    current, buffer = None, bytearray()
+    current, buffer = None, bytearray()  # current: (cell index, wall-clock deadline, CPU seconds at its start)
     interrupted = False
     try:
         while True:
             deadline = notebook_deadline
             if current is not None:
-                deadline = min(deadline, current[1])
+                deadline = min(deadline, current[1], time.monotonic() + CPU_POLL_SECONDS)
             message = receive(read_fd, deadline, buffer)
             if message == "timeout":
                 now = time.monotonic()
+                over_budget = current is not None and not interrupted and (
+                    now >= current[1] or cpu_seconds(pid) - current[2] >= limits.cell_timeout)
                 if now >= notebook_deadline:
                     problem = f"notebook time limit ({limits.notebook_timeout:g} s) exceeded"
-                elif current is not None and not interrupted:
+                elif over_budget:
                     os.kill(pid, signal.SIGINT)  # like Jupyter's interrupt: the cell fails, the notebook goes on
                     interrupted = True
-                    current = (current[0], now + 3.0)
+                    current = (current[0], now + 3.0, current[2])
                     continue
+                elif current is not None and not interrupted:
+                    continue  # within its budget: look again in CPU_POLL_SECONDS
                 else:
-                    problem = f"cell {current[0]} exceeded the time limit ({limits.cell_timeout:g} s) " \
+                    problem = f"cell {current[0]} exceeded the time limit ({limits.describe_cell_limit()}) " \
                               "and could not be interrupted"
                 if current is not None:
                     cells[str(current[0])] = [{"output_type": "error", "ename": "TimeoutError",
@@ -332,7 +361,7 @@ def execute(task: dict, requests_fd: int, replies_fd: int, close_in_child=()) ->
                 break
             event = message.get("event")
             if event == "start":
-                current = (message.get("cell"), time.monotonic() + limits.cell_timeout)
+                current = (message.get("cell"), time.monotonic() + limits.cell_wall_timeout, cpu_seconds(pid))
                 interrupted = False
             elif event == "done":
                 index = str(message.get("cell"))
@@ -340,11 +369,11 @@ def execute(task: dict, requests_fd: int, replies_fd: int, close_in_child=()) ->
                 if interrupted:
                     outputs = [o for o in outputs if not (isinstance(o, dict) and o.get("output_type") == "error")]
                     outputs.append({"output_type": "error", "ename": "TimeoutError",
-                                    "evalue": f"cell exceeded the time limit ({limits.cell_timeout:g} s)",
+                                    "evalue": f"cell exceeded the time limit ({limits.describe_cell_limit()})",
                                     "traceback": ["TimeoutError: cell exceeded the time limit"]})
                 cells[index] = outputs
                 if interrupted:
-                    notes.append(f"cell {index} exceeded the time limit ({limits.cell_timeout:g} s) and was interrupted")
+                    notes.append(f"cell {index} exceeded the time limit ({limits.describe_cell_limit()}) and was interrupted")
                 for output in outputs:
                     if isinstance(output, dict) and output.get("ename") == "MemoryError":
                         notes.append(f"cell {index} ran out of memory (limit {limits.memory_mb} MB)")
@@ -388,7 +417,8 @@ def grade_task(task: dict) -> dict:
         os.close(requests_r)
         os.close(replies_w)
     try:  # the student child has ended: the judge finishes what it was doing and reports
-        message = receive(verdict_r, time.monotonic() + task["limits"]["cell_timeout"] + 30, bytearray())
+        message = receive(verdict_r, time.monotonic() + sandbox.Limits(**task["limits"]).cell_wall_timeout + 30,
+                          bytearray())
     finally:
         os.close(verdict_r)
         _kill_group(judge_pid)

@@ -41,12 +41,21 @@ _libc = ctypes.CDLL(None, use_errno=True)
 
 @dataclass
 class Limits:
-    cell_timeout: float = 60.0  # seconds per cell
-    notebook_timeout: float = 600.0  # seconds per notebook
+    cell_timeout: float = 60.0  # CPU seconds the notebook's code may use per cell
+    notebook_timeout: float = 600.0  # seconds per notebook (wall clock)
     memory_mb: int = 2048  # per submission
     max_processes: int = 64
     max_output_bytes: int = 1 << 20  # per cell, all outputs together
     max_file_mb: int = 64
+
+    @property
+    def cell_wall_timeout(self) -> float:
+        """Seconds on the clock a cell may take (for code that waits rather than computes): a busy machine
+        may slow a cell down threefold before this limit, not the CPU-time one, stops it."""
+        return 3 * self.cell_timeout
+
+    def describe_cell_limit(self) -> str:
+        return f"{self.cell_timeout:g} s of CPU time, or {self.cell_wall_timeout:g} s on the clock"
 
 
 @dataclass
