@@ -83,7 +83,7 @@ def _run_judge(task: dict, requests_fd: int, replies_fd: int, verdict_fd: int) -
     from mitdl_utils.frameworks import get_framework
 
     os.setsid()
-    sandbox._libc.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    sandbox.die_with_parent()
     limits = sandbox.Limits(**task["limits"])
     student = Student(requests_fd, replies_fd, get_framework(task["framework"]), timeout=limits.cell_wall_timeout + 5)
     send(verdict_fd, {"event": "verdicts", "verdicts": judge(task, student, wait=limits.notebook_timeout + 5)})
@@ -184,7 +184,7 @@ def _run_student(task: dict, fd: int, go: int, requests_fd: int, replies_fd: int
 def warm_up(frameworks=("tensorflow", "torch"), specs=(), die_with_parent: bool = False) -> None:
     """Import once what every submission needs (runs in each worker; later calls add what is missing)."""
     if die_with_parent:  # a local pool's worker goes when the grader goes (kill -9 included)
-        sandbox._libc.prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        sandbox.die_with_parent()
     if "shell" not in _WARM:
         os.environ.setdefault("OMP_NUM_THREADS", "1")
         os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")

@@ -23,22 +23,29 @@ class Verdict:
     points: int
 
 
-def run_checks(path: Path, timeout: int = 300) -> tuple[list[Verdict], list[str]]:
-    """Execute the notebook (a copy: the file is not modified); -> (verdicts, errors raised by cells)."""
+def execute(path: Path, timeout: int = 300) -> nbformat.NotebookNode:
+    """Run a copy of the notebook in a fresh kernel (the file is not modified); a cell's error stays in its outputs."""
     notebook = parse_notebook(Path(path).read_bytes())
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": str(Path(path).parent.resolve())}})
     client.execute()
+    return notebook
+
+
+def check_verdicts(notebook) -> list[Verdict]:
+    """Every check verdict an executed notebook shows, in the order its cells ran (a check run twice: twice)."""
+    return [Verdict(**output.data[CHECK_MIMETYPE]) for cell in notebook.cells for output in cell.get("outputs", [])
+            if CHECK_MIMETYPE in output.get("data", {})]
+
+
+def run_checks(path: Path, timeout: int = 300) -> tuple[list[Verdict], list[str]]:
+    """Execute the notebook (a copy: the file is not modified); -> (first verdict per exercise, cell errors)."""
+    notebook = execute(path, timeout)
     verdicts: dict[str, Verdict] = {}
-    errors = []
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            if output.output_type == "error":
-                errors.append(f"a cell raised {output.ename}: {output.evalue}".strip()[:200])
-            data = output.get("data", {})
-            if CHECK_MIMETYPE in data:
-                check = data[CHECK_MIMETYPE]
-                verdicts.setdefault(check["exercise"], Verdict(**check))
+    for verdict in check_verdicts(notebook):
+        verdicts.setdefault(verdict.exercise, verdict)
+    errors = [f"a cell raised {output.ename}: {output.evalue}".strip()[:200]
+              for cell in notebook.cells for output in cell.get("outputs", []) if output.output_type == "error"]
     for exercise in expected_exercises(notebook):
         if exercise not in verdicts:
             errors.append(f"no check of {exercise!r} ran: is its check cell deleted? "
@@ -47,16 +54,22 @@ def run_checks(path: Path, timeout: int = 300) -> tuple[list[Verdict], list[str]
 
 
 def expected_exercises(notebook) -> list[str]:
-    """The exercises of the lab this notebook belongs to (from its metadata), or [] if unknown."""
+    """The exercises of the lab this notebook belongs to, from its metadata and the installed `mitdl_utils`
+    alone (a student's install has no solutions/ folder), or [] if unknown."""
     import importlib
 
-    from autograder.course import find_labs
+    from autograder.course import FRAMEWORKS
 
-    name = notebook.metadata.get("mitdl", {}).get("lab")
-    for lab in find_labs():
-        if lab.name == name:
-            return [e.name for e in importlib.import_module(f"mitdl_utils.labs.{lab.stem}").EXERCISES]
-    return []
+    meta = notebook.metadata.get("mitdl", {})
+    suffix = "_" + FRAMEWORKS.get(str(meta.get("framework")), "?")
+    name = str(meta.get("notebook", ""))
+    if not name.endswith(suffix) or not name[: -len(suffix)].isidentifier():
+        return []
+    try:
+        spec = importlib.import_module(f"mitdl_utils.labs.{name[: -len(suffix)]}")
+    except ImportError:
+        return []
+    return [exercise.name for exercise in getattr(spec, "EXERCISES", [])]
 
 
 def validate(path: Path, out=print) -> int:
