@@ -7,7 +7,8 @@ One process (this one) owns the gradebook. For each submission it
   2. hands it to a worker (a local pool, `--jobs`, or a Dask cluster, `--cluster`) which runs it in a
      sandbox and has a clean process judge the hidden tests (autograder.engine);
   3. puts the outputs back, sets each graded test cell's result to the judge's verdict, and runs
-     nbgrader's IgnorePattern, LimitOutput and SaveAutoGrades into the gradebook;
+     nbgrader's IgnorePattern, LimitOutput and SaveAutoGrades into the gradebook (one notebook per lab:
+     autograder.lab_gradebook);
   4. appends the result to DIR/journal.jsonl (fsync'd), with a hash of the notebook. A rerun after a crash or
      `kill -9` skips every submission already in the journal with the same content, so each ends with exactly
      one grade record; a submission whose notebook changed since (a corrected resubmission) is graded again.
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import gradebook_speed
+from autograder import gradebook_speed, lab_gradebook
 from autograder.course import Lab, course_root, find_labs, nbgrader_config
 from autograder.intake import Rejected, Submission, Superseded, collect
 from autograder.reference_scan import reference_use
@@ -150,11 +151,12 @@ class Grader:
 
         self.workdir = Path(workdir).resolve()
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.db_url = db_url or f"sqlite:///{self.workdir / 'gradebook.db'}"
+        self.db_url = db_url or f"sqlite:///{self.workdir / 'gradebook.db'}"  # the course's (lab_gradebook)
+        self.sources_url = f"sqlite:///{self.workdir / lab_gradebook.SOURCES_DB}"  # what generate_assignment writes
         self.solutions = solutions or course_root() / "solutions"  # the course's sources
         self.labs = labs or find_labs(self.solutions)
         self.limits = limits or Limits()
-        self.api = NbGraderAPI(config=nbgrader_config(self.workdir, self.db_url, source=self.solutions,
+        self.api = NbGraderAPI(config=nbgrader_config(self.workdir, self.sources_url, source=self.solutions,
                                                              release=self.workdir / "release"))
         self.secret = _secret(self.workdir / "hidden-inputs.secret")
         self.notebooks: dict[str, dict] = {}  # notebook name -> spec, framework, max score, known cells
@@ -163,7 +165,8 @@ class Grader:
             self.register([lab.name for lab in self.labs])
 
     def register(self, lab_names) -> None:
-        """Record each lab's grade cells, points and checksums in the gradebook (nbgrader's generate_assignment)."""
+        """Record each lab's grade cells, points and checksums in the sources gradebook (nbgrader's
+        generate_assignment), and the lab as one notebook in the course gradebook (lab_gradebook)."""
         from nbgrader.api import Gradebook
 
         for lab in [lab for lab in self.labs if lab.name in set(lab_names)]:
@@ -171,7 +174,11 @@ class Grader:
             if not result["success"]:
                 self.broken[lab.name] = f"lab {lab.name} could not be registered: {_error_line(result['log'])}"
                 continue
-            with Gradebook(self.db_url) as gradebook:
+            problem = lab_gradebook.register_lab(self.db_url, self.sources_url, lab)
+            if problem:
+                self.broken[lab.name] = problem
+                continue
+            with Gradebook(self.sources_url) as gradebook:
                 for nb in gradebook.find_assignment(lab.name).notebooks:
                     self.notebooks[nb.name] = {"max": nb.max_score, "lab": lab.name,
                                                "cells": {c.name: c.cell_type for c in nb.source_cells}}
@@ -183,9 +190,12 @@ class Grader:
                     if match:
                         self.notebooks[name].update(spec=match.group(1), framework=match.group(2))
 
+    def _lab(self, name: str) -> Lab:
+        return next(lab for lab in self.labs if lab.name == name)
+
     # ------------------------------------------------------------ step 1: sanitize
     def _resources(self, lab: str, notebook: str, student: str) -> dict:
-        return {"nbgrader": {"db_url": self.db_url, "assignment": lab, "notebook": notebook, "student": student},
+        return {"nbgrader": {"db_url": self.sources_url, "assignment": lab, "notebook": notebook, "student": student},
                 "metadata": {"path": str(self.workdir)}}
 
     def prepare(self, submission: Submission) -> dict:
@@ -229,9 +239,10 @@ class Grader:
 
     # ------------------------------------------------------------ step 3: record
     def finish(self, submission: Submission, task: dict, run: dict) -> Result:
-        """Outputs and verdicts back into the notebook, then nbgrader's SaveAutoGrades into the gradebook."""
-        from nbgrader.api import Gradebook
+        """Outputs and verdicts back into the notebook, then nbgrader's SaveAutoGrades into the course gradebook
+        (unless the student's other twin of the lab is recorded there with more points: lab_gradebook)."""
         from nbgrader.preprocessors import IgnorePattern, LimitOutput, SaveAutoGrades
+        from nbgrader.utils import determine_grade, is_grade
 
         from autograder.course import IGNORED_STDERR
 
@@ -267,27 +278,29 @@ class Grader:
                     messages[meta.get("grade_id", str(index))] = text
             cell.outputs = outputs
         resources = self._resources(submission.lab, submission.notebook, submission.student)
+        for pp in (IgnorePattern(pattern=IGNORED_STDERR), LimitOutput()):
+            nb, resources = pp.preprocess(nb, resources)
         result = Result(submission.student, submission.lab, submission.notebook, submission.origin,
                         max_score=self.notebooks.get(submission.notebook, {}).get("max", 0.0),
                         messages=messages, seconds=run.get("seconds", 0.0))
-        with Gradebook(self.db_url) as gradebook:
-            gradebook.update_or_create_student(submission.student)
-            gradebook.update_or_create_submission(submission.lab, submission.student)
-            for pp in (IgnorePattern(pattern=IGNORED_STDERR), LimitOutput(), SaveAutoGrades()):
-                nb, resources = pp.preprocess(nb, resources)
-            gradebook.db.expire_all()  # SaveAutoGrades wrote through its own connection
-            notebook = gradebook.find_submission_notebook(submission.notebook, submission.lab, submission.student)
-            result.scores = {grade.name: float(grade.score or 0) for grade in notebook.grades}
-            result.total = float(notebook.score or 0)
-            result.max_score = float(notebook.max_score or result.max_score)
+        # the points SaveAutoGrades gives each grade cell
+        result.scores = {cell.metadata["nbgrader"]["grade_id"]: float(determine_grade(cell)[0] or 0)
+                         for cell in nb.cells if is_grade(cell)}
+        result.total = sum(result.scores.values())
+        lab = self._lab(submission.lab)
+        lab_gradebook.mark_twin(nb, submission.notebook)
+        if lab_gradebook.should_record(self.db_url, self.workdir, submission.student, lab, submission.notebook,
+                                       result.total):
+            SaveAutoGrades().preprocess(nb, lab_gradebook.resources(self.db_url, self.workdir, submission.student, lab))
+            _atomic_write(lab_gradebook.autograded_path(self.workdir, submission.student, lab), nbformat.writes(nb))
+        graded = self.workdir / "graded" / submission.student / submission.lab / f"{submission.notebook}.ipynb"
+        _atomic_write(graded, nbformat.writes(nb))  # every graded notebook, recorded or not
         if flagged:
             result.status = f"flagged: {flagged}"
         elif run.get("problem"):
             result.status = f"graded: {run['problem']}"
         elif run.get("judge_error"):
             result.status = f"error: {run['judge_error']}"
-        autograded = self.workdir / "autograded" / submission.student / submission.lab / f"{submission.notebook}.ipynb"
-        _atomic_write(autograded, nbformat.writes(nb))
         from autograder.report import feedback_html
 
         feedback = self.workdir.parent / "feedback" / submission.student / submission.lab / f"{submission.notebook}.html"
@@ -296,19 +309,14 @@ class Grader:
         return result
 
     def failed(self, submission: Submission, reason: str) -> Result:
-        """A submission that could not be graded at all: 0 points, recorded in the gradebook too."""
-        from nbgrader.api import Gradebook
-
+        """A submission that could not be graded at all: 0 points, recorded in the course gradebook too (unless the
+        student's other twin of the lab is recorded there)."""
         from nbgrader.api import MissingEntry
 
         try:
-            with Gradebook(self.db_url) as gradebook:
-                gradebook.update_or_create_student(submission.student)
-                gradebook.update_or_create_submission(submission.lab, submission.student)
-                notebook = gradebook.find_submission_notebook(submission.notebook, submission.lab, submission.student)
-                for grade in notebook.grades:
-                    grade.auto_score, grade.needs_manual_grade = 0, False
-                gradebook.db.commit()
+            lab = self._lab(submission.lab)
+            if lab_gradebook.should_record(self.db_url, self.workdir, submission.student, lab, submission.notebook, None):
+                lab_gradebook.record_zero(self.db_url, self.workdir, submission.student, lab)
         except MissingEntry:
             pass  # the lab is not in the gradebook (it could not be registered): grades.csv still has the row
         return Result(submission.student, submission.lab, submission.notebook, submission.origin,

@@ -107,23 +107,29 @@ def feedback_html(nb, result) -> str:
     return "\n".join(parts)
 
 
+MAXIMUM_ROW = "(maximum)"  # lms.csv's first row, in the student column: each lab's maximum points
+
+
 def write_lms_csv(results: list[Result], path: Path) -> Path:
-    """One row per student, one column per lab (the best of its notebooks: a student picks one framework)."""
+    """One row per student, one column per lab (the best of its notebooks: a student picks one framework) and a
+    total, under a first row of each lab's maximum points (student MAXIMUM_ROW). A lab the student handed nothing
+    in for is an empty cell; a hand-in that earned nothing (or could not be graded) is a 0."""
     labs = sorted({r.lab for r in results if r.lab})
+    maximum = {lab: max(r.max_score for r in results if r.lab == lab) for lab in labs}
     best: dict[str, dict[str, float]] = {}
     for r in results:
+        lab_scores = best.setdefault(r.student, {})
         if r.lab:
-            lab_scores = best.setdefault(r.student, {})
             lab_scores[r.lab] = max(lab_scores.get(r.lab, 0.0), r.total)
-        else:
-            best.setdefault(r.student, {})
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["student", *labs, "total"])
+        writer.writerow([MAXIMUM_ROW, *(_number(maximum[lab]) for lab in labs), _number(sum(maximum.values()))])
         for student in sorted(best):
-            scores = [best[student].get(lab, 0.0) for lab in labs]
-            writer.writerow([student, *map(_number, scores), _number(sum(scores))])
+            scores = best[student]
+            writer.writerow([student, *(_number(scores[lab]) if lab in scores else "" for lab in labs),
+                             _number(sum(scores.values()))])
     return path
 
 

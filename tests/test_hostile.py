@@ -110,7 +110,7 @@ def test_no_connection_leaves_the_sandbox(batch):
 def test_no_file_outside_the_submission_is_read_or_written(batch):
     for path in batch["canary"]["write"]:
         assert not __import__("os").path.exists(path), path
-    spy = nbformat.read(batch["out"] / "nbgrader" / "autograded" / "spy" / "01_perceptron" / "perceptron_torch.ipynb", 4)
+    spy = nbformat.read(batch["out"] / "nbgrader" / "graded" / "spy" / "01_perceptron" / "perceptron_torch.ipynb", 4)
     text = "".join(str(o.get("text", "")) for c in spy.cells if c.cell_type == "code" for o in c.outputs)
     assert "cannot read" in text and "READ" not in text and "WROTE" not in text
     assert "no network" in text
@@ -128,7 +128,7 @@ def test_feedback_says_what_failed_without_hidden_test_source(batch):
 
 def test_what_student_code_prints_during_hidden_tests_is_not_shown(batch):
     """Test cells show the judge's verdicts only: a print in the student's function would show hidden inputs."""
-    nb = nbformat.read(batch["out"] / "nbgrader" / "autograded" / "printer" / "01_perceptron" / "perceptron_torch.ipynb",
+    nb = nbformat.read(batch["out"] / "nbgrader" / "graded" / "printer" / "01_perceptron" / "perceptron_torch.ipynb",
                        4)
     graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
     shown = "".join(json.dumps(o) for c in graded for o in c.outputs)

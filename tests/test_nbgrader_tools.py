@@ -2,6 +2,9 @@
 
 `nbgrader validate` (and the Validate button, which runs the same Validator) on a student notebook:
 untouched and part done fail, fully solved succeeds, as `python -m autograder validate` says.
+nbgrader's views of a batch graded by `python -m autograder grade` (`nbgrader export`, `generate_feedback`, formgrader
+in a real Jupyter server): each lab out of its own maximum, a student who did it in one framework at full marks;
+lms.csv with a row of maximum points and an empty cell for a lab never handed in.
 """
 from __future__ import annotations
 
@@ -78,3 +81,155 @@ def test_check_raises_only_while_nbgrader_validates(monkeypatch, capsys):
         lab.check(first, {})
     lab.check(first, solved)
     assert f"{first}: passed" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- (B) nbgrader's views of a graded batch
+# alice: lab 01 in PyTorch and lab 02 in PyTorch, solved; bob: both labs in TensorFlow, untouched;
+# carol: lab 01 twice, TensorFlow solved and PyTorch untouched, and no lab 02.
+DENSE = find_labs()[1]
+HANDED_IN = {"alice": [(LAB, "torch", "solutions"), (DENSE, "torch", "solutions")],
+             "bob": [(LAB, "tensorflow", "labs"), (DENSE, "tensorflow", "labs")],
+             "carol": [(LAB, "tensorflow", "solutions"), (LAB, "torch", "labs")]}
+LAB_POINTS = {LAB.name: 13.0, DENSE.name: 16.0}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """The batch above graded by `python -m autograder grade`: its output folder."""
+    import shutil
+
+    from autograder.cli import main
+
+    subs, out = tmp_path_factory.mktemp("submissions"), tmp_path_factory.mktemp("out")
+    for student, notebooks in HANDED_IN.items():
+        for lab, framework, folder in notebooks:
+            name = f"{lab.notebook_name(framework)}.ipynb"
+            shutil.copy(REPO / folder / lab.name / name, subs / f"{student}_{name}")
+    assert main(["grade", str(subs), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def nbgrader(out: Path, *args: str) -> subprocess.CompletedProcess:
+    """A real `nbgrader` command on the course folder the grader wrote, with its gradebook."""
+    root = out / "nbgrader"
+    return subprocess.run([str(BIN / "nbgrader"), *args, f"--CourseDirectory.root={root}",
+                           f"--CourseDirectory.db_url=sqlite:///{root / 'gradebook.db'}"],
+                          cwd=root, env=ENV, capture_output=True, text=True, timeout=300)
+
+
+def test_nbgrader_export_gives_each_lab_its_own_maximum_and_a_one_framework_student_full_marks(course, tmp_path):
+    import csv
+
+    result = nbgrader(course, "export", f"--to={tmp_path / 'export.csv'}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = {(r["student_id"], r["assignment"]): r for r in csv.DictReader(open(tmp_path / "export.csv"))}
+    assert {lab for _, lab in rows} == set(LAB_POINTS)
+    assert all(float(r["max_score"]) == LAB_POINTS[lab] for (_, lab), r in rows.items())
+    assert float(rows["alice", LAB.name]["score"]) == 13 and float(rows["alice", DENSE.name]["score"]) == 16
+    assert float(rows["bob", LAB.name]["score"]) == 0
+
+
+def test_a_student_who_handed_in_both_twins_is_recorded_with_the_better(course):
+    from nbgrader.apps import NbGraderAPI
+
+    from autograder.course import nbgrader_config
+
+    root = course / "nbgrader"
+    api = NbGraderAPI(config=nbgrader_config(root, f"sqlite:///{root / 'gradebook.db'}"))
+    submission = api.get_submission(LAB.name, "carol")
+    assert (submission["score"], submission["max_score"]) == (13, 13)
+    [notebook] = api.get_student_notebook_submissions("carol", LAB.name)
+    assert notebook["name"] == LAB.stem and (notebook["score"], notebook["max_score"]) == (13, 13)
+
+
+def test_an_untouched_twin_says_no_response_from_its_own_sources(course):
+    """The TensorFlow stubs of lab 02 differ from the PyTorch ones: each solution cell of bob's untouched
+    TensorFlow notebook is known as unchanged (nbgrader's "No response.") only if it was sanitized with its own twin."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'nbgrader' / 'gradebook.db'}") as gradebook:
+        notebook = gradebook.find_submission_notebook(DENSE.stem, DENSE.name, "bob")
+        assert notebook.comments and all(c.auto_comment == "No response." for c in notebook.comments)
+
+
+def test_nbgrader_generate_feedback_writes_each_students_lab(course):
+    result = nbgrader(course, "generate_feedback", LAB.name)
+    assert result.returncode == 0, result.stderr[-2000:]
+    for student in HANDED_IN:
+        page = (course / "nbgrader" / "feedback" / student / LAB.name / f"{LAB.stem}.html").read_text()
+        assert ("Score: 0.0 / 13.0" if student == "bob" else "Score: 13.0 / 13.0") in page
+
+
+def test_lms_csv_has_a_row_of_maximum_points_and_leaves_a_lab_never_handed_in_empty(course):
+    import csv
+
+    from autograder.report import MAXIMUM_ROW
+
+    rows = {r["student"]: r for r in csv.DictReader(open(course / "lms.csv"))}
+    assert rows[MAXIMUM_ROW] == {"student": MAXIMUM_ROW, LAB.name: "13", DENSE.name: "16", "total": "29"}
+    assert rows["carol"][DENSE.name] == "" and rows["carol"][LAB.name] == "13"
+    assert rows["bob"][DENSE.name] == "0" and rows["bob"]["total"] == "0"
+    assert rows["alice"]["total"] == "29"
+
+
+@pytest.fixture(scope="module")
+def formgrader(course, tmp_path_factory):
+    """nbgrader's formgrader in a real Jupyter server (loopback, random port and token) on the graded course."""
+    import json
+    import secrets
+    import socket
+    import time
+    import urllib.request
+
+    root, home = course / "nbgrader", tmp_path_factory.mktemp("jupyter")
+    (root / "nbgrader_config.py").write_text(f"c.CourseDirectory.root = {str(root)!r}\n"
+                                             f"c.CourseDirectory.db_url = 'sqlite:///{root / 'gradebook.db'}'\n")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = secrets.token_hex(16)
+    env = {**ENV, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
+    server = subprocess.Popen([sys.executable, "-m", "jupyter_server", "--no-browser", "--ServerApp.ip=127.0.0.1",
+                               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", "--allow-root",
+                               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"],
+                              cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def get(path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}?token={token}", timeout=60) as reply:
+                return reply.status, reply.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if get("/formgrader/api/status")[0] == 200:
+                break
+        except OSError:
+            pass
+        assert server.poll() is None and time.monotonic() < deadline, "the Jupyter server did not start"
+        time.sleep(0.5)
+    try:
+        yield lambda path: (lambda status, body: (status, json.loads(body) if "/api/" in path else body))(*get(path))
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_formgrader_shows_a_one_framework_student_the_lab_out_of_its_own_maximum(formgrader):
+    status, notebooks = formgrader(f"/formgrader/api/notebooks/{LAB.name}")
+    assert status == 200 and [(n["name"], n["max_score"]) for n in notebooks] == [(LAB.stem, 13)]
+    status, submissions = formgrader(f"/formgrader/api/submissions/{LAB.name}")
+    alice = next(s for s in submissions if s["student"] == "alice")
+    assert (alice["score"], alice["max_score"]) == (13, 13)
+    status, students = formgrader("/formgrader/api/students")
+    assert next(s for s in students if s["id"] == "alice")["max_score"] == sum(LAB_POINTS.values())
+
+
+def test_formgrader_opens_the_graded_lab_notebook_for_manual_grading(formgrader):
+    status, [notebook] = formgrader(f"/formgrader/api/student_notebook_submissions/alice/{LAB.name}")
+    assert status == 200
+    status, page = formgrader(f"/formgrader/submissions/{notebook['id']}/")
+    assert status == 200, page[-2000:]
+    assert "sigmoid" in page and "torch" in page and all(grade in page for grade in ("activations", "collapse"))

@@ -11,7 +11,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.cli import main
-from tests.grading_helpers import LAB, NB, read_totals, small_batch
+from tests.grading_helpers import LAB, read_totals, small_batch
 
 
 def _bin(name):
@@ -58,4 +58,4 @@ def test_postgres_gradebook(postgres, tmp_path):
     assert not (out / "nbgrader" / "gradebook.db").exists()
     with Gradebook(postgres) as gradebook:
         for student, total in expected.items():
-            assert gradebook.find_submission_notebook(NB, LAB, student).score == total
+            assert gradebook.find_submission(LAB, student).score == total

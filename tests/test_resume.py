@@ -9,7 +9,7 @@ import time
 import pytest
 from nbgrader.api import Gradebook
 
-from tests.grading_helpers import LAB, NB, read_totals, small_batch
+from tests.grading_helpers import LAB, read_totals, small_batch
 
 STUDENTS = 6
 
@@ -48,5 +48,5 @@ def test_kill_and_resume(tmp_path, kills):
     assert sorted(keys) == sorted(set(keys)) and len(keys) == STUDENTS  # nothing graded twice, nothing lost
     with Gradebook(f"sqlite:///{out / 'nbgrader' / 'gradebook.db'}") as gradebook:
         for student, total in expected.items():
-            assert gradebook.find_submission_notebook(NB, LAB, student).score == total
+            assert gradebook.find_submission(LAB, student).score == total
         assert len(gradebook.find_assignment(LAB).submissions) == STUDENTS
