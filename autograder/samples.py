@@ -13,7 +13,7 @@ import nbformat
 from autograder.course import FRAMEWORKS, REPO, find_labs
 
 
-def _with_last_exercise_undone(solution, student):
+def with_last_exercise_undone(solution, student):
     """The solution notebook, with the last exercise's solution cells taken from the student version."""
     stubs = {c.metadata["nbgrader"]["grade_id"]: c.source for c in student.cells
              if c.metadata.get("nbgrader", {}).get("solution")}
@@ -35,7 +35,7 @@ def write_samples(folder: Path, repo: Path = REPO) -> list[Path]:
             solution = nbformat.read(repo / "solutions" / lab.name / f"{name}.ipynb", as_version=4)
             student = nbformat.read(repo / "labs" / lab.name / f"{name}.ipynb", as_version=4)
             for who, notebook in [("ada", solution), ("ben", student),
-                                  ("cy", _with_last_exercise_undone(nbformat.from_dict(solution), student))]:
+                                  ("cy", with_last_exercise_undone(nbformat.from_dict(solution), student))]:
                 path = folder / f"{who}_{name}.ipynb"
                 nbformat.write(notebook, path)
                 written.append(path)

@@ -31,7 +31,7 @@ warnings.filterwarnings("ignore")
 import nbformat  # noqa: E402
 
 from autograder.course import FRAMEWORKS, REPO, find_labs, nbgrader_config  # noqa: E402
-from autograder.samples import _with_last_exercise_undone  # noqa: E402
+from autograder.samples import with_last_exercise_undone  # noqa: E402
 
 
 LABS: list = []
@@ -47,7 +47,7 @@ def make_submissions(folder: Path, students: int) -> int:
             for i in range(students):
                 kind = i % 3
                 nb = solution if kind == 0 else stub if kind == 1 else \
-                    _with_last_exercise_undone(nbformat.from_dict(solution), stub)
+                    with_last_exercise_undone(nbformat.from_dict(solution), stub)
                 target = folder / f"s{i:04d}" / lab.name / f"{name}.ipynb"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 nbformat.write(nb, target)
