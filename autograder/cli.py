@@ -31,7 +31,9 @@ def cmd_grade(args) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     from autograder.course import CourseNotFound, course_root
-    from autograder.grading import SUPERSEDED, default_jobs, grade_folder
+    from autograder.contracts import Status
+    from autograder.grading import grade_folder
+    from autograder.schedule import default_jobs
     from autograder.report import (collect_feedback, format_table, write_grades_csv, write_lms_csv,
                                    write_summary_html)
     from autograder.sandbox import Limits, probe
@@ -65,13 +67,13 @@ def cmd_grade(args) -> int:
     elapsed = time.monotonic() - started
     for r in results:
         if not r.ok:
-            print(f"{r.origin}: {r.status}", file=sys.stderr)
+            print(f"{r.origin}: {r.status_text}", file=sys.stderr)
     csv_path = write_grades_csv(results, out / "grades.csv")
     write_lms_csv(results, out / "lms.csv")
     write_summary_html(results, out / "summary.html", probe().describe())
     feedback = collect_feedback(results, out / "feedback")
     print(format_table(results))
-    superseded = sum(r.status.startswith(SUPERSEDED) for r in results)
+    superseded = sum(r.status is Status.SUPERSEDED for r in results)
     print(f"\n{sum(r.ok for r in results) - superseded}/{len(results) - superseded} graded ({len(regraded)} regraded: "
           f"changed since the last run; {superseded} superseded by a later hand-in, not graded) in {elapsed:.1f} s "
           f"({'cluster ' + args.cluster if args.cluster else f'{jobs} workers'}); wrote {csv_path}, "

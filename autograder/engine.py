@@ -15,8 +15,8 @@ there, see `runs_before_fork`). For each submission it forks two children:
                      the namespace as it is at that point (the cell's own code, the instructor's, is not run:
                      its output is the judge's verdict).
 
-Messages from the student child are untrusted data. `grade_task(task) -> dict` is the unit of work;
-everything in and out is JSON-able.
+Messages from the student child are untrusted data. `grade_task(Task) -> RunResult` is the unit of work
+(autograder.contracts).
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ import time
 import traceback
 
 from autograder import sandbox
+from autograder.contracts import RunResult, Task, Verdict
 from autograder.remote import (MAX_MESSAGE, RemoteNamespace, RemoteReference, Student, StudentGone,
                                StudentServer, receive, send)
 
@@ -35,20 +36,20 @@ _WARM: dict = {}
 
 # ---------------------------------------------------------------- the judge
 
-def judge(task: dict, student: Student, wait: float) -> dict:
+def judge(task: Task, student: Student, wait: float) -> dict[str, dict]:
     """Run the hidden tests of each grade cell the notebook reaches -> {exercise: {status, message}}."""
     import importlib
 
     from mitdl_utils.checking import FAILED, NOT_ATTEMPTED, run_exercise
     from mitdl_utils.frameworks import get_framework
 
-    fw = get_framework(task["framework"])
-    exercises = {e.name: e for e in importlib.import_module(f"mitdl_utils.labs.{task['spec']}").EXERCISES}
-    reference = RemoteReference(importlib.import_module(f"mitdl_utils.labs.{task['spec']}.reference_{fw.name}"),
+    fw = get_framework(task.framework)
+    exercises = {e.name: e for e in importlib.import_module(f"mitdl_utils.labs.{task.spec}").EXERCISES}
+    reference = RemoteReference(importlib.import_module(f"mitdl_utils.labs.{task.spec}.reference_{fw.name}"),
                                 student)
     namespace = RemoteNamespace(student)
-    student.sources = task.get("sources", {})
-    waiting = {str(cell): list(names) for cell, names in task["grade_cells"].items()}
+    student.sources = task.sources
+    waiting = {cell: [name] for cell, name in task.grade_cells.items()}
     verdicts: dict[str, dict] = {}
     while waiting:
         try:
@@ -63,8 +64,7 @@ def judge(task: dict, student: Student, wait: float) -> dict:
                 if name not in exercises:
                     verdicts[name] = {"status": FAILED, "message": f"unknown exercise {name!r}"}
                     continue
-                outcome = run_exercise(exercises[name], namespace, fw, reference, hidden=True,
-                                       secret=task.get("secret", ""))
+                outcome = run_exercise(exercises[name], namespace, fw, reference, hidden=True, secret=task.secret)
                 verdicts[name] = {"status": outcome.status, "message": outcome.message}
             send(student.requests_fd, {"op": "done"}, time.monotonic() + 5)
         except (StudentGone, OSError, TimeoutError) as gone:
@@ -78,15 +78,14 @@ def judge(task: dict, student: Student, wait: float) -> dict:
     return verdicts
 
 
-def _run_judge(task: dict, requests_fd: int, replies_fd: int, verdict_fd: int) -> None:
+def _run_judge(task: Task, requests_fd: int, replies_fd: int, verdict_fd: int) -> None:
     """The judge child's life: judge, then send the verdicts to the worker."""
     from mitdl_utils.frameworks import get_framework
 
     os.setsid()
     sandbox.die_with_parent()
-    limits = sandbox.Limits(**task["limits"])
-    student = Student(requests_fd, replies_fd, get_framework(task["framework"]), timeout=limits.cell_wall_timeout + 5)
-    send(verdict_fd, {"event": "verdicts", "verdicts": judge(task, student, wait=limits.notebook_timeout + 5)})
+    student = Student(requests_fd, replies_fd, get_framework(task.framework), timeout=task.limits.cell_wall_timeout + 5)
+    send(verdict_fd, {"event": "verdicts", "verdicts": judge(task, student, wait=task.limits.notebook_timeout + 5)})
 
 
 # ---------------------------------------------------------------- the student child
@@ -120,11 +119,11 @@ def _error_output(error: BaseException) -> dict:
     return {"output_type": "error", "ename": name, "evalue": value, "traceback": [f"{name}: {value}"]}
 
 
-def _run_student(task: dict, fd: int, go: int, requests_fd: int, replies_fd: int) -> None:
-    task.pop("secret", None)  # the judge's (it picks the hidden inputs): dropped before any student code runs
+def _run_student(task: Task, fd: int, go: int, requests_fd: int, replies_fd: int) -> None:
+    task.secret = ""  # the judge's (it picks the hidden inputs): dropped before any student code runs
     os.read(go, 1)  # wait until the worker has put this process in its cgroups
     os.close(go)
-    limits = sandbox.Limits(**task["limits"])
+    limits = task.limits
     sandbox.confine(sandbox.probe(), limits)
     os.environ["NBGRADER_EXECUTION"] = "autograde"
     import importlib
@@ -138,14 +137,14 @@ def _run_student(task: dict, fd: int, go: int, requests_fd: int, replies_fd: int
 
     from mitdl_utils.frameworks import get_framework
 
-    fw = get_framework(task["framework"])
+    fw = get_framework(task.framework)
     shell = _WARM["shell"]
     server = StudentServer(requests_fd, replies_fd, shell.user_ns, fw,
-                           importlib.import_module(f"mitdl_utils.labs.{task['spec']}.reference_{fw.name}"))
+                           importlib.import_module(f"mitdl_utils.labs.{task.spec}.reference_{fw.name}"))
     shell.showtraceback = lambda *args, **kwargs: None
     shell.showsyntaxerror = lambda *args, **kwargs: None
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    for index, cell in enumerate(task["nb"]["cells"]):
+    for index, cell in enumerate(task.nb["cells"]):
         if cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")
@@ -153,7 +152,7 @@ def _run_student(task: dict, fd: int, go: int, requests_fd: int, replies_fd: int
         _send(fd, {"event": "start", "cell": index})
         outputs = []
         try:
-            if str(index) in task["grade_cells"]:
+            if str(index) in task.grade_cells:
                 # a test cell (the instructor's, locked): the judge runs its checks on the namespace as it is
                 # here. What the student's code prints meanwhile is dropped: it could show the hidden inputs.
                 with capture_output(display=True):
@@ -309,10 +308,10 @@ def cpu_seconds(pid: int) -> float:
     return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
 
 
-def execute(task: dict, requests_fd: int, replies_fd: int, close_in_child=()) -> dict:
+def execute(task: Task, requests_fd: int, replies_fd: int, close_in_child=()) -> RunResult:
     """Run the student child, which answers the judge on (requests_fd, replies_fd) before each grade cell;
-    -> {"cells": {index: outputs}, "problem": str | None, "seconds": float}."""
-    limits = sandbox.Limits(**task["limits"])
+    -> its outputs per cell, what it ran into, and how long it took (no verdicts yet)."""
+    limits = task.limits
     caps = _WARM["caps"]
     cgroups = sandbox.Cgroups(caps, f"{os.getpid()}-{time.time_ns()}", limits)
     read_fd, write_fd = os.pipe()
@@ -397,12 +396,12 @@ def execute(task: dict, requests_fd: int, replies_fd: int, close_in_child=()) ->
         cgroups.remove()
     if problem is None and notes:
         problem = "; ".join(dict.fromkeys(notes))[:500]
-    return {"cells": cells, "problem": problem, "seconds": time.monotonic() - started}
+    return RunResult(cells=cells, problem=problem, seconds=time.monotonic() - started)
 
 
-def grade_task(task: dict) -> dict:
-    """The unit of work (local pool or Dask): the judge and the student child, side by side. JSON-able."""
-    warm_up(task.get("frameworks", (task["framework"],)), task.get("specs", (task["spec"],)))
+def grade_task(task: Task) -> RunResult:
+    """The unit of work (local pool or Dask): the judge and the student child, side by side."""
+    warm_up((task.framework,), task.warm_specs or (task.spec,))
     requests_r, requests_w = os.pipe()  # judge -> student
     replies_r, replies_w = os.pipe()  # student -> judge
     verdict_r, verdict_w = os.pipe()  # judge -> this worker
@@ -417,19 +416,18 @@ def grade_task(task: dict) -> dict:
         os.close(requests_r)
         os.close(replies_w)
     try:  # the student child has ended: the judge finishes what it was doing and reports
-        message = receive(verdict_r, time.monotonic() + sandbox.Limits(**task["limits"]).cell_wall_timeout + 30,
-                          bytearray())
+        message = receive(verdict_r, time.monotonic() + task.limits.cell_wall_timeout + 30, bytearray())
     finally:
         os.close(verdict_r)
         _kill_group(judge_pid)
         os.waitpid(judge_pid, 0)
     if isinstance(message, dict) and message.get("event") == "verdicts":
-        run["verdicts"] = message["verdicts"]
+        run.verdicts = {str(name): Verdict(str(v.get("status")), str(v.get("message")))
+                        for name, v in message["verdicts"].items()}
     else:
         detail = message.get("text", "") if isinstance(message, dict) else message
-        run["verdicts"], run["judge_error"] = {}, f"the judge failed: {str(detail)[-300:]}"
-    run["key"] = task["key"]
-    run["worker"] = f"{os.uname().nodename}:{os.getpid()}"
+        run.judge_error = f"the judge failed: {str(detail)[-300:]}"
+    run.worker = f"{os.uname().nodename}:{os.getpid()}"
     return run
 
 

@@ -1,19 +1,37 @@
-"""nbgrader's gradebook, tuned for grading whole batches in one process (`tune()`, once, before grading).
+"""nbgrader's gradebook, tuned for grading whole batches in one process: `tune()`, called by the grader.
 
 nbgrader opens the gradebook anew in each preprocessor and commits once per graded cell; what it stores and
-how is unchanged, only the cost per submission goes down.
+how is unchanged, only the cost per submission goes down. Each tuning replaces or hooks one piece of nbgrader's
+internals; each first checks that the piece is what it expects and then that its change took effect, and where
+either fails (a newer nbgrader) it leaves nbgrader as it is and says so: grading stays correct, only slower.
 """
 from __future__ import annotations
 
-import functools
+APPLIED: dict[str, bool] = {}  # tuning -> whether it took effect (absent: not tried yet)
+SKIPPED: dict[str, str] = {}  # tuning -> why it was not applied
 
 
-@functools.cache
-def tune() -> None:
-    """Apply the three tunings below (later calls do nothing)."""
-    _fast_sqlite_commits()
-    _one_engine_per_database()
-    _alembic_head_in_process()
+class TuningSkipped(Exception):
+    """nbgrader's internals are not what a tuning expects: it is not applied."""
+
+
+def tune() -> list[str]:
+    """Apply the three tunings below (each once) -> a line for each that could not be applied."""
+    for tuning in (_fast_sqlite_commits, _one_engine_per_database, _alembic_head_in_process):
+        if tuning.__name__ not in APPLIED:
+            try:
+                tuning()
+                APPLIED[tuning.__name__] = True
+            except TuningSkipped as why:
+                APPLIED[tuning.__name__] = False
+                SKIPPED[tuning.__name__] = str(why)
+    return [f"gradebook tuning {name.strip('_')} not applied: {why} (stock nbgrader behaviour kept)"
+            for name, why in SKIPPED.items()]
+
+
+def _expect(condition: bool, what: str) -> None:
+    if not condition:
+        raise TuningSkipped(what)
 
 
 def _fast_sqlite_commits() -> None:
@@ -26,13 +44,15 @@ def _fast_sqlite_commits() -> None:
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    @event.listens_for(Engine, "connect")
     def _pragmas(connection, _record):
         if isinstance(connection, sqlite3.Connection):
             cursor = connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
+
+    event.listen(Engine, "connect", _pragmas)
+    _expect(event.contains(Engine, "connect", _pragmas), "SQLAlchemy did not take the connect listener")
 
 
 def _one_engine_per_database() -> None:
@@ -43,6 +63,8 @@ def _one_engine_per_database() -> None:
     import nbgrader.api
     from sqlalchemy import create_engine
 
+    _expect(getattr(nbgrader.api, "create_engine", None) is create_engine,
+            "nbgrader.api no longer opens its engines with sqlalchemy.create_engine")
     engines: dict = {}
 
     def shared_engine(url, **options):
@@ -52,6 +74,7 @@ def _one_engine_per_database() -> None:
         return engines[key]
 
     nbgrader.api.create_engine = shared_engine
+    _expect(nbgrader.api.create_engine is shared_engine, "nbgrader.api.create_engine could not be replaced")
 
 
 def _alembic_head_in_process() -> None:
@@ -59,13 +82,23 @@ def _alembic_head_in_process() -> None:
     running the `alembic` command, a new Python process (about 5 s); alembic's own API reads the same revision
     from the same migration scripts in this one."""
     import nbgrader.api
+    import nbgrader.dbutil
+
+    _expect(callable(getattr(nbgrader.api, "get_alembic_version", None)),
+            "nbgrader.api has no get_alembic_version to replace")
+    temp_ini = getattr(nbgrader.dbutil, "_temp_alembic_ini", None)
+    _expect(callable(temp_ini), "nbgrader.dbutil has no _temp_alembic_ini to find its migrations with")
 
     def alembic_head() -> str:
         from alembic.config import Config
         from alembic.script import ScriptDirectory
-        from nbgrader.dbutil import _temp_alembic_ini
 
-        with _temp_alembic_ini("sqlite:///unused.db") as alembic_ini:
+        with temp_ini("sqlite:///unused.db") as alembic_ini:
             return ScriptDirectory.from_config(Config(alembic_ini)).get_current_head()
 
+    try:
+        head = alembic_head()
+    except Exception as error:
+        raise TuningSkipped(f"alembic's API could not read nbgrader's schema head ({type(error).__name__})") from None
+    _expect(isinstance(head, str) and head != "", "alembic's API gave no schema head")
     nbgrader.api.get_alembic_version = alembic_head

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import csv
+import re
 import os
 import shutil
 from pathlib import Path
 
-from autograder.grading import Result
+from autograder.contracts import Result, Status
+
+HIDDEN_TESTS = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
 
 FIXED_COLUMNS = ["student", "lab", "notebook"]
 
@@ -29,7 +32,7 @@ def write_grades_csv(results: list[Result], path: Path) -> Path:
         writer.writerow(FIXED_COLUMNS + exercises + ["total", "max", "status"])
         for r in results:
             points = [_number(r.scores[e]) if e in r.scores else "" for e in exercises]
-            writer.writerow([r.student, r.lab, r.notebook, *points, _number(r.total), _number(r.max_score), r.status])
+            writer.writerow([r.student, r.lab, r.notebook, *points, _number(r.total), _number(r.max_score), r.status_text])
     os.replace(tmp, path)
     return path
 
@@ -50,7 +53,7 @@ def collect_feedback(results: list[Result], out: Path) -> list[Path]:
 def format_table(results: list[Result]) -> str:
     """A plain-text grade table."""
     rows = [("student", "lab", "notebook", "score", "status")]
-    rows += [(r.student, r.lab, r.notebook or "-", f"{_number(r.total)}/{_number(r.max_score)}", r.status)
+    rows += [(r.student, r.lab, r.notebook or "-", f"{_number(r.total)}/{_number(r.max_score)}", r.status_text)
              for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths)) + "  " + row[4] for row in rows]
@@ -68,7 +71,6 @@ def feedback_html(nb, result) -> str:
     """A student's feedback page: points per exercise and why; the notebook without hidden test code."""
     import html
 
-    from autograder.grading import _HIDDEN
 
     esc = html.escape
     rows = []
@@ -85,10 +87,10 @@ def feedback_html(nb, result) -> str:
              "white-space:pre-wrap}td{border-bottom:1px solid #ddd;padding:4px;vertical-align:top}"
              ".err{color:#cf222e}</style>",
              f"<h1>{esc(result.notebook)} · {esc(result.student)}</h1>",
-             f"<p><b>Score: {_number(result.total)}/{_number(result.max_score)}</b> ({esc(result.status)})</p>",
+             f"<p><b>Score: {_number(result.total)}/{_number(result.max_score)}</b> ({esc(result.status_text)})</p>",
              "<table><tr><th>exercise</th><th>points</th><th>result</th></tr>", *rows, "</table><hr>"]
     for cell in nb.cells:
-        source = _HIDDEN.sub("# (hidden tests run here when grading)\n", cell.source)
+        source = HIDDEN_TESTS.sub("# (hidden tests run here when grading)\n", cell.source)
         if cell.cell_type == "markdown":
             parts.append(f"<div>{esc(source)}</div>")
             continue
@@ -156,9 +158,9 @@ def write_summary_html(results: list[Result], path: Path, sandbox_line: str = ""
     parts = ["<!doctype html><meta charset='utf-8'><title>Grading summary</title>",
              "<style>body{font-family:sans-serif;max-width:70em;margin:auto}td,th{border-bottom:1px solid #ddd;"
              "padding:3px 8px;text-align:left}</style><h1>Grading summary</h1>",
-             f"<p>{len(results)} submissions; {sum(r.ok for r in results)} graded cleanly. {esc(sandbox_line)}</p>"]
+             f"<p>{len(results)} submissions; {sum(r.status is Status.GRADED for r in results)} graded. {esc(sandbox_line)}</p>"]
     for lab in sorted({r.lab for r in results if r.lab}):
-        graded = [r for r in results if r.lab == lab and not r.status.startswith(("rejected", "error"))]
+        graded = [r for r in results if r.lab == lab and r.status in (Status.GRADED, Status.FLAGGED)]
         if not graded:
             continue
         figure, axes = plt.subplots(1, 2, figsize=(11, 3.2))
@@ -176,7 +178,7 @@ def write_summary_html(results: list[Result], path: Path, sandbox_line: str = ""
     parts.append("</table><h2>Submissions in error</h2><table><tr><th>student</th><th>notebook</th>"
                  "<th>origin</th><th>status</th></tr>")
     parts += [f"<tr><td>{esc(r.student)}</td><td>{esc(r.notebook)}</td><td>{esc(r.origin)}</td>"
-              f"<td>{esc(r.status)}</td></tr>" for r in results if not r.ok]
+              f"<td>{esc(r.status_text)}</td></tr>" for r in results if not r.ok]
     parts.append("</table>")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(parts))

@@ -68,8 +68,8 @@ def test_a_secret_changes_the_hidden_inputs_and_only_with_a_secret():
 
 
 def test_the_graders_secret_is_made_once_and_kept(tmp_path):
-    from autograder.grading import _secret
+    from autograder.grading import course_secret
 
-    first = _secret(tmp_path / "hidden-inputs.secret")
-    assert len(first) == 32 and _secret(tmp_path / "hidden-inputs.secret") == first  # a resumed batch: the same
-    assert _secret(tmp_path / "elsewhere.secret") != first
+    first = course_secret(tmp_path / "hidden-inputs.secret")
+    assert len(first) == 32 and course_secret(tmp_path / "hidden-inputs.secret") == first  # a resumed batch: the same
+    assert course_secret(tmp_path / "elsewhere.secret") != first
