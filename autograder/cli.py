@@ -103,6 +103,8 @@ def cmd_validate(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from autograder.sandbox import Limits
+
     parser = Parser(prog="python -m autograder", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -119,10 +121,14 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
     grade.add_argument("--jobs", "-j", type=positive_int, default=None, help="parallel workers (default: all cores)")
     grade.add_argument("--cluster", default=None, help="grade on this Dask scheduler (e.g. tcp://10.0.0.5:8786)")
-    grade.add_argument("--cell-timeout", type=positive_float, default=60, help="CPU seconds per cell (default 60; a cell also stops "
-                       "after 3x that on the clock)")
-    grade.add_argument("--timeout", type=positive_float, default=600, help="seconds per notebook (default 600)")
-    grade.add_argument("--memory-mb", type=positive_int, default=2048, help="memory per submission (default 2048)")
+    limits = Limits()  # the defaults, declared once there
+    grade.add_argument("--cell-timeout", type=positive_float, default=limits.cell_timeout,
+                       help=f"CPU seconds per cell (default {limits.cell_timeout:g}; a cell also stops after "
+                            f"{limits.cell_wall_timeout / limits.cell_timeout:g}x that on the clock)")
+    grade.add_argument("--timeout", type=positive_float, default=limits.notebook_timeout,
+                       help=f"seconds per notebook (default {limits.notebook_timeout:g})")
+    grade.add_argument("--memory-mb", type=positive_int, default=limits.memory_mb,
+                       help=f"memory per submission (default {limits.memory_mb})")
     grade.set_defaults(run=cmd_grade)
 
     demo = commands.add_parser("demo", help="release, make sample submissions, grade them (what `make demo` runs)")
