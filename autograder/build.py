@@ -4,13 +4,19 @@ A lab is written once, as a jupytext "percent" file. Cell headers carry:
   fw="tensorflow" | fw="torch"   the cell goes into that framework's notebook only; such cells come in
                                  adjacent pairs (one per framework), so both notebooks have the same shape
   solution="<exercise>"          a cell with ### BEGIN/END SOLUTION regions
-  tests="<exercise>" points=N    a locked, graded test cell (visible checks + ### BEGIN HIDDEN TESTS)
-Text may use {{framework}} (TensorFlow / PyTorch) and {{fw}} (tensorflow / torch).
+  tests="<exercise>"             an empty cell that becomes the exercise's locked, graded test cell: its visible
+                                 check, then its hidden tests between ### BEGIN/END HIDDEN TESTS
+Text may use {{framework}} (TensorFlow / PyTorch), {{fw}} (tensorflow / torch) and {{exercise:<name>}}
+("Exercise 3 (2 points)"). An exercise's number and points are declared once, in its lab's spec
+(`EXERCISES` in mitdl_utils/labs/<lab>/__init__.py): the build writes them into the prose and the metadata.
 Every notebook starts with an "Open in Colab" badge and a setup cell that installs mitdl_utils in Colab only.
 """
 from __future__ import annotations
 
 from pathlib import Path
+
+import importlib
+import re
 
 import jupytext
 import nbformat
@@ -37,7 +43,31 @@ class SourceError(ValueError):
     """The lab source breaks one of the rules above."""
 
 
-def _nbgrader_metadata(cell, lab: Lab, counters: dict) -> dict | None:
+def test_cell_source(exercise: str) -> str:
+    """What a test cell holds: the visible check, then the hidden tests (nbgrader strips them from the release)."""
+    return f'lab.check("{exercise}")\n### BEGIN HIDDEN TESTS\nlab.grade("{exercise}")\n### END HIDDEN TESTS'
+
+
+def exercise_points(lab: Lab) -> dict[str, int]:
+    """Each exercise's points, in the lab's order: from its spec, where they are declared."""
+    return {e.name: e.points for e in importlib.import_module(f"mitdl_utils.labs.{lab.stem}").EXERCISES}
+
+
+def _exercise_titles(text: str, points: dict[str, int], lab: Lab) -> str:
+    """{{exercise:name}} -> "Exercise N (P points)", N its place in the spec."""
+    order = list(points)
+
+    def title(match):
+        name = match.group(1)
+        if name not in points:
+            raise SourceError(f"{lab.source}: {{{{exercise:{name}}}}} names no exercise of the lab's spec")
+        count = points[name]
+        return f"Exercise {order.index(name) + 1} ({count} point{'' if count == 1 else 's'})"
+
+    return re.sub(r"\{\{exercise:(\w+)\}\}", title, text)
+
+
+def _nbgrader_metadata(cell, lab: Lab, counters: dict, points: dict[str, int]) -> dict | None:
     meta = cell.metadata
     if "solution" in meta:
         exercise = meta["solution"]
@@ -45,9 +75,14 @@ def _nbgrader_metadata(cell, lab: Lab, counters: dict) -> dict | None:
         return {"grade": False, "grade_id": f"{exercise}_solution_{counters[exercise]}", "locked": False,
                 "schema_version": 3, "solution": True, "task": False}
     if "tests" in meta:
-        if "points" not in meta:
-            raise SourceError(f"{lab.source}: tests cell {meta['tests']!r} has no points=")
-        return {"grade": True, "grade_id": meta["tests"], "locked": True, "points": meta["points"],
+        if "points" in meta:
+            raise SourceError(f"{lab.source}: tests cell {meta['tests']!r} has points=: an exercise's points are "
+                              "declared once, in the lab's spec (EXERCISES)")
+        if meta["tests"] not in points:
+            raise SourceError(f"{lab.source}: tests cell {meta['tests']!r} names no exercise of the lab's spec")
+        if cell.source.strip():
+            raise SourceError(f"{lab.source}: tests cell {meta['tests']!r} should be empty: the build writes it")
+        return {"grade": True, "grade_id": meta["tests"], "locked": True, "points": points[meta["tests"]],
                 "schema_version": 3, "solution": False, "task": False}
     return None
 
@@ -99,6 +134,7 @@ def build_notebook(lab: Lab, framework: str) -> nbformat.NotebookNode:
         "mitdl": {"lab": lab.name, "framework": framework, "notebook": lab.notebook_name(framework)},
     }
     counters: dict[str, int] = {}
+    points = exercise_points(lab)
     for new in _front_cells(lab, framework):
         new.id = f"{lab.stem}-{len(notebook.cells):02d}"
         notebook.cells.append(new)
@@ -106,8 +142,11 @@ def build_notebook(lab: Lab, framework: str) -> nbformat.NotebookNode:
         if cell.metadata.get("fw", framework) != framework:
             continue
         text = cell.source.replace("{{framework}}", FRAMEWORK_LABELS[framework]).replace("{{fw}}", framework)
+        text = _exercise_titles(text, points, lab)
+        if "tests" in cell.metadata:
+            text = test_cell_source(cell.metadata["tests"]) if not cell.source.strip() else text
         new = nbformat.v4.new_markdown_cell(text) if cell.cell_type == "markdown" else nbformat.v4.new_code_cell(text)
-        nbgrader = _nbgrader_metadata(cell, lab, counters)
+        nbgrader = _nbgrader_metadata(cell, lab, counters, points)
         if nbgrader:
             new.metadata["nbgrader"] = nbgrader
         new.id = f"{lab.stem}-{len(notebook.cells):02d}"

@@ -73,3 +73,21 @@ def test_committed_notebooks_carry_no_outputs(repo):
         notebook = nbformat.read(path, as_version=4)
         dirty = [c for c in notebook.cells if c.cell_type == "code" and (c.outputs or c.execution_count)]
         assert not dirty, f"{path} has outputs"
+
+
+def test_points_and_numbers_are_declared_once_in_the_spec(tmp_path):
+    """A source may not repeat an exercise's points; the prose title and the metadata come from the spec."""
+    source = tmp_path / "01_perceptron" / "perceptron.lab.py"
+    source.parent.mkdir()
+    text = LABS[0].source.read_text()
+    source.write_text(text)
+    notebook = build_notebook(Lab("01_perceptron", source), "torch")
+    titles = [line for cell in notebook.cells for line in cell.source.splitlines() if "**Exercise " in line]
+    assert titles[0].startswith("**Exercise 1 (3 points).**"), titles[0]
+    assert any("Exercise 4 (1 point)." in title for title in titles)
+    source.write_text(text.replace('# %% tests="collapse"', '# %% tests="collapse" points=2'))
+    with pytest.raises(SourceError, match="declared once"):
+        build_notebook(Lab("01_perceptron", source), "torch")
+    source.write_text(text.replace("{{exercise:collapse}}", "{{exercise:colapse}}"))
+    with pytest.raises(SourceError, match="names no exercise"):
+        build_notebook(Lab("01_perceptron", source), "torch")

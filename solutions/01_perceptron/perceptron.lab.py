@@ -40,7 +40,7 @@ lab = open_lab("perceptron", framework="torch")
 # | hyperbolic tangent | $\tanh(z) = \dfrac{e^{z} - e^{-z}}{e^{z} + e^{-z}}$ | $(-1, 1)$ |
 # | rectified linear unit | $\mathrm{ReLU}(z) = \max(z, 0)$ | $[0, \infty)$ |
 #
-# **Exercise 1 (3 points).** Write the three functions from their formulas using elementwise tensor
+# **{{exercise:activations}}.** Write the three functions from their formulas using elementwise tensor
 # operations (exponentials, division, maximum). Calling the framework's own `sigmoid`, `tanh` or `relu`
 # does not count: the check looks for it. Each function takes a float32 tensor of any shape and returns
 # one of the same shape.
@@ -87,11 +87,7 @@ def relu(z):
     return torch.clamp(z, min=0.0)
     ### END SOLUTION
 
-# %% tests="activations" points=3
-lab.check("activations")
-### BEGIN HIDDEN TESTS
-lab.grade("activations")
-### END HIDDEN TESTS
+# %% tests="activations"
 
 # %% [markdown]
 # ## 2. Their derivatives
@@ -104,7 +100,7 @@ lab.grade("activations")
 #
 # (ReLU has no derivative at exactly $z = 0$; frameworks use 0 there, and so may you.)
 #
-# **Exercise 2 (3 points).** Write the three derivatives. The check compares them with the formulas
+# **{{exercise:derivatives}}.** Write the three derivatives. The check compares them with the formulas
 # and with what {{framework}}'s automatic differentiation computes for the framework's own activations.
 
 # %% fw="tensorflow" solution="derivatives"
@@ -151,11 +147,7 @@ def relu_derivative(z):
     return (z > 0).to(z.dtype)
     ### END SOLUTION
 
-# %% tests="derivatives" points=3
-lab.check("derivatives")
-### BEGIN HIDDEN TESTS
-lab.grade("derivatives")
-### END HIDDEN TESTS
+# %% tests="derivatives"
 
 # %% [markdown]
 # Your functions next to their derivatives. Notice where each derivative is close to zero: a unit whose
@@ -177,7 +169,7 @@ plots.plot_functions({"sigmoid'": sigmoid_derivative, "tanh'": tanh_derivative, 
 # Dot product, add the bias, apply the non-linearity. For a whole batch at once, stack the inputs as the
 # rows of a matrix $X$ of shape $(n, d)$: then $z = w_0 + X W$ has shape $(n,)$, one value per input.
 #
-# **Exercise 3 (2 points).** Write `perceptron(X, w0, W, g)` for a batch. `g` is any activation
+# **{{exercise:perceptron}}.** Write `perceptron(X, w0, W, g)` for a batch. `g` is any activation
 # function, passed in as an argument.
 
 # %% fw="tensorflow" solution="perceptron"
@@ -196,11 +188,7 @@ def perceptron(X, w0, W, g):
     return g(z)
     ### END SOLUTION
 
-# %% tests="perceptron" points=2
-lab.check("perceptron")
-### BEGIN HIDDEN TESTS
-lab.grade("perceptron")
-### END HIDDEN TESTS
+# %% tests="perceptron"
 
 # %% [markdown]
 # ## 4. The lecture's example
@@ -212,7 +200,7 @@ lab.grade("perceptron")
 #
 # The weighted sum is far below zero, so the sigmoid squeezes it to almost nothing.
 #
-# **Exercise 4 (1 point).** Compute $z$ and $\hat y$ for this example with your `perceptron`
+# **{{exercise:lecture_example}}.** Compute $z$ and $\hat y$ for this example with your `perceptron`
 # (hint: an identity activation gives you $z$) and return both.
 
 # %% fw="tensorflow" solution="lecture_example"
@@ -235,11 +223,7 @@ def lecture_example():
     return z, sigmoid(z)
     ### END SOLUTION
 
-# %% tests="lecture_example" points=1
-lab.check("lecture_example")
-### BEGIN HIDDEN TESTS
-lab.grade("lecture_example")
-### END HIDDEN TESTS
+# %% tests="lecture_example"
 
 # %% [markdown]
 # ## 5. The decision boundary
@@ -251,7 +235,7 @@ lab.grade("lecture_example")
 # Every input on one side of the line gets $z > 0$ and $\hat y > 0.5$; every input on the other side
 # gets $z < 0$ and $\hat y < 0.5$. A single perceptron can only ever split the plane with a straight line.
 #
-# **Exercise 5 (2 points).** Write `boundary_x2(x1)`, the $x_2$ on the line for each $x_1$, and
+# **{{exercise:decision_boundary}}.** Write `boundary_x2(x1)`, the $x_2$ on the line for each $x_1$, and
 # `on_positive_side(X)`, a boolean tensor that is true for the rows of $X$ where $z > 0$. The same code
 # works in both frameworks.
 
@@ -269,11 +253,7 @@ def on_positive_side(X):
     return 1 + 3 * X[:, 0] - 2 * X[:, 1] > 0
     ### END SOLUTION
 
-# %% tests="decision_boundary" points=2
-lab.check("decision_boundary")
-### BEGIN HIDDEN TESTS
-lab.grade("decision_boundary")
-### END HIDDEN TESTS
+# %% tests="decision_boundary"
 
 # %% [markdown]
 # The plane coloured by your perceptron's output, with your boundary drawn on top. The line should run
@@ -297,7 +277,7 @@ plots.plot_decision_plane(
 # linear layers you stack, the network can only draw straight decision boundaries, exactly like a single
 # perceptron. The activation functions are what let depth buy anything.
 #
-# **Exercise 6 (2 points).** Given the two layers (shapes $W_1: (d, h)$, $b_1: (h,)$, $W_2: (h, k)$,
+# **{{exercise:collapse}}.** Given the two layers (shapes $W_1: (d, h)$, $b_1: (h,)$, $W_2: (h, k)$,
 # $b_2: (k,)$), return the single layer $(W, b)$ that computes the same function. The check applies both
 # to random inputs and compares.
 
@@ -319,11 +299,7 @@ def collapse_linear(W1, b1, W2, b2):
     return W, b
     ### END SOLUTION
 
-# %% tests="collapse" points=2
-lab.check("collapse")
-### BEGIN HIDDEN TESTS
-lab.grade("collapse")
-### END HIDDEN TESTS
+# %% tests="collapse"
 
 # %% [markdown]
 # ## Summary

@@ -54,7 +54,7 @@ torch.set_num_threads(1)  # the models here are tiny: one thread runs them faste
 #
 # ($b$ is added to every row: the framework *broadcasts* it.)
 #
-# **Exercise 1 (2 points).** Write `dense_forward(X, W, b, g)`.
+# **{{exercise:dense_forward}}.** Write `dense_forward(X, W, b, g)`.
 
 # %% fw="tensorflow" solution="dense_forward"
 def dense_forward(X, W, b, g):
@@ -70,11 +70,7 @@ def dense_forward(X, W, b, g):
     return g(X @ W + b)
     ### END SOLUTION
 
-# %% tests="dense_forward" points=2
-lab.check("dense_forward")
-### BEGIN HIDDEN TESTS
-lab.grade("dense_forward")
-### END HIDDEN TESTS
+# %% tests="dense_forward"
 
 # %% [markdown]
 # ## 2. A dense layer from scratch
@@ -83,7 +79,7 @@ lab.grade("dense_forward")
 # registers them with the framework as *trainable* (so that an optimizer can find and update them later),
 # and applies them to whatever batch it is given.
 #
-# **Exercise 2 (3 points).** Complete `MyDenseLayer(input_dim, output_dim)`, the lecture's layer:
+# **{{exercise:dense_layer}}.** Complete `MyDenseLayer(input_dim, output_dim)`, the lecture's layer:
 #
 # * in `__init__`, create `self.W` of shape `(input_dim, output_dim)`, initialised **randomly**, and
 #   `self.b` of shape `(output_dim,)`, and register both as trainable weights;
@@ -133,11 +129,7 @@ class MyDenseLayer(nn.Module):
         return dense_forward(x, self.W, self.b, torch.sigmoid)
         ### END SOLUTION
 
-# %% tests="dense_layer" points=3
-lab.check("dense_layer")
-### BEGIN HIDDEN TESTS
-lab.grade("dense_layer")
-### END HIDDEN TESTS
+# %% tests="dense_layer"
 
 # %% [markdown]
 # Your layer's trainable weights, as the framework sees them:
@@ -162,7 +154,7 @@ if lab.ready("dense_layer"):
 # the way you do (the comment at the top of the exercise cell says how {{framework}} stores it).
 
 # %% [markdown]
-# **Exercise 3 (2 points).** Write `builtin_dense(W, b)`: it returns the framework's dense layer, **without**
+# **{{exercise:builtin_dense}}.** Write `builtin_dense(W, b)`: it returns the framework's dense layer, **without**
 # an activation, holding exactly $W$ (shape $(d_{in}, d_{out})$) and $b$.
 
 # %% fw="tensorflow" solution="builtin_dense"
@@ -193,11 +185,7 @@ def builtin_dense(W, b):
     return layer
     ### END SOLUTION
 
-# %% tests="builtin_dense" points=2
-lab.check("builtin_dense")
-### BEGIN HIDDEN TESTS
-lab.grade("builtin_dense")
-### END HIDDEN TESTS
+# %% tests="builtin_dense"
 
 # %% [markdown]
 # Your from-scratch layer against the framework's, with your layer's own random weights copied across.
@@ -234,7 +222,7 @@ if lab.ready("dense_layer") and lab.ready("builtin_dense"):
 # how to write one in {{framework}}).
 
 # %% [markdown]
-# **Exercise 4 (2 points).** Write `two_layer_model(m, n)`: $m$ inputs, $n$ hidden units with ReLU, 2 outputs.
+# **{{exercise:two_layer_model}}.** Write `two_layer_model(m, n)`: $m$ inputs, $n$ hidden units with ReLU, 2 outputs.
 
 # %% fw="tensorflow" solution="two_layer_model"
 # tf.keras.Sequential([...]) takes a list of layers. Start it with tf.keras.Input(shape=(m,)) so that the model
@@ -259,11 +247,7 @@ def two_layer_model(m, n):
     return nn.Sequential(nn.Linear(m, n), nn.ReLU(), nn.Linear(n, 2))
     ### END SOLUTION
 
-# %% tests="two_layer_model" points=2
-lab.check("two_layer_model")
-### BEGIN HIDDEN TESTS
-lab.grade("two_layer_model")
-### END HIDDEN TESTS
+# %% tests="two_layer_model"
 
 # %% fw="tensorflow"
 if lab.ready("two_layer_model"):
@@ -284,7 +268,7 @@ if lab.ready("two_layer_model"):
 # So a whole architecture is described by a list of sizes $[d_{in}, n_1, \dots, n_{K-1}, d_{out}]$: $K+1$ sizes
 # make $K$ layers, one for each pair of neighbouring sizes.
 #
-# **Exercise 5 (2 points).** Write `deep_network(sizes)`: one dense layer per pair of neighbouring sizes, a
+# **{{exercise:deep_network}}.** Write `deep_network(sizes)`: one dense layer per pair of neighbouring sizes, a
 # ReLU after every layer except the last, and the last layer linear. `deep_network([3, 5, 4, 2])` has three
 # layers, 3 → 5 → 4 → 2.
 
@@ -310,11 +294,7 @@ def deep_network(sizes):
     return nn.Sequential(*layers)
     ### END SOLUTION
 
-# %% tests="deep_network" points=2
-lab.check("deep_network")
-### BEGIN HIDDEN TESTS
-lab.grade("deep_network")
-### END HIDDEN TESTS
+# %% tests="deep_network"
 
 # %% [markdown]
 # ## 6. Counting parameters
@@ -323,7 +303,7 @@ lab.grade("deep_network")
 # output: $n_{in}\, n_{out} + n_{out}$ numbers. A network's parameter count is the sum over its layers, and it
 # grows with the *product* of neighbouring widths: doubling every hidden layer roughly quadruples it.
 #
-# **Exercise 6 (1 point).** Write `count_parameters(sizes)` from the formula (plain Python, no framework),
+# **{{exercise:parameter_count}}.** Write `count_parameters(sizes)` from the formula (plain Python, no framework),
 # for the network that `deep_network(sizes)` builds.
 
 # %% solution="parameter_count"
@@ -333,11 +313,7 @@ def count_parameters(sizes):
     return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
     ### END SOLUTION
 
-# %% tests="parameter_count" points=1
-lab.check("parameter_count")
-### BEGIN HIDDEN TESTS
-lab.grade("parameter_count")
-### END HIDDEN TESTS
+# %% tests="parameter_count"
 
 # %% [markdown]
 # Your formula next to the framework's own count, for a few networks:
@@ -397,7 +373,7 @@ plt.show()
 # output goes through a sigmoid so that it reads as a probability of passing; the hidden units use the
 # sigmoid too, as in the lecture.
 #
-# **Exercise 7 (2 points).** Write `pass_model()`, that network, and `predict_pass(model, lectures, hours)`,
+# **{{exercise:will_i_pass}}.** Write `pass_model()`, that network, and `predict_pass(model, lectures, hours)`,
 # the model's probability of passing for one student, as a scalar tensor (shape `()`).
 
 # %% fw="tensorflow" solution="will_i_pass"
@@ -434,11 +410,7 @@ def predict_pass(model, lectures, hours):
     return model(x)[0, 0]
     ### END SOLUTION
 
-# %% tests="will_i_pass" points=2
-lab.check("will_i_pass")
-### BEGIN HIDDEN TESTS
-lab.grade("will_i_pass")
-### END HIDDEN TESTS
+# %% tests="will_i_pass"
 
 # %% [markdown]
 # Ask the network. Then ask four more networks that differ only in the random numbers their weights started
@@ -462,7 +434,7 @@ if lab.ready("will_i_pass"):
 # What *does* the data say about students like you? A simple, honest estimate: the fraction of past students
 # near you who passed.
 #
-# **Exercise 8 (2 points).** Write `pass_rate_near(X, y, point, radius)`: among the rows of `X` whose
+# **{{exercise:pass_rate_near}}.** Write `pass_rate_near(X, y, point, radius)`: among the rows of `X` whose
 # Euclidean distance to `point` is strictly less than `radius`, the fraction that passed (`y` is 1 for
 # passed, 0 for failed), as a scalar tensor.
 
@@ -484,11 +456,7 @@ def pass_rate_near(X, y, point, radius):
     return y[near].mean()
     ### END SOLUTION
 
-# %% tests="pass_rate_near" points=2
-lab.check("pass_rate_near")
-### BEGIN HIDDEN TESTS
-lab.grade("pass_rate_near")
-### END HIDDEN TESTS
+# %% tests="pass_rate_near"
 
 # %%
 if lab.ready("pass_rate_near"):

@@ -49,7 +49,7 @@ EPSILON = 1e-7  # how far from 0 and 1 predicted probabilities are kept (the val
 # depends on the weights $W$ only, because the data are fixed. Taking the **mean** rather than the sum
 # keeps its size independent of $n$, so the same learning rate works for 10 examples and for 10,000.
 #
-# **Exercise 1 (1 point).** Write `empirical_loss(per_example_losses)`: a tensor of $n$ per-example
+# **{{exercise:empirical_loss}}.** Write `empirical_loss(per_example_losses)`: a tensor of $n$ per-example
 # losses in, one number out.
 
 # %% fw="tensorflow" solution="empirical_loss"
@@ -66,11 +66,7 @@ def empirical_loss(per_example_losses):
     return per_example_losses.mean()
     ### END SOLUTION
 
-# %% tests="empirical_loss" points=1
-lab.check("empirical_loss")
-### BEGIN HIDDEN TESTS
-lab.grade("empirical_loss")
-### END HIDDEN TESTS
+# %% tests="empirical_loss"
 
 # %% [markdown]
 # ## 2. Binary cross-entropy
@@ -89,7 +85,7 @@ lab.grade("empirical_loss")
 # Frameworks guard against it by **clipping** $\hat y$ into $[\epsilon, 1 - \epsilon]$ before the logs, with
 # $\epsilon = 10^{-7}$ (`EPSILON` above).
 #
-# **Exercise 2 (3 points).** Write `binary_cross_entropy(y_hat, y, eps)` from the formula, with the
+# **{{exercise:binary_cross_entropy}}.** Write `binary_cross_entropy(y_hat, y, eps)` from the formula, with the
 # clipping, averaged over the examples. Calling {{framework}}'s own binary cross-entropy does not count (the
 # check looks for it), but the check compares your numbers with it.
 
@@ -109,11 +105,7 @@ def binary_cross_entropy(y_hat, y, eps=EPSILON):
     return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()
     ### END SOLUTION
 
-# %% tests="binary_cross_entropy" points=3
-lab.check("binary_cross_entropy")
-### BEGIN HIDDEN TESTS
-lab.grade("binary_cross_entropy")
-### END HIDDEN TESTS
+# %% tests="binary_cross_entropy"
 
 # %% [markdown]
 # The cost of one example as a function of the predicted probability. Being confidently wrong is
@@ -221,7 +213,7 @@ if lab.ready("binary_cross_entropy"):
 #
 # Here $e^{-|z|} \le 1$, so nothing overflows and no $\log 0$ can appear.
 #
-# **Exercise 3 (3 points).** Write `bce_with_logits(z, y)`: the mean of this over the examples. It must give
+# **{{exercise:bce_with_logits}}.** Write `bce_with_logits(z, y)`: the mean of this over the examples. It must give
 # finite, correct values for logits in the hundreds. The framework's own from-logits loss does not count.
 
 # %% fw="tensorflow" solution="bce_with_logits"
@@ -238,11 +230,7 @@ def bce_with_logits(z, y):
     return (torch.clamp(z, min=0.0) - z * y + torch.log1p(torch.exp(-torch.abs(z)))).mean()
     ### END SOLUTION
 
-# %% tests="bce_with_logits" points=3
-lab.check("bce_with_logits")
-### BEGIN HIDDEN TESTS
-lab.grade("bce_with_logits")
-### END HIDDEN TESTS
+# %% tests="bce_with_logits"
 
 # %% [markdown]
 # The blow-up, for a failed student ($y = 0$) and ever larger logits. Sigmoid-then-BCE without clipping
@@ -297,7 +285,7 @@ if lab.ready("bce_with_logits") and lab.ready("binary_cross_entropy"):
 # frameworks subtract the row's maximum first: $\operatorname{softmax}(z) = \operatorname{softmax}(z - \max_j z_j)$,
 # whose largest exponent is $e^0 = 1$.
 #
-# **Exercise 4 (2 points).** Write `softmax(z)` for a batch of shape $(n, K)$: one example per row, each
+# **{{exercise:softmax}}.** Write `softmax(z)` for a batch of shape $(n, K)$: one example per row, each
 # row normalised on its own, stable for logits in the thousands. The framework's softmax does not count.
 
 # %% fw="tensorflow" solution="softmax"
@@ -316,11 +304,7 @@ def softmax(z):
     return e / e.sum(dim=1, keepdim=True)
     ### END SOLUTION
 
-# %% tests="softmax" points=2
-lab.check("softmax")
-### BEGIN HIDDEN TESTS
-lab.grade("softmax")
-### END HIDDEN TESTS
+# %% tests="softmax"
 
 # %% [markdown]
 # ## 5. Softmax cross-entropy
@@ -338,7 +322,7 @@ lab.grade("softmax")
 #
 # $$\log \operatorname{softmax}(z)_k = z_k - m - \log \sum_{j} e^{z_j - m}, \qquad m = \max_j z_j.$$
 #
-# **Exercise 5 (3 points).** Write `one_hot(labels, num_classes)` (the framework's one-hot function is
+# **{{exercise:softmax_cross_entropy}}.** Write `one_hot(labels, num_classes)` (the framework's one-hot function is
 # allowed; return float32) and `softmax_cross_entropy(logits, labels)` from the formula, with class indices
 # as labels. It must stay finite and right for logits in the hundreds. The framework's cross-entropy and
 # log-softmax do not count.
@@ -375,11 +359,7 @@ def softmax_cross_entropy(logits, labels):
     return -(one_hot(labels, logits.shape[1]) * log_p).sum(dim=1).mean()
     ### END SOLUTION
 
-# %% tests="softmax_cross_entropy" points=3
-lab.check("softmax_cross_entropy")
-### BEGIN HIDDEN TESTS
-lab.grade("softmax_cross_entropy")
-### END HIDDEN TESTS
+# %% tests="softmax_cross_entropy"
 
 # %% [markdown]
 # ## 6. The framework's cross-entropy, called right
@@ -391,7 +371,7 @@ lab.grade("softmax_cross_entropy")
 # - **class indices or one-hot rows.** Each function expects one or the other (or accepts both);
 #   the comment in the cell below says which.
 #
-# **Exercise 6 (2 points).** Write `framework_cross_entropy(logits, labels)` with {{framework}}'s own
+# **{{exercise:framework_cross_entropy}}.** Write `framework_cross_entropy(logits, labels)` with {{framework}}'s own
 # softmax cross-entropy: same inputs as `softmax_cross_entropy`, same mean over the examples.
 
 # %% fw="tensorflow" solution="framework_cross_entropy"
@@ -413,11 +393,7 @@ def framework_cross_entropy(logits, labels):
     return F.cross_entropy(logits, labels)
     ### END SOLUTION
 
-# %% tests="framework_cross_entropy" points=2
-lab.check("framework_cross_entropy")
-### BEGIN HIDDEN TESTS
-lab.grade("framework_cross_entropy")
-### END HIDDEN TESTS
+# %% tests="framework_cross_entropy"
 
 # %% [markdown]
 # Five students, five letter grades, and made-up logits. Your loss and the framework's agree; probabilities
@@ -464,7 +440,7 @@ if lab.ready("softmax_cross_entropy") and lab.ready("softmax"):
 # square root (the RMSE) is in the units of $y$: an MSE of 64 means predictions are off by about 8
 # percentage points.
 #
-# **Exercise 7 (2 points).** Write `mean_squared_error(y_hat, y)` from the formula, for tensors of any
+# **{{exercise:mean_squared_error}}.** Write `mean_squared_error(y_hat, y)` from the formula, for tensors of any
 # shape: the mean over **every** element, not only over the last axis. The framework's own does not count.
 
 # %% fw="tensorflow" solution="mean_squared_error"
@@ -481,11 +457,7 @@ def mean_squared_error(y_hat, y):
     return ((y - y_hat) ** 2).mean()
     ### END SOLUTION
 
-# %% tests="mean_squared_error" points=2
-lab.check("mean_squared_error")
-### BEGIN HIDDEN TESTS
-lab.grade("mean_squared_error")
-### END HIDDEN TESTS
+# %% tests="mean_squared_error"
 
 # %% [markdown]
 # The same 200 students, now with their final grade (seeded synthetic data). Guessing 70% for everyone
@@ -528,7 +500,7 @@ if lab.ready("mean_squared_error"):
 # | `"letter_grade"` | The letter grade A, B, C, D or F: one of 5 classes, from 5 logits per student. |
 # | `"hours_needed"` | How many hours of project work a student needs to pass (a real number). |
 #
-# **Exercise 8 (2 points).** Write `loss_for_task(task)`: for each task name, return the **name** of the
+# **{{exercise:loss_for_task}}.** Write `loss_for_task(task)`: for each task name, return the **name** of the
 # one of your loss functions above that fits it, as a string (for example `"mean_squared_error"`).
 
 # %% solution="loss_for_task"
@@ -544,11 +516,7 @@ def loss_for_task(task):
     }[task]
     ### END SOLUTION
 
-# %% tests="loss_for_task" points=2
-lab.check("loss_for_task")
-### BEGIN HIDDEN TESTS
-lab.grade("loss_for_task")
-### END HIDDEN TESTS
+# %% tests="loss_for_task"
 
 # %% [markdown]
 # Why not mean squared error for classification too? Take a student who passed ($y = 1$) and a model whose

@@ -57,7 +57,7 @@ def trainable(value):
 # $n$ examples. The data below were made by the weights $w_1 = 1.5$, $w_2 = 2$ plus a little noise, so
 # the lowest point of the landscape should sit close to there.
 #
-# **Exercise 1 (2 points).** Write `tiny_loss(x, y, w1, w2)`. To draw the whole landscape in one call,
+# **{{exercise:tiny_network}}.** Write `tiny_loss(x, y, w1, w2)`. To draw the whole landscape in one call,
 # the plot passes `w1` and `w2` as columns of shape $(m, 1)$: then `w1 * x` broadcasts to $(m, n)$, and
 # the mean must run over the last axis only, giving one loss per weight pair. For scalar weights the same
 # code gives a scalar. You may use {{framework}}'s own `sigmoid` here.
@@ -83,11 +83,7 @@ def tiny_loss(x, y, w1, w2):
     return ((y_hat - y) ** 2).mean(dim=-1)
     ### END SOLUTION
 
-# %% tests="tiny_network" points=2
-lab.check("tiny_network")
-### BEGIN HIDDEN TESTS
-lab.grade("tiny_network")
-### END HIDDEN TESTS
+# %% tests="tiny_network"
 
 # %% [markdown]
 # The landscape, coloured on a log scale. Three things to notice: the long valley around the star (the
@@ -121,7 +117,7 @@ helpers.plot_landscape(lambda w1, w2: tiny_loss(x_t, y_t, w1, w2), lab.tensor)
 # done for every weight of a large network, reusing the links that the weights share ($\partial J /
 # \partial \hat y$ appears in both formulas above).
 #
-# **Exercise 2 (3 points).** Write `tiny_gradients(x, y, w1, w2)` for scalar weights, returning the pair
+# **{{exercise:backprop}}.** Write `tiny_gradients(x, y, w1, w2)` for scalar weights, returning the pair
 # $(\partial J/\partial w_1, \partial J/\partial w_2)$ as scalar tensors. Only arithmetic: no autograd
 # here (the check looks for it).
 
@@ -153,11 +149,7 @@ def tiny_gradients(x, y, w1, w2):
     return dJ_dw1, dJ_dw2
     ### END SOLUTION
 
-# %% tests="backprop" points=3
-lab.check("backprop")
-### BEGIN HIDDEN TESTS
-lab.grade("backprop")
-### END HIDDEN TESTS
+# %% tests="backprop"
 
 # %% [markdown]
 # ## 3. Two independent checks: autograd and the numerical gradient
@@ -190,7 +182,7 @@ print("dJ/dw at w = 3:", w.grad.item())
 #
 # $$\frac{\partial J}{\partial w_1} \approx \frac{J(w_1 + \varepsilon, w_2) - J(w_1 - \varepsilon, w_2)}{2\varepsilon}.$$
 #
-# **Exercise 3 (3 points).** Write `autograd_gradients(x, y, w1, w2)` (same inputs and outputs as
+# **{{exercise:gradient_check}}.** Write `autograd_gradients(x, y, w1, w2)` (same inputs and outputs as
 # `tiny_gradients`, computed by autograd from your `tiny_loss`), and `numerical_gradients(loss, w1, w2, eps)`,
 # the centred differences of any function `loss(w1, w2)` that returns a number.
 
@@ -234,11 +226,7 @@ def numerical_gradients(loss, w1, w2, eps=1e-3):
     return dJ_dw1, dJ_dw2
     ### END SOLUTION
 
-# %% tests="gradient_check" points=3
-lab.check("gradient_check")
-### BEGIN HIDDEN TESTS
-lab.grade("gradient_check")
-### END HIDDEN TESTS
+# %% tests="gradient_check"
 
 # %% [markdown]
 # Now the gradient check itself. We compare the three answers by their **relative error**
@@ -303,7 +291,7 @@ with torch.no_grad():
 print("w after one step:", w.item())
 
 # %% [markdown]
-# **Exercise 4 (3 points).** Write `init_params(shape, sigma)`, a tensor of that shape drawn from
+# **{{exercise:gradient_descent}}.** Write `init_params(shape, sigma)`, a tensor of that shape drawn from
 # $\mathcal N(0, \sigma^2)$ (careful: $\sigma$ is the standard deviation; `trainable` from the first cell
 # turns it into a weight), and
 # `gradient_descent(loss_fn, params, lr, max_steps, tol)`. `loss_fn()` takes no arguments and computes the
@@ -360,11 +348,7 @@ def gradient_descent(loss_fn, params, lr, max_steps, tol=0.0):
     return losses
     ### END SOLUTION
 
-# %% tests="gradient_descent" points=3
-lab.check("gradient_descent")
-### BEGIN HIDDEN TESTS
-lab.grade("gradient_descent")
-### END HIDDEN TESTS
+# %% tests="gradient_descent"
 
 # %% [markdown]
 # ### Training on "Will I pass this class?"
@@ -415,7 +399,7 @@ if lab.ready("gradient_descent"):
 # higher up the other side, overshoots again, and the loss grows without bound: it **diverges**. A
 # **stable** rate gets to the bottom quickly and stays there.
 #
-# **Exercise 5 (2 points).** Find one learning rate of each kind for the tiny network, starting from the
+# **{{exercise:learning_rates}}.** Find one learning rate of each kind for the tiny network, starting from the
 # white square of the landscape, with 100 steps of plain gradient descent. Experiment with the plot below
 # (re-run it after changing your numbers); the check runs gradient descent with your three rates and
 # tells you which one does not behave as its name says.
@@ -427,11 +411,7 @@ def pick_learning_rates():
     return {"too small": 0.05, "stable": 1.0, "too large": 4.0}
     ### END SOLUTION
 
-# %% tests="learning_rates" points=2
-lab.check("learning_rates")
-### BEGIN HIDDEN TESTS
-lab.grade("learning_rates")
-### END HIDDEN TESTS
+# %% tests="learning_rates"
 
 # %% [markdown]
 # Your three rates, run with your `gradient_descent` one step at a time so that the path can be drawn.
@@ -530,7 +510,7 @@ def make_optimizer(name, params):
 print("Adam's settings:", make_optimizer("Adam", [trainable(0.0)]))
 
 # %% [markdown]
-# **Exercise 6 (2 points).** Write `train_with_optimizer(loss_fn, params, optimizer, steps)`: `steps`
+# **{{exercise:optimizer_loop}}.** Write `train_with_optimizer(loss_fn, params, optimizer, steps)`: `steps`
 # optimizer steps, returning the loss before each step as a list of Python floats. It works with any of
 # the five optimizers.
 
@@ -562,11 +542,7 @@ def train_with_optimizer(loss_fn, params, optimizer, steps):
     return losses
     ### END SOLUTION
 
-# %% tests="optimizer_loop" points=2
-lab.check("optimizer_loop")
-### BEGIN HIDDEN TESTS
-lab.grade("optimizer_loop")
-### END HIDDEN TESTS
+# %% tests="optimizer_loop"
 
 # %% [markdown]
 # All five from the same start for 50 steps, drawn on the landscape. Things to look for: plain SGD's
@@ -610,7 +586,7 @@ if lab.ready("optimizer_loop"):
 # $\hat m / \sqrt{\hat v}$ is about $\pm 1$ when the gradient is steady, so each weight moves by about
 # $\eta$ per step however steep or flat its direction is: that is how Adam escapes plateaus.
 #
-# **Exercise 7 (3 points).** Write `adam_step(w, g, m, v, t, lr, beta1, beta2, eps)` returning the new
+# **{{exercise:adam}}.** Write `adam_step(w, g, m, v, t, lr, beta1, beta2, eps)` returning the new
 # `(w, m, v)`. The check runs it for several steps next to {{framework}}'s own Adam and compares every step.
 
 # %% fw="tensorflow" solution="adam"
@@ -637,11 +613,7 @@ def adam_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
     return w, m, v
     ### END SOLUTION
 
-# %% tests="adam" points=3
-lab.check("adam")
-### BEGIN HIDDEN TESTS
-lab.grade("adam")
-### END HIDDEN TESTS
+# %% tests="adam"
 
 # %% [markdown]
 # Your Adam and {{framework}}'s, side by side on the tiny network, step by step. Your version gets its

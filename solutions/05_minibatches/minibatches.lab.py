@@ -91,7 +91,7 @@ def per_example_loss(W, b, X, y):
 # All three are the same computation on a different set of rows: the gradient of the **mean** loss over
 # a batch.
 #
-# **Exercise 1 (2 points).** Write `batch_gradient(W, b, X, y)`: the gradient of $J_{\text{batch}}$, the
+# **{{exercise:batch_gradient}}.** Write `batch_gradient(W, b, X, y)`: the gradient of $J_{\text{batch}}$, the
 # mean of `per_example_loss(W, b, X, y)`, with respect to $W$ and $b$, computed by {{framework}}'s
 # automatic differentiation. It returns the pair `(dW, db)` with shapes $(d,)$ and $()$. `W` and `b` arrive as plain tensors, and the function may be called many times with the
 # same ones: each call must return that batch's gradient only.
@@ -118,11 +118,7 @@ def batch_gradient(W, b, X, y):
     return dW, db
     ### END SOLUTION
 
-# %% tests="batch_gradient" points=2
-lab.check("batch_gradient")
-### BEGIN HIDDEN TESTS
-lab.grade("batch_gradient")
-### END HIDDEN TESTS
+# %% tests="batch_gradient"
 
 # %% [markdown]
 # ## 2. A mini-batch gradient is the mean of per-example gradients
@@ -131,7 +127,7 @@ lab.grade("batch_gradient")
 #
 # $$\frac{\partial}{\partial W}\, \frac{1}{B}\sum_{k=1}^{B} L_k = \frac{1}{B}\sum_{k=1}^{B} \frac{\partial L_k}{\partial W}.$$
 #
-# **Exercise 2 (2 points).** Write `per_example_gradients(W, b, X, y)`: the gradient of each example's own
+# **{{exercise:per_example_gradients}}.** Write `per_example_gradients(W, b, X, y)`: the gradient of each example's own
 # loss, found with your `batch_gradient` on batches of a single example. Return `(G_W, G_b)` with row
 # $i$ belonging to example $i$: shapes $(n, d)$ and $(n,)$.
 
@@ -151,11 +147,7 @@ def per_example_gradients(W, b, X, y):
     return torch.stack([dW for dW, _ in grads]), torch.stack([db for _, db in grads])
     ### END SOLUTION
 
-# %% tests="per_example_gradients" points=2
-lab.check("per_example_gradients")
-### BEGIN HIDDEN TESTS
-lab.grade("per_example_gradients")
-### END HIDDEN TESTS
+# %% tests="per_example_gradients"
 
 # %% [markdown]
 # Now check the identity on the real data: take a random mini-batch of 16 students, and compare the
@@ -214,7 +206,7 @@ if lab.ready("per_example_gradients"):
 # $\text{noise}(B) = \dfrac{\sigma^2}{B}\cdot\dfrac{N - B}{N - 1}$, where $\sigma^2$ is the noise of a
 # single example ($B = 1$). So the noise falls like $1/B$, and reaches zero at $B = N$.
 #
-# **Exercise 3 (2 points).** Write `gradient_variance(G, batches)`. `G` holds one gradient per row, shape
+# **{{exercise:gradient_variance}}.** Write `gradient_variance(G, batches)`. `G` holds one gradient per row, shape
 # $(N, p)$; `batches` is an integer tensor of shape $(k, B)$, row $j$ listing the $B$ examples of
 # mini-batch $j$. Return the mean over the $k$ mini-batches of $\lVert g_B - g\rVert^2$ (the squared
 # Euclidean norm: a sum over the $p$ coordinates), as a scalar tensor.
@@ -237,11 +229,7 @@ def gradient_variance(G, batches):
     return ((batch_means - full) ** 2).sum(dim=1).mean()
     ### END SOLUTION
 
-# %% tests="gradient_variance" points=2
-lab.check("gradient_variance")
-### BEGIN HIDDEN TESTS
-lab.grade("gradient_variance")
-### END HIDDEN TESTS
+# %% tests="gradient_variance"
 
 # %% [markdown]
 # Measure it on the real per-example gradients for $B = 1, 2, 4, \dots, 128$, with 200 random mini-batches
@@ -285,7 +273,7 @@ if lab.ready("gradient_variance") and lab.ready("per_example_gradients"):
 # - shuffle the $(x, y)$ pairs together, and draw a new order every epoch;
 # - keep the last, smaller batch, so that every example counts in every epoch.
 #
-# **Exercise 4 (2 points).** Write `make_batches(X, y, batch_size, seed)` that returns a {{framework}}
+# **{{exercise:make_batches}}.** Write `make_batches(X, y, batch_size, seed)` that returns a {{framework}}
 # object you can loop over once per epoch, giving `(x_batch, y_batch)` pairs in a fresh shuffled order
 # each time. The same `seed` must give the same sequence of orders.
 
@@ -312,11 +300,7 @@ def make_batches(X, y, batch_size, seed):
     return DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=True, generator=generator)
     ### END SOLUTION
 
-# %% tests="make_batches" points=2
-lab.check("make_batches")
-### BEGIN HIDDEN TESTS
-lab.grade("make_batches")
-### END HIDDEN TESTS
+# %% tests="make_batches"
 
 # %% [markdown]
 # ## 5. The epoch loop
@@ -373,7 +357,7 @@ optimizer = make_optimizer(model, learning_rate=0.5)
 print(f"loss of the untrained model: {full_loss(model):.4f}")
 
 # %% [markdown]
-# **Exercise 5 (3 points).** Write `train_epoch(model, optimizer, loss_fn, batches)`: one pass over
+# **{{exercise:train_epoch}}.** Write `train_epoch(model, optimizer, loss_fn, batches)`: one pass over
 # `batches`, and for each `(x_batch, y_batch)`: the loss of the model's output, its gradient with
 # respect to the model's weights, one optimizer step. Return the mean of the batch losses as a Python
 # float (each loss taken before its step). The comments in the cell list the {{framework}} calls you need.
@@ -413,11 +397,7 @@ def train_epoch(model, optimizer, loss_fn, batches):
     return sum(losses) / len(losses)
     ### END SOLUTION
 
-# %% tests="train_epoch" points=3
-lab.check("train_epoch")
-### BEGIN HIDDEN TESTS
-lab.grade("train_epoch")
-### END HIDDEN TESTS
+# %% tests="train_epoch"
 
 # %% [markdown]
 # With your two pieces, training is a loop over epochs. `fit` shows a progress bar with the latest epoch's
@@ -495,7 +475,7 @@ if lab.ready("train_epoch") and lab.ready("make_batches"):
 # Each epoch then moves the weights about as far as before, in $k$ times fewer steps. It holds until the
 # learning rate meets the limit set by the curvature of the loss, where even the exact gradient overshoots.
 #
-# **Exercise 6 (1 point).** Write `scaled_learning_rate(base_lr, base_batch_size, batch_size)`: the
+# **{{exercise:scaled_learning_rate}}.** Write `scaled_learning_rate(base_lr, base_batch_size, batch_size)`: the
 # learning rate the linear scaling rule gives for `batch_size`, when `base_lr` works for `base_batch_size`.
 
 # %% solution="scaled_learning_rate"
@@ -505,11 +485,7 @@ def scaled_learning_rate(base_lr, base_batch_size, batch_size):
     return base_lr * batch_size / base_batch_size
     ### END SOLUTION
 
-# %% tests="scaled_learning_rate" points=1
-lab.check("scaled_learning_rate")
-### BEGIN HIDDEN TESTS
-lab.grade("scaled_learning_rate")
-### END HIDDEN TESTS
+# %% tests="scaled_learning_rate"
 
 # %% [markdown]
 # Now the experiment: for three batch sizes, train one epoch at each of five learning rates and record the

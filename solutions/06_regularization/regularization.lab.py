@@ -66,7 +66,7 @@ plot_data(x_train, y_train, x_val, y_val)
 # $$A = \begin{pmatrix} 1 & x_1 & x_1^2 & \cdots & x_1^d \\ \vdots & & & & \vdots \\
 # 1 & x_n & x_n^2 & \cdots & x_n^d \end{pmatrix}, \qquad \hat y = A\,w.$$
 #
-# **Exercise 1 (2 points).** Write `polynomial_features(x, degree)`: for $x$ of shape $(n,)$ return $A$ of
+# **{{exercise:polynomial_features}}.** Write `polynomial_features(x, degree)`: for $x$ of shape $(n,)$ return $A$ of
 # shape $(n, d + 1)$, column $k$ holding $x^k$, lowest power first. Keep the dtype of $x$ (we work in
 # float64 here: $x^{12}$ loses most of its digits in float32).
 
@@ -84,11 +84,7 @@ def polynomial_features(x, degree):
     return torch.stack([x**k for k in range(degree + 1)], dim=1)
     ### END SOLUTION
 
-# %% tests="polynomial_features" points=2
-lab.check("polynomial_features")
-### BEGIN HIDDEN TESTS
-lab.grade("polynomial_features")
-### END HIDDEN TESTS
+# %% tests="polynomial_features"
 
 # %% [markdown]
 # ## 2. Fit, and measure on both sets
@@ -100,7 +96,7 @@ lab.grade("polynomial_features")
 # are the least-squares solution of $A\,w \approx y$. No gradient descent needed: linear algebra solves it
 # in one step.
 #
-# **Exercise 2 (3 points).** Write `fit_polynomial(x, y, degree)`, which returns $w$ of shape $(d + 1,)$
+# **{{exercise:fit}}.** Write `fit_polynomial(x, y, degree)`, which returns $w$ of shape $(d + 1,)$
 # (use {{framework}}'s least-squares solver on your features), and `mean_squared_error(y, y_hat)`, which
 # returns one number.
 
@@ -134,11 +130,7 @@ def mean_squared_error(y, y_hat):
     return torch.mean((y - y_hat) ** 2)
     ### END SOLUTION
 
-# %% tests="fit" points=3
-lab.check("fit")
-### BEGIN HIDDEN TESTS
-lab.grade("fit")
-### END HIDDEN TESTS
+# %% tests="fit"
 
 # %% [markdown]
 # Now fit every degree from 0 to 12 **on the training set only**, and measure the error on both sets.
@@ -206,7 +198,7 @@ if lab.ready("fit"):
 # The average output is unchanged, so at evaluation time nothing needs correcting: dropout is simply
 # switched off and the layer passes $x$ through as it is.
 #
-# **Exercise 3 (3 points).** Write `dropout(x, p, training)`: with `training=True` draw a fresh uniform
+# **{{exercise:dropout}}.** Write `dropout(x, p, training)`: with `training=True` draw a fresh uniform
 # random number per entry, keep the entries whose number is at least $p$, and scale them by $1/(1 - p)$; with
 # `training=False` return `x` unchanged. Build the mask yourself (the check looks for the framework's dropout).
 # The check measures the statistics on 100,000 entries and compares them with {{framework}}'s own dropout
@@ -232,11 +224,7 @@ def dropout(x, p, training=True):
     return torch.where(keep, x / (1 - p), torch.zeros_like(x))
     ### END SOLUTION
 
-# %% tests="dropout" points=3
-lab.check("dropout")
-### BEGIN HIDDEN TESTS
-lab.grade("dropout")
-### END HIDDEN TESTS
+# %% tests="dropout"
 
 # %% [markdown]
 # Your dropout and the framework's, on a tensor of ones with $p = 0.5$. In training about half the entries
@@ -269,7 +257,7 @@ if lab.ready("dropout"):
 # evaluating, and every layer inside it can ask which. The comment in the cell below says how {{framework}}
 # tells a layer its mode.
 #
-# **Exercise 4 (2 points).** Complete the layer below so that it applies your `dropout` in training mode
+# **{{exercise:dropout_layer}}.** Complete the layer below so that it applies your `dropout` in training mode
 # only, the {{framework}} way. The check calls it alone and inside a container model, in both modes, and
 # compares it with {{framework}}'s dropout layer.
 
@@ -306,11 +294,7 @@ class InvertedDropout(nn.Module):
         return dropout(x, self.p, training=self.training)
         ### END SOLUTION
 
-# %% tests="dropout_layer" points=2
-lab.check("dropout_layer")
-### BEGIN HIDDEN TESTS
-lab.grade("dropout_layer")
-### END HIDDEN TESTS
+# %% tests="dropout_layer"
 
 # %% [markdown]
 # A small model with your layer in the middle. In training mode two calls on the same input give different
@@ -347,7 +331,7 @@ if lab.ready("dropout_layer"):
 # validation loss so far (only a strictly lower loss counts as an improvement), and then goes back to the
 # weights of that best epoch.
 #
-# **Exercise 5 (2 points).** Write `early_stopping(val_losses, patience)`, which replays this rule on a
+# **{{exercise:early_stopping}}.** Write `early_stopping(val_losses, patience)`, which replays this rule on a
 # list of validation losses, one per epoch, and returns `(best_epoch, last_epoch)`, both counted from 0:
 # the epoch with the best loss seen before stopping, and the epoch after which training stops (the last
 # epoch of the list if the rule never fires). It is plain Python, the same in both frameworks.
@@ -367,11 +351,7 @@ def early_stopping(val_losses, patience):
     return best_epoch, len(val_losses) - 1
     ### END SOLUTION
 
-# %% tests="early_stopping" points=2
-lab.check("early_stopping")
-### BEGIN HIDDEN TESTS
-lab.grade("early_stopping")
-### END HIDDEN TESTS
+# %% tests="early_stopping"
 
 # %% [markdown]
 # On the curve below, with `patience=3`, the loss reaches 0.45 at epoch 3, ties it at epoch 5 (a tie is not
@@ -396,7 +376,7 @@ if lab.ready("early_stopping"):
 # at them keeps changing after you "saved" it. The comment in the cell below says how to copy and restore
 # weights in {{framework}}.
 #
-# **Exercise 6 (3 points).** Write `train_with_early_stopping(model, train_epoch, validation_loss,
+# **{{exercise:train_with_early_stopping}}.** Write `train_with_early_stopping(model, train_epoch, validation_loss,
 # max_epochs, patience)`. It trains at most `max_epochs` epochs, stops by the rule of exercise 5, leaves
 # `model` with the weights of its best epoch, and returns the list of validation losses, one per epoch trained.
 
@@ -443,11 +423,7 @@ def train_with_early_stopping(model, train_epoch, validation_loss, max_epochs, p
     return history
     ### END SOLUTION
 
-# %% tests="train_with_early_stopping" points=3
-lab.check("train_with_early_stopping")
-### BEGIN HIDDEN TESTS
-lab.grade("train_with_early_stopping")
-### END HIDDEN TESTS
+# %% tests="train_with_early_stopping"
 
 # %% [markdown]
 # ### Watching it work
