@@ -44,9 +44,10 @@ def judge(task: Task, student: Student, wait: float) -> dict[str, dict]:
     from mitdl_utils.frameworks import get_framework
 
     fw = get_framework(task.framework)
-    exercises = {e.name: e for e in importlib.import_module(f"mitdl_utils.labs.{task.spec}").EXERCISES}
+    spec = importlib.import_module(f"mitdl_utils.labs.{task.spec}")
+    exercises = {e.name: e for e in spec.EXERCISES}
     reference = RemoteReference(importlib.import_module(f"mitdl_utils.labs.{task.spec}.reference_{fw.name}"),
-                                student)
+                                student, getattr(spec, "IN_NOTEBOOK", frozenset()))
     namespace = RemoteNamespace(student)
     student.sources = task.sources
     waiting = {cell: [name] for cell, name in task.grade_cells.items()}

@@ -468,31 +468,37 @@ class RemoteNamespace:
 
 
 class RemoteReference:
-    """`t.ref` in the judge: the reference module. A helper runs here when it works on data and returns data
-    (expected values stay out of the student's reach); on the student's objects, or to make an object that
-    the student's code is given, it runs in the child."""
+    """`t.ref` in the judge: the reference module. Where each helper runs is declared, not guessed: those named
+    in `in_notebook` (the lab spec's IN_NOTEBOOK: they make the objects the student's code is given, or work on
+    the objects it returns) run once in the child; every other helper runs once here, on data, and must return
+    data (so expected values stay out of the student's reach)."""
 
-    def __init__(self, module, student: Student):
-        self._module, self._student = module, student
+    def __init__(self, module, student: Student, in_notebook: frozenset[str] = frozenset()):
+        self._module, self._student, self._in_notebook = module, student, in_notebook
 
     def __getattr__(self, name):
         value = getattr(self._module, name)
         if callable(value) and not isinstance(value, type):
-            return ReferenceFunction(name, value, self._student)
+            return ReferenceFunction(name, value, self._student, name in self._in_notebook)
         return value
 
 
 class ReferenceFunction:
-    def __init__(self, name: str, fn, student: Student):
-        self.__name__, self._fn, self._student = name, fn, student
+    def __init__(self, name: str, fn, student: Student, in_notebook: bool):
+        self.__name__, self._fn, self._student, self._in_notebook = name, fn, student, in_notebook
 
     def __call__(self, *args, **kwargs):
-        if not _mentions_handle((args, kwargs)):
-            result = self._fn(*args, **kwargs)
-            if is_data(result):
-                return result
-        return self._student.ask("ref", name=self.__name__, args=self._student.encode(list(args)),
-                                 kwargs=self._student.encode(dict(kwargs)))
+        if self._in_notebook:
+            return self._student.ask("ref", name=self.__name__, args=self._student.encode(list(args)),
+                                     kwargs=self._student.encode(dict(kwargs)))
+        if _mentions_handle((args, kwargs)):
+            raise TypeError(f"reference helper {self.__name__} was given an object of the notebook: "
+                            "name it in the lab spec's IN_NOTEBOOK")
+        result = self._fn(*args, **kwargs)
+        if not is_data(result):
+            raise TypeError(f"reference helper {self.__name__} returned a {type(result).__name__}, not data: "
+                            "name it in the lab spec's IN_NOTEBOOK")
+        return result
 
 
 def _mentions_handle(value, depth: int = 0) -> bool:

@@ -63,12 +63,21 @@ def _student_namespace():
     }
 
 
+CALLS_HERE = []  # helper calls made in this (the judge's) process
+
+
+def _fixture():
+    CALLS_HERE.append("fixture")
+    return torch.zeros(3, requires_grad=True)
+
+
 REFERENCE = types.SimpleNamespace(
     weights=lambda layer: layer.W.detach().numpy().copy(),  # a helper that reads a student's object
-    fixture=lambda: torch.zeros(3, requires_grad=True),  # makes an object the student's code is given
+    fixture=_fixture,  # makes an object the student's code is given
     expected=lambda x: np.asarray(x) * 2,  # works on data: runs in the judge
     __name__="reference",
 )
+IN_NOTEBOOK = frozenset({"weights", "fixture"})  # as a lab spec declares them
 
 
 @pytest.fixture
@@ -113,7 +122,7 @@ def test_objects_stay_in_the_notebook_and_are_used_through_handles(student):
     assert to_list(layer(torch.ones(1, 2))) == [[2.0, 2.0, 2.0]]
     assert tuple(layer.W.shape) == (2, 3)  # an attribute that is a tensor comes back as data
     assert not hasattr(layer, "missing")
-    reference = RemoteReference(REFERENCE, judge)
+    reference = RemoteReference(REFERENCE, judge, IN_NOTEBOOK)
     assert reference.weights(layer).shape == (2, 3)  # a helper on a student's object runs in the notebook
     assert list(reference.expected([1, 2])) == [2, 4]  # a helper on data runs in the judge
     fixture = reference.fixture()  # a trainable tensor: made there, used there
@@ -123,6 +132,20 @@ def test_objects_stay_in_the_notebook_and_are_used_through_handles(student):
 
 def to_list(value):
     return value.tolist()
+
+
+def test_each_reference_helper_runs_once_where_it_is_declared_to(student):
+    judge, _ = student
+    CALLS_HERE.clear()
+    assert isinstance(RemoteReference(REFERENCE, judge, IN_NOTEBOOK).fixture(), Handle)
+    assert CALLS_HERE == []  # made in the notebook only, not here first as well
+    layer = RemoteNamespace(judge).get("make_layer")()
+    undeclared = RemoteReference(REFERENCE, judge)  # nothing declared: every helper would run here
+    with pytest.raises(TypeError, match="IN_NOTEBOOK"):
+        undeclared.weights(layer)  # given an object of the notebook
+    with pytest.raises(TypeError, match="IN_NOTEBOOK"):
+        undeclared.fixture()  # made an object, not data
+    assert CALLS_HERE == ["fixture"]
 
 
 def test_errors_keep_their_type_name_only(student):

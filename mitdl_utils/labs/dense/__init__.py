@@ -240,6 +240,16 @@ def test_pass_rate_near(t):
         })
 
 
+
+# Reference helpers that make the objects a test gives the student's code (models, optimizers, layers) or
+# work on the objects it returns: the grader runs these in the notebook's process (autograder.remote);
+# every other helper works on data and runs in the judge.
+IN_NOTEBOOK = frozenset({
+    "build_layer", "builtin_weights", "deep_network", "dense_weights", "framework_count",
+    "is_builtin_dense", "is_model", "load_dense_weights", "pass_model", "run_model",
+    "set_layer_weights", "trainable_shapes"
+})
+
 EXERCISES = [
     Exercise("dense_forward", "Many perceptrons side by side", 2, test_dense_forward, [
         "One matrix product computes every output for every example at once; then add b and apply g.",

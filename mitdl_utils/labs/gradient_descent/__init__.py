@@ -387,6 +387,12 @@ def test_adam(t):
                          })
 
 
+
+# Reference helpers that make the objects a test gives the student's code (models, optimizers, layers) or
+# work on the objects it returns: the grader runs these in the notebook's process (autograder.remote);
+# every other helper works on data and runs in the judge.
+IN_NOTEBOOK = frozenset({"make_optimizer", "quadratic_loss", "trainable"})
+
 EXERCISES = [
     Exercise("tiny_network", "The tiny network and its loss", 2, test_tiny_network, [
         "Two lines: the prediction y_hat = w2 * sigmoid(w1 * x), then the mean of (y_hat - y) ** 2.",

@@ -253,6 +253,12 @@ def test_scaled_learning_rate(t):
                      })
 
 
+
+# Reference helpers that make the objects a test gives the student's code (models, optimizers, layers) or
+# work on the objects it returns: the grader runs these in the notebook's process (autograder.remote);
+# every other helper works on data and runs in the judge.
+IN_NOTEBOOK = frozenset({"make_model", "make_optimizer"})
+
 EXERCISES = [
     Exercise("batch_gradient", "The gradient of a mini-batch", 2, test_batch_gradient, [
         "J is the mean of per_example_loss over the batch; let autograd differentiate J with respect to W and b.",

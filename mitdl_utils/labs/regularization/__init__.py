@@ -312,6 +312,15 @@ def test_train_with_early_stopping(t):
         })
 
 
+
+# Reference helpers that make the objects a test gives the student's code (models, optimizers, layers) or
+# work on the objects it returns: the grader runs these in the notebook's process (autograder.remote);
+# every other helper works on data and runs in the judge.
+IN_NOTEBOOK = frozenset({
+    "apply_in_container", "apply_in_mode", "fill_weights", "framework_dropout", "scripted_model",
+    "weight_values"
+})
+
 EXERCISES = [
     Exercise("polynomial_features", "Polynomial features: model capacity as a number", 2, test_polynomial_features, [
         "Column k of the result is x to the power k, for k = 0, 1, ..., degree; one row per example.",
