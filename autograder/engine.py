@@ -28,8 +28,8 @@ import traceback
 
 from autograder import sandbox
 from autograder.contracts import RunResult, Task, Verdict
-from autograder.remote import (MAX_MESSAGE, RemoteNamespace, RemoteReference, Student, StudentGone,
-                               StudentServer, receive, send)
+from autograder.remote import (MAX_MESSAGE, ChannelClosed, ChannelTimeout, RemoteNamespace, RemoteReference, Student,
+                               StudentGone, StudentServer, receive, send)
 
 _WARM: dict = {}
 
@@ -334,8 +334,13 @@ def execute(task: Task, requests_fd: int, replies_fd: int, close_in_child=()) ->
             deadline = notebook_deadline
             if current is not None:
                 deadline = min(deadline, current[1], time.monotonic() + CPU_POLL_SECONDS)
-            message = receive(read_fd, deadline, buffer)
-            if message == "timeout":
+            try:
+                message = receive(read_fd, deadline, buffer)
+            except ChannelClosed:
+                break
+            except ChannelTimeout:
+                message = None
+            if message is None:  # nothing yet: is the cell (or the notebook) over its time?
                 now = time.monotonic()
                 over_budget = current is not None and not interrupted and (
                     now >= current[1] or cpu_seconds(pid) - current[2] >= limits.cell_timeout)
@@ -356,8 +361,6 @@ def execute(task: Task, requests_fd: int, replies_fd: int, close_in_child=()) ->
                                                "evalue": problem, "traceback": [f"TimeoutError: {problem}"]}]
                 _kill_group(pid)
                 killed = True
-                break
-            if message == "eof":
                 break
             event = message.get("event")
             if event == "start":
@@ -418,15 +421,19 @@ def grade_task(task: Task) -> RunResult:
         os.close(replies_w)
     try:  # the student child has ended: the judge finishes what it was doing and reports
         message = receive(verdict_r, time.monotonic() + task.limits.cell_wall_timeout + 30, bytearray())
+    except ChannelTimeout:
+        message = {"text": "it did not report in time"}
+    except ChannelClosed as closed:
+        message = {"text": f"it stopped without a report ({closed})"}
     finally:
         os.close(verdict_r)
         _kill_group(judge_pid)
         os.waitpid(judge_pid, 0)
-    if isinstance(message, dict) and message.get("event") == "verdicts":
+    if message.get("event") == "verdicts":
         run.verdicts = {str(name): Verdict(str(v.get("status")), str(v.get("message")))
                         for name, v in message["verdicts"].items()}
     else:
-        detail = message.get("text", "") if isinstance(message, dict) else message
+        detail = message.get("text", "")
         run.judge_error = f"the judge failed: {str(detail)[-300:]}"
     run.worker = f"{os.uname().nodename}:{os.getpid()}"
     return run

@@ -51,27 +51,37 @@ def send(fd: int, message: dict, deadline: float | None = None) -> None:
         view = view[os.write(fd, view[:select.PIPE_BUF] if deadline is not None else view):]
 
 
-def receive(fd: int, deadline: float, buffer: bytearray):
-    """One message (a dict), or "timeout" / "eof" (also for anything that is not a well-formed message)."""
+class ChannelTimeout(Exception):
+    """Nothing arrived before the deadline."""
+
+
+class ChannelClosed(Exception):
+    """The other end closed its pipe, or sent something that is not a well-formed message."""
+
+
+def receive(fd: int, deadline: float, buffer: bytearray) -> dict:
+    """One message (a dict); ChannelTimeout at `deadline`, ChannelClosed when nothing more can come."""
     while True:
         if len(buffer) >= 4:
             (size,) = struct.unpack("!I", bytes(buffer[:4]))
             if size > MAX_MESSAGE:
-                return "eof"
+                raise ChannelClosed("a message larger than the limit")
             if len(buffer) >= 4 + size:
                 data = bytes(buffer[4:4 + size])
                 del buffer[:4 + size]
                 try:
                     message = json.loads(data)
                 except (ValueError, RecursionError):
-                    return "eof"
-                return message if isinstance(message, dict) else "eof"
+                    raise ChannelClosed("a message that is not JSON") from None
+                if not isinstance(message, dict):
+                    raise ChannelClosed("a message that is not a JSON object")
+                return message
         remaining = deadline - time.monotonic()
         if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
-            return "timeout"
+            raise ChannelTimeout()
         chunk = os.read(fd, 1 << 20)
         if not chunk:
-            return "eof"
+            raise ChannelClosed("the other end closed the pipe")
         buffer.extend(chunk)
 
 
@@ -204,8 +214,11 @@ class StudentServer:
         """Answer requests until the judge says done (None) or answers a callback (its reply)."""
         while True:
             try:
-                message = receive(self.requests_fd, time.monotonic() + 3600, self.buffer)
-                if not isinstance(message, dict) or message.get("op") == "done":
+                try:
+                    message = receive(self.requests_fd, time.monotonic() + 3600, self.buffer)
+                except (ChannelTimeout, ChannelClosed):
+                    return None
+                if message.get("op") == "done":
                     return None
                 if message.get("op") == "reply":
                     return message
@@ -321,12 +334,12 @@ class Student:
         self.tensors_sent: dict[int, tuple[object, int]] = {}  # id(tensor) -> (the tensor, kept alive; its number)
 
     def receive(self, timeout: float) -> dict:
-        message = receive(self.replies_fd, time.monotonic() + timeout, self.buffer)
-        if message == "timeout":
-            raise StudentGone(f"the notebook did not answer within {timeout:g} s")
-        if message == "eof":
-            raise StudentGone("the notebook's kernel stopped (it crashed, or a limit stopped it)")
-        return message
+        try:
+            return receive(self.replies_fd, time.monotonic() + timeout, self.buffer)
+        except ChannelTimeout:
+            raise StudentGone(f"the notebook did not answer within {timeout:g} s") from None
+        except ChannelClosed:
+            raise StudentGone("the notebook's kernel stopped (it crashed, or a limit stopped it)") from None
 
     def ask(self, op: str, **fields):
         try:
