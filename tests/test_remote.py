@@ -213,3 +213,22 @@ def test_a_dead_notebook_is_reported_not_waited_for(student):
     os.kill(pid, signal.SIGKILL)
     with pytest.raises(StudentGone, match="stopped"):
         RemoteNamespace(judge).get("answer")
+
+
+def test_the_channel_raises_on_timeout_and_on_close_or_garbage():
+    import time
+
+    from autograder.remote import ChannelClosed, ChannelTimeout, receive, send
+
+    read_fd, write_fd = os.pipe()
+    with pytest.raises(ChannelTimeout):
+        receive(read_fd, time.monotonic() + 0.05, bytearray())
+    send(write_fd, {"op": "ping"})
+    assert receive(read_fd, time.monotonic() + 1, bytearray()) == {"op": "ping"}
+    os.write(write_fd, b"\x00\x00\x00\x03[1]")  # well framed, but not a JSON object
+    with pytest.raises(ChannelClosed):
+        receive(read_fd, time.monotonic() + 1, bytearray())
+    os.close(write_fd)
+    with pytest.raises(ChannelClosed):
+        receive(read_fd, time.monotonic() + 1, bytearray())
+    os.close(read_fd)
