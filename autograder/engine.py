@@ -67,7 +67,7 @@ def judge(task: Task, student: Student, wait: float) -> dict[str, dict]:
                     continue
                 outcome = run_exercise(exercises[name], namespace, fw, reference, hidden=True, secret=task.secret)
                 verdicts[name] = {"status": outcome.status, "message": outcome.message}
-            send(student.requests_fd, {"op": "done"}, time.monotonic() + 5)
+            send(student.requests_fd, {"op": "done"}, time.monotonic() + sandbox.GRACE_SECONDS)
         except (StudentGone, OSError, TimeoutError) as gone:
             for name in names:
                 verdicts.setdefault(name, {"status": FAILED, "message": f"the hidden tests could not finish: {gone}"})
@@ -85,8 +85,8 @@ def _run_judge(task: Task, requests_fd: int, replies_fd: int, verdict_fd: int) -
 
     os.setsid()
     sandbox.die_with_parent()
-    student = Student(requests_fd, replies_fd, get_framework(task.framework), timeout=task.limits.cell_wall_timeout + 5)
-    send(verdict_fd, {"event": "verdicts", "verdicts": judge(task, student, wait=task.limits.notebook_timeout + 5)})
+    student = Student(requests_fd, replies_fd, get_framework(task.framework), timeout=task.limits.answer_timeout)
+    send(verdict_fd, {"event": "verdicts", "verdicts": judge(task, student, wait=task.limits.idle_timeout)})
 
 
 # ---------------------------------------------------------------- the student child
@@ -141,7 +141,8 @@ def _run_student(task: Task, fd: int, go: int, requests_fd: int, replies_fd: int
     fw = get_framework(task.framework)
     shell = _WARM["shell"]
     server = StudentServer(requests_fd, replies_fd, shell.user_ns, fw,
-                           importlib.import_module(f"mitdl_utils.labs.{task.spec}.reference_{fw.name}"))
+                           importlib.import_module(f"mitdl_utils.labs.{task.spec}.reference_{fw.name}"),
+                           idle_timeout=limits.idle_timeout)
     shell.showtraceback = lambda *args, **kwargs: None
     shell.showsyntaxerror = lambda *args, **kwargs: None
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -349,7 +350,7 @@ def execute(task: Task, requests_fd: int, replies_fd: int, close_in_child=()) ->
                 elif over_budget:
                     os.kill(pid, signal.SIGINT)  # like Jupyter's interrupt: the cell fails, the notebook goes on
                     interrupted = True
-                    current = (current[0], now + 3.0, current[2])
+                    current = (current[0], now + sandbox.GRACE_SECONDS, current[2])
                     continue
                 elif current is not None and not interrupted:
                     continue  # within its budget: look again in CPU_POLL_SECONDS
@@ -420,7 +421,7 @@ def grade_task(task: Task) -> RunResult:
         os.close(requests_r)
         os.close(replies_w)
     try:  # the student child has ended: the judge finishes what it was doing and reports
-        message = receive(verdict_r, time.monotonic() + task.limits.cell_wall_timeout + 30, bytearray())
+        message = receive(verdict_r, time.monotonic() + task.limits.verdict_timeout, bytearray())
     except ChannelTimeout:
         message = {"text": "it did not report in time"}
     except ChannelClosed as closed:

@@ -198,8 +198,8 @@ def _error(error: BaseException) -> list:
 class StudentServer:
     """Answers the judge's requests on the notebook's namespace (runs in the sandboxed child)."""
 
-    def __init__(self, requests_fd: int, replies_fd: int, namespace: dict, fw, reference):
-        self.requests_fd, self.replies_fd = requests_fd, replies_fd
+    def __init__(self, requests_fd: int, replies_fd: int, namespace: dict, fw, reference, idle_timeout: float = 3600):
+        self.requests_fd, self.replies_fd, self.idle_timeout = requests_fd, replies_fd, idle_timeout
         self.namespace, self.fw, self.reference = namespace, fw, reference
         self.objects: dict[int, object] = {}
         self.tensors_seen: dict[int, object] = {}  # the judge's identity of a tensor -> that tensor here
@@ -215,7 +215,7 @@ class StudentServer:
         while True:
             try:
                 try:
-                    message = receive(self.requests_fd, time.monotonic() + 3600, self.buffer)
+                    message = receive(self.requests_fd, time.monotonic() + self.idle_timeout, self.buffer)
                 except (ChannelTimeout, ChannelClosed):
                     return None
                 if message.get("op") == "done":

@@ -39,6 +39,9 @@ NOBODY = 65534
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
+GRACE_SECONDS = 5.0  # slack for a process to notice and answer: a pipe read, an interrupt handled
+
+
 @dataclass
 class Limits:
     cell_timeout: float = 60.0  # CPU seconds the notebook's code may use per cell
@@ -53,6 +56,25 @@ class Limits:
         """Seconds on the clock a cell may take (for code that waits rather than computes): a busy machine
         may slow a cell down threefold before this limit, not the CPU-time one, stops it."""
         return 3 * self.cell_timeout
+
+    # Every other deadline of the grader follows from the three limits above, with GRACE_SECONDS of slack for a
+    # process to notice and answer (a pipe read, a signal handled):
+    @property
+    def answer_timeout(self) -> float:
+        """How long the judge waits for one answer of the notebook (one call of the student's code)."""
+        return self.cell_wall_timeout + GRACE_SECONDS
+
+    @property
+    def verdict_timeout(self) -> float:
+        """How long the worker waits for the judge's verdicts once the notebook has ended: the judge may be
+        waiting for one last answer."""
+        return self.answer_timeout + GRACE_SECONDS
+
+    @property
+    def idle_timeout(self) -> float:
+        """How long either end of the wire waits for the other at all (the notebook waiting for the judge's
+        next request, the judge waiting for the next test cell)."""
+        return self.notebook_timeout + GRACE_SECONDS
 
     def describe_cell_limit(self) -> str:
         return f"{self.cell_timeout:g} s of CPU time, or {self.cell_wall_timeout:g} s on the clock"
