@@ -17,6 +17,8 @@ from typing import Callable
 
 import numpy as np
 
+from mitdl_utils.diagnosis import describe
+
 PASSED, NOT_ATTEMPTED, FAILED = "passed", "not attempted", "failed"
 
 
@@ -51,18 +53,30 @@ def assert_close(got, expected, what: str, *, rtol=1e-4, atol=1e-5, mistakes: di
     """
     got, expected = to_numpy(got), np.asarray(expected)
     if got.shape != expected.shape:
-        raise CheckFailed(f"{what}: wrong shape: expected {expected.shape}, got {got.shape}")
+        message = f"{what}: wrong shape: expected {expected.shape}, got {got.shape}"
+        for mistake, wrong in (mistakes or {}).items():
+            if np.asarray(wrong).shape == got.shape and np.allclose(got, wrong, rtol=rtol, atol=atol):
+                raise CheckFailed(f"{message}. Likely mistake: {mistake}")
+        raise CheckFailed(_with_diagnosis(message, got, expected))
     if not np.issubdtype(got.dtype, np.number) and got.dtype != bool:
         raise CheckFailed(f"{what}: expected numbers, got dtype {got.dtype}")
     if np.allclose(got.astype(np.float64), expected, rtol=rtol, atol=atol, equal_nan=False):
         return
     message = f"{what}: expected {_short(expected)}, got {_short(got)}"
-    for mistake, wrong in (mistakes or {}).items():
+    for mistake, wrong in (mistakes or {}).items():  # the exercise's own, hand-written mistakes come first
         wrong = np.asarray(wrong)
         if wrong.shape == got.shape and np.allclose(got, wrong, rtol=rtol, atol=atol):
-            message += f". Likely mistake: {mistake}"
-            break
-    raise CheckFailed(message)
+            raise CheckFailed(f"{message}. Likely mistake: {mistake}")
+    raise CheckFailed(_with_diagnosis(message, got, expected))
+
+
+def _with_diagnosis(message: str, got, expected) -> str:
+    """The message, and what the numbers say about the mistake when diagnosis finds a relation."""
+    try:
+        relation = describe(got, expected)
+    except (ValueError, TypeError, FloatingPointError):
+        relation = None
+    return f"{message}. What the numbers say: {relation}" if relation else message
 
 
 def attempt(what: str, fn, *args, **kwargs):
