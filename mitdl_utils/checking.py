@@ -17,7 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-from mitdl_utils.diagnosis import describe
+from mitdl_utils.diagnosis import describe, explain_error
 
 PASSED, NOT_ATTEMPTED, FAILED = "passed", "not attempted", "failed"
 
@@ -89,6 +89,11 @@ def attempt(what: str, fn, *args, **kwargs):
     except (NotAttempted, CheckFailed):
         raise
     except Exception as error:
+        advice = explain_error(error)
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        if advice:
+            raise CheckFailed(f"{what} raised {type(error).__name__}: {advice}. (The error: {first[:300]})") \
+                from error
         raise CheckFailed(f"{what} raised {type(error).__name__}: {error}") from error
 
 

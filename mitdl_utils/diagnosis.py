@@ -116,3 +116,71 @@ def _value_relation(got, expected) -> str | None:
                 f"(expected {expected[where]:.4g}, got {got[where]:.4g}): a special case (0, a boundary, "
                 "the last item) handled differently?")
     return None
+
+
+# ---------------------------------------------------------------- framework errors, in a student's words
+
+# (pattern of the error's message, what to do); the first match wins; {0}, {1}... are the pattern's groups
+_FRAMEWORK_ERRORS = [
+    (r"unsupported operand type\(s\) for [^:]+: '(?:\w+)' and 'NoneType'|unsupported operand type\(s\) for "
+     r"[^:]+: 'NoneType'|'NoneType' object has no attribute '(?:numpy|shape|assign_sub|sub_|data)'",
+     "a value is None where a tensor is expected; most often a gradient: compute the loss inside "
+     "`with tf.GradientTape() as tape:` (or call loss.backward() before reading .grad), ask for the gradient of "
+     "the tf.Variable itself, and update it with .assign_sub(...) instead of replacing it"),
+    (r"No gradients provided for any variable",
+     "the optimizer got no gradients: compute the loss inside the GradientTape, from the model's variables"),
+    (r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)",
+     "a matrix product of shapes ({0}, {1}) and ({2}, {3}): the inner sizes {1} and {2} must agree; transpose "
+     "one of them, or check which axis holds the examples (X is (n, inputs), W is (inputs, outputs))"),
+    (r"Matrix size-incompatible: In\[0\]: \[(\d+),(\d+)\], In\[1\]: \[(\d+),(\d+)\]",
+     "a matrix product of shapes ({0}, {1}) and ({2}, {3}): the inner sizes {1} and {2} must agree; transpose "
+     "one of them, or check which axis holds the examples (X is (n, inputs), W is (inputs, outputs))"),
+    (r"In\[\d\] (?:ndims must be >= 2|is not a matrix)|both arguments to matmul need to be at least 1D",
+     "tf.matmul needs matrices (2-D) on both sides: for a matrix times a vector use tf.linalg.matvec, or give "
+     "the vector a second axis (x[:, None]) and remove it afterwards"),
+    (r"a leaf Variable that requires grad is being used in an in-place operation",
+     "a tensor that autograd tracks was changed in place (W -= ..., W[...] = ...): update weights inside "
+     "`with torch.no_grad():`, or compute a new tensor instead"),
+    (r"Trying to backward through the graph a second time",
+     "backward() ran twice through the same graph: compute the loss afresh for every step (inside the loop)"),
+    (r"element 0 of tensors does not require grad and does not have a grad_fn",
+     "backward() on a loss autograd did not follow: the weights need requires_grad=True, and the loss must be "
+     "computed from them with torch operations (no .numpy(), float() or .item() on the way)"),
+    (r"Can't call numpy\(\) on Tensor that requires grad",
+     "a tensor autograd tracks was turned into NumPy: call .detach() first (or stay in torch operations)"),
+    (r"Target size \(torch.Size\(\[([\d, ]*)\]\)\) must be the same as input size \(torch.Size\(\[([\d, ]*)\]\)\)",
+     "the loss got targets of shape [{0}] and predictions of shape [{1}]: make them the same shape (squeeze the "
+     "model's output) and pass them in the loss's order: (input, target)"),
+    (r"(?:has never been called|is not built|You must build the layer|You must call `?build\(\)`?|"
+     r"weights.*not created|has no defined input shape)",
+     "the Keras layer or model is used before it is built: call it once on an input (or start the model with "
+     "tf.keras.Input(shape=...)) before reading its weights"),
+    (r"EagerTensor' object has no attribute '(?:_unique_id|assign\w*)'",
+     "a plain tf.Tensor was used where a tf.Variable is needed (optimizers and .assign update Variables only): "
+     "keep the weights as tf.Variable and update them in place"),
+    (r"expected scalar type|expected m1 and m2 to have the same dtype|mat1 and mat2 must have "
+     r"the same dtype|expected both vectors to have same dtype|found dtype (\w+) but expected (\w+)|"
+     r"cannot compute \w+ as input #\d+\(zero-based\) was expected to be a (\w+) tensor but is a (\w+) tensor",
+     "two tensors of different dtypes meet in one operation: make both float32 (tf.cast(x, tf.float32) or "
+     "x.float())"),
+    (r"Incompatible shapes: \[([\d,]*)\] vs\. \[([\d,]*)\]|The size of tensor a \((\d+)\) must match the size of "
+     r"tensor b \((\d+)\)",
+     "two tensors whose shapes do not broadcast together: line up their axes (a missing or extra axis of size 1, "
+     "or a transposed operand?)"),
+]
+
+
+def explain_error(error: BaseException | str) -> str | None:
+    """One sentence on what to do about an error a framework raised in the student's code, or None."""
+    import re
+
+    text = str(error)
+    for pattern, advice in _FRAMEWORK_ERRORS:
+        match = re.search(pattern, text, re.S)
+        if match:
+            groups = [g for g in match.groups() if g is not None]
+            try:
+                return advice.format(*groups)
+            except IndexError:
+                return advice
+    return None
