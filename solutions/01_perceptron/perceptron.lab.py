@@ -198,7 +198,8 @@ def perceptron(X, w0, W, g):
 #
 # $$z = 1 + (-1)(3) + (2)(-2) = -6, \qquad \hat y = \sigma(-6) \approx 0.0025.$$
 #
-# The weighted sum is far below zero, so the sigmoid squeezes it to almost nothing.
+# (The slide's 0.002 is this 0.0025, rounded.) The weighted sum is far below zero, so the sigmoid squeezes it
+# to almost nothing.
 #
 # **{{exercise:lecture_example}}.** Compute $z$ and $\hat y$ for this example with your `perceptron`
 # (hint: an identity activation gives you $z$) and return both.

@@ -91,8 +91,9 @@ def dense_forward(X, W, b, g):
 
 # %% fw="tensorflow" solution="dense_layer"
 # In Keras a layer subclasses tf.keras.layers.Layer. Create each weight with
-# self.add_weight(shape=..., name=..., initializer=...) (Keras 3 wants the shape as a keyword) and write the
-# forward pass in `call`. A plain tf.Variable stored on the layer is NOT tracked as a trainable weight.
+# self.add_weight(shape=..., name=..., initializer=...) and write the forward pass in `call`. (Keras 3 takes
+# the shape first, so add_weight((n_in, n_out)) works too; the name must be a keyword: Keras 2's
+# add_weight("W", shape) with the name first is refused.) A plain tf.Variable stored on the layer is NOT tracked as a trainable weight.
 class MyDenseLayer(tf.keras.layers.Layer):
     """sigmoid(x W + b). W: (input_dim, output_dim), random; b: (output_dim,)."""
 
@@ -112,14 +113,15 @@ class MyDenseLayer(tf.keras.layers.Layer):
 # %% fw="torch" solution="dense_layer"
 # In PyTorch a layer subclasses nn.Module. A tensor becomes a trainable weight when you wrap it in
 # nn.Parameter(...) and assign it to self; write the forward pass in `forward`. A plain tensor stored on
-# the module is NOT one of its parameters.
+# the module is NOT one of its parameters. Start W from torch.randn(...) * 0.05: a normal distribution with
+# sigma = 0.05, the same as Keras's "random_normal", so that both frameworks' layers start alike.
 class MyDenseLayer(nn.Module):
     """sigmoid(x W + b). W: (input_dim, output_dim), random; b: (output_dim,)."""
 
     def __init__(self, input_dim, output_dim):
         super().__init__()
         ### BEGIN SOLUTION
-        self.W = nn.Parameter(torch.randn(input_dim, output_dim))
+        self.W = nn.Parameter(torch.randn(input_dim, output_dim) * 0.05)
         self.b = nn.Parameter(torch.zeros(output_dim))
         ### END SOLUTION
 
@@ -227,7 +229,8 @@ if lab.ready("dense_layer") and lab.ready("builtin_dense"):
 # %% fw="tensorflow" solution="two_layer_model"
 # tf.keras.Sequential([...]) takes a list of layers. Start it with tf.keras.Input(shape=(m,)) so that the model
 # knows its input size and builds its weights at once; give a Dense layer its activation with
-# activation="relu" (the lecture's slide leaves it out to stay short).
+# activation="relu". (The lecture's slide shows this Sequential without activations: that model is purely linear,
+# the two layers collapse into one, as lab 01 proved.)
 def two_layer_model(m, n):
     """A Sequential model: m inputs -> Dense(n) with ReLU -> Dense(2)."""
     ### BEGIN SOLUTION
@@ -301,7 +304,10 @@ def deep_network(sizes):
 #
 # A layer from $n_{in}$ to $n_{out}$ units holds a weight for every (input, output) pair and one bias per
 # output: $n_{in}\, n_{out} + n_{out}$ numbers. A network's parameter count is the sum over its layers, and it
-# grows with the *product* of neighbouring widths: doubling every hidden layer roughly quadruples it.
+# grows with the *product* of neighbouring widths. Doubling every hidden layer multiplies the weights between two
+# hidden layers by 4, but those from the inputs and to the outputs only by 2, so the total grows between two- and
+# fourfold: the last two rows of the table below go from 269,322 to 669,706 parameters (x2.49), because most of
+# them connect the 784 inputs.
 #
 # **{{exercise:parameter_count}}.** Write `count_parameters(sizes)` from the formula (plain Python, no framework),
 # for the network that `deep_network(sizes)` builds.
@@ -370,8 +376,8 @@ plt.show()
 
 # %% [markdown]
 # The lecture's network has one hidden layer of **3 units**: 2 inputs → 3 hidden units → 1 output. The
-# output goes through a sigmoid so that it reads as a probability of passing; the hidden units use the
-# sigmoid too, as in the lecture.
+# output goes through a sigmoid so that it reads as a probability of passing. The lecture does not say which
+# activation its hidden units use; here they use the sigmoid as well.
 #
 # **{{exercise:will_i_pass}}.** Write `pass_model()`, that network, and `predict_pass(model, lectures, hours)`,
 # the model's probability of passing for one student, as a scalar tensor (shape `()`).
@@ -512,7 +518,7 @@ def train(model, X, y, steps):
         loss = loss_fn(model(X), y)
         loss.backward()
         optimizer.step()
-    return float(loss)
+    return loss.item()  # the number alone (float() of a tensor that autograd tracks warns)
 
 # %%
 if grading():

@@ -457,7 +457,7 @@ if lab.ready("gradient_descent") and lab.ready("learning_rates"):
 # | SGD | the plain step $-\eta\, g$ of section 4 |
 # | Adagrad | divide by the root of the sum of all past squared gradients: steep weights slow down for good |
 # | RMSProp | divide by the root of a moving average of squared gradients instead, so the rate can recover |
-# | Adadelta | like RMSProp, and also scales by a moving average of past steps, so the global rate matters little |
+# | Adadelta | like RMSProp, times the root of a moving average of its own past squared steps; both frameworks still multiply the step by the learning rate (1.0 here) |
 # | Adam | a moving average of gradients (momentum) divided by RMSProp's root, with a bias correction |
 #
 # The training loop around any of them is always the same: compute the loss with the weights being

@@ -18,7 +18,6 @@
 # %% fw="tensorflow"
 import time
 
-import keras
 import numpy as np
 import tensorflow as tf
 from tqdm.auto import tqdm
@@ -174,7 +173,8 @@ if lab.ready("per_example_gradients"):
 
 # %% [markdown]
 # The picture: every grey point is the gradient $(\partial L_i/\partial w_1, \partial L_i/\partial w_2)$ of one
-# student, i.e. the step that stochastic gradient descent with $B = 1$ would take. The blue points are
+# student, i.e. the gradient that stochastic gradient descent with $B = 1$ would follow (its step is
+# $-\eta$ times it). The blue points are
 # gradients of random mini-batches of 16, the black star the full-batch gradient. Single examples point
 # all over the place; mini-batches gather around the true direction.
 
@@ -312,11 +312,11 @@ def make_batches(X, y, batch_size, seed):
 # %% fw="tensorflow"
 def make_model():
     """Logistic regression: (n, 2) -> logits (n, 1), starting from zero weights."""
-    return keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1, kernel_initializer="zeros")])
+    return tf.keras.Sequential([tf.keras.Input(shape=(2,)), tf.keras.layers.Dense(1, kernel_initializer="zeros")])
 
 
 def make_optimizer(model, learning_rate):
-    return keras.optimizers.SGD(learning_rate=learning_rate)
+    return tf.keras.optimizers.SGD(learning_rate=learning_rate)
 
 
 def loss_fn(logits, y):
