@@ -83,7 +83,8 @@ class Lab:
         namespace = namespace if namespace is not None else sys._getframe(1).f_globals
         outcome = self.run(name, namespace)
         if not outcome.passed:
-            print(f"(skipped: this cell needs exercise {name!r}, which is {outcome.status}; "
+            state = "not attempted yet" if outcome.status == NOT_ATTEMPTED else "not passing yet"
+            print(f"(skipped: this cell needs exercise {name!r}, which is {state}; "
                   "come back when its check passes)")
         return outcome.passed
 

@@ -23,14 +23,17 @@ def pyplot():
     return plt
 
 
-def evaluate(fn, *args):
-    """fn(*args) as NumPy, or None (with a note) if the student has not written fn yet."""
+def evaluate(fn, *args, name: str | None = None):
+    """fn(*args) as NumPy, or None (with a note naming `name`, else fn's own name) if the student has not
+    written it yet."""
     try:
         result = fn(*args)
     except NotImplementedError:
         result = None
     if result is None:
-        print(f"(`{getattr(fn, '__name__', 'this function')}` is not written yet: the plot leaves it out)")
+        name = name or getattr(fn, "__name__", "")
+        print(f"(`{name}` is not written yet: the plot leaves it out)" if name.isidentifier() else
+              "(a function this plot needs is not written yet: the plot leaves it out)")
         return None
     return to_numpy(result)
 
@@ -47,20 +50,21 @@ def plot_functions(functions: dict, to_tensor, z_range=(-5.0, 5.0), title="", yl
     ax.axhline(0, color="grey", linewidth=0.5)
     ax.axvline(0, color="grey", linewidth=0.5)
     ax.set(title=title, xlabel="z (pre-activation, unitless)", ylabel=ylabel)
-    if ax.lines:
+    if ax.get_legend_handles_labels()[0]:  # only lines with labels (the axes are lines too)
         ax.legend()
     plt.show()
 
 
 def plot_decision_plane(predict, boundary_x2=None, to_tensor=None, points=None, lim=4.0,
-                        title="Perceptron output over the input plane"):
-    """Colour the plane (x1, x2) by predict(X) for X (n, 2); draw x2 = boundary_x2(x1) and optional points."""
+                        title="Perceptron output over the input plane", predict_name: str | None = None):
+    """Colour the plane (x1, x2) by predict(X) for X (n, 2); draw x2 = boundary_x2(x1) and optional points.
+    `predict_name`: the student's function that `predict` calls, for the note when it is not written yet."""
     plt = pyplot()
     to_tensor = to_tensor or (lambda a: a)
     grid = np.linspace(-lim, lim, 121, dtype=np.float32)
     x1, x2 = np.meshgrid(grid, grid)
     X = np.stack([x1.ravel(), x2.ravel()], axis=1)
-    y = evaluate(predict, to_tensor(X))
+    y = evaluate(predict, to_tensor(X), name=predict_name)
     fig, ax = plt.subplots(figsize=(5, 4.5))
     if y is not None:
         image = ax.contourf(x1, x2, y.reshape(x1.shape), levels=20, cmap=SEQUENTIAL_MAP)

@@ -73,3 +73,33 @@ def test_the_graders_secret_is_made_once_and_kept(tmp_path):
     first = course_secret(tmp_path / "hidden-inputs.secret")
     assert len(first) == 32 and course_secret(tmp_path / "hidden-inputs.secret") == first  # a resumed batch: the same
     assert course_secret(tmp_path / "elsewhere.secret") != first
+
+
+def test_a_plot_of_unwritten_functions_names_them_and_warns_about_nothing(capsys):
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from mitdl_utils import plots
+
+    def stub(z):
+        raise NotImplementedError
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib's "No artists with labels found to put in legend" included
+        plots.plot_functions({"sigmoid": stub}, to_tensor=lambda a: a)
+        plots.plot_decision_plane(lambda X: stub(X), to_tensor=lambda a: a, predict_name="perceptron")
+    printed = capsys.readouterr().out
+    assert "`stub` is not written yet" in printed and "`perceptron` is not written yet" in printed
+    assert "<lambda>" not in printed
+
+
+def test_a_skipped_cell_says_what_its_exercise_needs_in_words(capsys):
+    from mitdl_utils import open_lab
+
+    lab = open_lab("perceptron", "torch")
+    assert not lab.ready("collapse", {"collapse_linear": lambda *args: (1, 2)})
+    assert "which is not passing yet" in capsys.readouterr().out
+    assert not lab.ready("collapse", {})
+    assert "which is not attempted yet" in capsys.readouterr().out

@@ -265,6 +265,7 @@ def on_positive_side(X):
 plots.plot_decision_plane(
     lambda X: perceptron(X, 1.0, lab.tensor([3.0, -2.0]), sigmoid),
     boundary_x2, to_tensor=lab.tensor, points=[[-1.0, 2.0], [1.0, -1.0], [2.0, 1.0], [-2.0, -3.0]],
+    predict_name="perceptron",
 )
 
 # %% [markdown]
