@@ -220,6 +220,36 @@ ALTERNATIVES = [
 ]
 
 
+def test_keras_loss_with_its_default_from_logits_is_named():
+    lab, keras = open_lab("losses", "tensorflow"), get_framework("tensorflow").tf.keras
+    loss = keras.losses.SparseCategoricalCrossentropy  # from_logits=False, the default: logits taken for probabilities
+    outcome = graded(lab, "framework_cross_entropy", framework_cross_entropy=lambda z, c: loss()(c, z))
+    assert outcome.status == "failed"
+    assert "from_logits=False, its default: it takes them for probabilities. Pass from_logits=True" in outcome.message
+    fixed = graded(lab, "framework_cross_entropy", framework_cross_entropy=lambda z, c: loss(from_logits=True)(c, z))
+    assert fixed.passed, fixed.message
+
+
+def test_the_lectures_softmax_cross_entropy_on_one_logit_is_zero_whatever_the_weights():
+    """What the lab shows of the slide's line: 0 for a good and a flipped model; TensorFlow's gradient is
+    softmax - y = 1 - y (not 0), PyTorch's is 0."""
+    tf, torch = get_framework("tensorflow").tf, get_framework("torch").torch
+    z = np.array([[-3.0], [2.0], [5.0], [-1.0]], np.float32)
+    y = np.array([[0.0], [1.0], [0.0], [1.0]], np.float32)
+    for sign in (1.0, -1.0):
+        logits = tf.Variable(sign * z)
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(y, logits))
+        assert float(loss) == 0.0
+        np.testing.assert_allclose(tape.gradient(loss, logits).numpy(), (1 - y) / len(y))
+        logits = torch.tensor(sign * z, requires_grad=True)
+        loss = torch.nn.functional.cross_entropy(logits, torch.tensor(y))
+        loss.backward()
+        assert loss.item() == 0.0 and not logits.grad.any()
+    with pytest.raises(IndexError, match="out of bounds"):
+        torch.nn.functional.cross_entropy(torch.tensor(z), torch.tensor(y[:, 0]).long())
+
+
 @pytest.mark.parametrize("exercise,alternative", ALTERNATIVES, ids=[a[0] for a in ALTERNATIVES])
 def test_correct_alternatives_pass(lab, ops, exercise, alternative):
     outcome = graded(lab, exercise, **alternative(lab.reference, ops))

@@ -366,8 +366,8 @@ def softmax_cross_entropy(logits, labels):
 #
 # {{framework}} has this loss built in, and it is easy to call wrongly in two ways the check knows about:
 #
-# - **logits, not probabilities.** The function applies softmax itself. Hand it probabilities and it
-#   applies softmax a second time: no error, just a wrong (and much flatter) loss.
+# - **logits, not probabilities.** The functions named in the cell below apply softmax themselves. Hand
+#   them probabilities and they apply softmax a second time: no error, just a wrong (and much flatter) loss.
 # - **class indices or one-hot rows.** Each function expects one or the other (or accepts both);
 #   the comment in the cell below says which.
 #
@@ -427,6 +427,96 @@ if lab.ready("softmax_cross_entropy") and lab.ready("softmax"):
     }
     for name, value in rows.items():
         print(f"{name:<38} {float(value):.4f}")
+
+# %% [markdown]
+# ### Loss objects: told, or named for, what they receive
+#
+# Training code usually builds a loss **object** once and calls it on every batch. Such an object cannot
+# see whether the numbers it gets are logits or probabilities, so {{framework}} has to be told, or the
+# object's name has to say it. The cell below computes the letter-grade loss and the pass/fail loss of the
+# sensible perceptron (section 2) the right ways and the wrong way, and its comment says how
+# {{framework}} decides. The right ways agree with each other (and with your functions); the wrong way
+# gives a plausible-looking number, or, where the framework can tell, an error.
+
+# %% fw="tensorflow"
+# Keras's loss classes (what model.compile(loss=...) takes) expect PROBABILITIES unless told otherwise:
+# from_logits=False is their default, and then they apply no softmax and no sigmoid. Handed logits, they
+# take them for probabilities (clipped into [1e-7, 1 - 1e-7]): no error, a wrong loss. A model whose last
+# layer has no activation needs from_logits=True. (The tf.nn functions above always take logits.)
+pass_logits = -7.5 + tf.linalg.matvec(X, lab.tensor([0.6, 0.7]))  # the sensible perceptron, before its sigmoid
+rows = {
+    "letters, from_logits=True, logits": tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)(
+        letters, letter_logits),
+    "letters, default, softmax(logits)": tf.keras.losses.SparseCategoricalCrossentropy()(
+        letters, tf.nn.softmax(letter_logits)),
+    "WRONG letters, default, logits": tf.keras.losses.SparseCategoricalCrossentropy()(letters, letter_logits),
+    "pass/fail, from_logits=True, logits": tf.keras.losses.BinaryCrossentropy(from_logits=True)(passed, pass_logits),
+    "pass/fail, default, sigmoid(logits)": tf.keras.losses.BinaryCrossentropy()(passed, sigmoid(pass_logits)),
+    "WRONG pass/fail, default, logits": tf.keras.losses.BinaryCrossentropy()(passed, pass_logits),
+}
+for name, value in rows.items():
+    print(f"{name:<38} {float(value):.4f}")
+
+# %% fw="torch"
+# PyTorch has no from_logits switch: the name says what a loss takes. nn.CrossEntropyLoss and
+# nn.BCEWithLogitsLoss (like F.cross_entropy and F.binary_cross_entropy_with_logits) take LOGITS;
+# nn.BCELoss takes PROBABILITIES; nn.NLLLoss takes LOG-probabilities. Probabilities given to a loss that
+# wants logits give a wrong number silently (softmax twice, above); logits given to nn.BCELoss raise an
+# error, unless every one of them happens to lie in [0, 1].
+pass_logits = -7.5 + X @ lab.tensor([0.6, 0.7])  # the sensible perceptron, before its sigmoid
+rows = {
+    "letters, CrossEntropyLoss, logits": torch.nn.CrossEntropyLoss()(letter_logits, letters),
+    "letters, NLLLoss, log_softmax(logits)": torch.nn.NLLLoss()(torch.log_softmax(letter_logits, dim=1), letters),
+    "WRONG letters, CrossEntropyLoss, probs": torch.nn.CrossEntropyLoss()(
+        torch.softmax(letter_logits, dim=1), letters),
+    "pass/fail, BCEWithLogitsLoss, logits": torch.nn.BCEWithLogitsLoss()(pass_logits, passed),
+    "pass/fail, BCELoss, sigmoid(logits)": torch.nn.BCELoss()(sigmoid(pass_logits), passed),
+}
+for name, value in rows.items():
+    print(f"{name:<38} {float(value):.4f}")
+try:
+    torch.nn.BCELoss()(pass_logits, passed)
+except RuntimeError as error:
+    print(f"{'WRONG pass/fail, BCELoss, logits':<38} RuntimeError: {error}")
+
+# %% [markdown]
+# ### One logit is not enough for a softmax
+#
+# The lecture's slide on binary cross-entropy computes that loss with the framework's **softmax**
+# cross-entropy. The pass/fail perceptron has one output per student, so what the slide calls `predicted`
+# has shape $(n, 1)$: a softmax over a single class. Whatever the logit, that softmax is $e^{z} / e^{z} = 1$,
+# its log is $0$, and the loss is $0$ for every student: for a perfect model and for a hopeless one alike.
+# The cell runs the slide's line on the sensible perceptron and on its mirror image (every weight negated,
+# so every answer flips), next to the binary cross-entropy from logits that fits a single output. A loss
+# that does not change with the weights has a true slope of $0$; what {{framework}} returns as its gradient
+# is printed too, and the comment explains it. The fix: a binary loss on the one logit (sections 2 and 3),
+# or two outputs per student with a softmax over them.
+
+# %% fw="tensorflow"
+y_column = tf.reshape(passed, (-1, 1))  # the labels as a column: (n, 1), like the slide's y
+for name, sign in (("sensible weights", 1.0), ("every weight negated", -1.0)):
+    W = tf.Variable(sign * lab.tensor([0.6, 0.7]))
+    with tf.GradientTape() as tape:
+        predicted = tf.reshape(sign * -7.5 + tf.linalg.matvec(X, W), (-1, 1))  # one logit per student: (n, 1)
+        loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(y_column, predicted))  # the slide's line
+    print(f"{name:<21} slide's loss {float(loss):.4f}   its gradient {np.round(tape.gradient(loss, W).numpy(), 2)}"
+          f"   binary cross-entropy from logits {float(builtin_bce_with_logits(predicted[:, 0], passed)):.4f}")
+# TensorFlow's kernel returns softmax(z) - y as the gradient, a formula that assumes each row of labels sums
+# to 1. With one class that is 1 - y: not the slope of the constant 0 it computed, and the same for both
+# models. Training on it would push every failed student's logit down and never learn from the passes.
+
+# %% fw="torch"
+y_column = passed.reshape(-1, 1)  # the labels as a column: (n, 1), like the slide's y
+for name, sign in (("sensible weights", 1.0), ("every weight negated", -1.0)):
+    W = (sign * lab.tensor([0.6, 0.7])).requires_grad_(True)
+    predicted = (sign * -7.5 + X @ W).reshape(-1, 1)  # one logit per student: (n, 1)
+    loss = torch.nn.functional.cross_entropy(predicted, y_column)  # the slide's line
+    loss.backward()
+    print(f"{name:<21} slide's loss {loss.item() + 0.0:.4f}   its gradient {np.round(W.grad.numpy(), 2)}"
+          f"   binary cross-entropy from logits {builtin_bce_with_logits(predicted[:, 0], passed).item():.4f}")
+# PyTorch differentiates what it computed, so the gradient is 0 too: training never moves the weights.
+# (+ 0.0 prints PyTorch's -0.0 as 0.0.) With class indices instead, F.cross_entropy(predicted, passed.long())
+# fails outright: "Target 1 is out of bounds", as a single column has only class 0.
 
 # %% [markdown]
 # ## 7. Mean squared error

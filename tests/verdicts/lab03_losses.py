@@ -138,6 +138,10 @@ VARIANTS = [
         def framework_cross_entropy(logits, labels):
             return F.cross_entropy(F.softmax(logits, dim=1), labels)
         """),
+    *variants(LAB, MISTAKE, "framework_cross_entropy", "keras_default_from_logits", tensorflow="""
+        def framework_cross_entropy(logits, labels):
+            return tf.keras.losses.SparseCategoricalCrossentropy()(labels, logits)
+        """),
     *variants(LAB, ALTERNATIVE, "framework_cross_entropy", "keras_loss_or_nll", tensorflow="""
         def framework_cross_entropy(logits, labels):
             loss = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)

@@ -47,6 +47,13 @@ def _softmax_ce(logits, labels):
     return -_picked(_log_softmax(logits), labels).mean()
 
 
+def _keras_ce_of_logits_as_probabilities(logits, labels):
+    """What Keras's SparseCategoricalCrossentropy with from_logits=False (its default) makes of logits (n, K):
+    clipped into [eps, 1 - eps], then log, then softmax cross-entropy. -> the mean."""
+    clipped = _clip(logits)
+    return (np.log(clipped.sum(axis=1)) - np.log(_picked(clipped, labels))).mean()
+
+
 def _scalar_result(t, name, *args, n):
     """Call `name`, insist on a tensor, and say so plainly if it returned one loss per example."""
     got = t.tensor_result(name, *args)
@@ -230,6 +237,8 @@ def test_framework_cross_entropy(t):
         one_hot = np.eye(logits.shape[1])[labels]
         assert_close(got, ce, f"framework_cross_entropy(logits={_show(logits)}..., "
                               f"labels={labels[:6]})", rtol=1e-4, atol=1e-4, mistakes={
+            "logits given to a Keras loss with from_logits=False, its default: it takes them for probabilities. "
+            "Pass from_logits=True": _keras_ce_of_logits_as_probabilities(logits, labels),
             "softmax probabilities passed where logits are expected: the loss applies softmax itself, so pass the "
             "raw logits": _softmax_ce(np.exp(_log_softmax(logits)), labels),
             "labels and logits are swapped": -(logits * _log_softmax(one_hot)).sum(axis=1).mean(),
@@ -332,7 +341,8 @@ EXERCISES = [
     ]),
     Exercise("framework_cross_entropy", "The framework's cross-entropy, called right", 2,
              test_framework_cross_entropy, [
-                 "Pass raw logits, never probabilities: the function applies softmax itself.",
+                 "Pass raw logits, never probabilities: the function applies softmax itself. (A Keras loss "
+                 "class applies it only when built with from_logits=True.)",
                  "TensorFlow: tf.nn.softmax_cross_entropy_with_logits(labels=one-hot, logits=...) returns one loss "
                  "per example, so take the mean. PyTorch: F.cross_entropy(logits, labels) takes class indices and "
                  "averages already.",
