@@ -2,6 +2,7 @@
 
   RegisteredNotebook  a lab notebook as registered from the course's sources
   Task       grading -> a worker (local pool or Dask): one sanitized submission and what grading it needs
+  CellTests  a foreign nbgrader course's test cells, for the judge to run itself (Task.cell_tests)
   Verdict    the judge's word on one exercise (a status of mitdl_utils.checking and a message)
   RunResult  a worker -> grading: each code cell's outputs, the judge's verdicts, what went wrong if anything
   Result     one row of grades.csv (and one journal line): a student's notebook, its status and its points
@@ -15,6 +16,9 @@ from enum import Enum
 from pathlib import Path
 
 from autograder.sandbox import Limits
+
+LABS = "labs"  # Task.course: a notebook of this repository's labs, judged by its lab's exercises
+NBGRADER = "nbgrader"  # Task.course: a notebook of a foreign nbgrader course, judged by its own test cells
 
 
 class Status(str, Enum):
@@ -55,12 +59,26 @@ class Task:
     limits: Limits
     secret: str  # picks the hidden tests' inputs; the judge's alone (dropped before any student code runs)
     warm_specs: list[str] = field(default_factory=list)  # every spec of the batch: what a worker imports once
+    course: str = LABS  # LABS or NBGRADER
+    cell_tests: CellTests | None = None  # NBGRADER: the test cells the judge runs (dropped before student code runs)
+    files: dict[str, str] = field(default_factory=dict)  # NBGRADER: relative path -> base64 content, the files put
+    # in the notebook's working folder (the submission's own, then the assignment's, as nbgrader copies them)
+
+
+@dataclass
+class CellTests:
+    """A foreign course's test cells that the judge runs itself (autograder.cell_judge); the judge's alone."""
+
+    sources: dict[str, str]  # index of each such test cell -> its source, hidden tests included
+    imports: dict[str, list]  # name -> [module, attribute or None]: what the assignment's own notebook imports
+    builtins_defined: list[str]  # builtins' names the assignment's own notebook defines: the student's are used
 
 
 @dataclass
 class Verdict:
     status: str  # mitdl_utils.checking: PASSED, NOT_ATTEMPTED or FAILED
     message: str
+    outputs: list[dict] | None = None  # NBGRADER: what the test cell produced in the judge (nbformat outputs)
 
 
 @dataclass

@@ -16,7 +16,8 @@ there, see `runs_before_fork`). For each submission it forks two children:
                      its output is the judge's verdict).
 
 Messages from the student child are untrusted data. `grade_task(Task) -> RunResult` is the unit of work
-(autograder.contracts).
+(autograder.contracts). A task of a foreign nbgrader course (Task.course NBGRADER) is judged by its own test cells,
+run in the judge by autograder.cell_judge; its values cross the wire as plain Python and NumPy.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ import time
 import traceback
 
 from autograder import sandbox
-from autograder.contracts import RunResult, Task, Verdict
+from autograder.contracts import NBGRADER, RunResult, Task, Verdict
 from autograder.remote import (MAX_MESSAGE, ChannelClosed, ChannelTimeout, RemoteNamespace, RemoteReference, Student,
                                StudentGone, StudentServer, receive, send)
 
@@ -81,12 +82,26 @@ def judge(task: Task, student: Student, wait: float) -> dict[str, dict]:
 
 def _run_judge(task: Task, requests_fd: int, replies_fd: int, verdict_fd: int) -> None:
     """The judge child's life: judge, then send the verdicts to the worker."""
-    from mitdl_utils.frameworks import get_framework
-
     os.setsid()
     sandbox.die_with_parent()
-    student = Student(requests_fd, replies_fd, get_framework(task.framework), timeout=task.limits.answer_timeout)
-    send(verdict_fd, {"event": "verdicts", "verdicts": judge(task, student, wait=task.limits.idle_timeout)})
+    student = Student(requests_fd, replies_fd, _framework(task), timeout=task.limits.answer_timeout)
+    if task.course == NBGRADER:
+        from autograder.cell_judge import judge_cells as judge_of_task
+    else:
+        judge_of_task = judge
+    send(verdict_fd, {"event": "verdicts", "verdicts": judge_of_task(task, student, wait=task.limits.idle_timeout)})
+
+
+def _framework(task: Task):
+    """The framework adapter the task's values cross the wire with: its lab's, or plain Python for a foreign
+    course's notebook."""
+    if task.course == NBGRADER:
+        from autograder.cell_judge import PLAIN_PYTHON
+
+        return PLAIN_PYTHON
+    from mitdl_utils.frameworks import get_framework
+
+    return get_framework(task.framework)
 
 
 # ---------------------------------------------------------------- the student child
@@ -122,10 +137,15 @@ def _error_output(error: BaseException) -> dict:
 
 def _run_student(task: Task, fd: int, go: int, requests_fd: int, replies_fd: int) -> None:
     task.secret = ""  # the judge's (it picks the hidden inputs): dropped before any student code runs
+    task.cell_tests = None  # the judge's too (a foreign course's test cells, hidden tests included)
     os.read(go, 1)  # wait until the worker has put this process in its cgroups
     os.close(go)
     limits = task.limits
-    sandbox.confine(sandbox.probe(), limits)
+    work = sandbox.confine(sandbox.probe(), limits)
+    if task.files:
+        from autograder.cell_judge import put_files
+
+        put_files(work, task.files, importable=True)
     os.environ["NBGRADER_EXECUTION"] = "autograde"
     import importlib
     import multiprocessing
@@ -136,13 +156,11 @@ def _run_student(task: Task, fd: int, go: int, requests_fd: int, replies_fd: int
 
     from IPython.utils.capture import capture_output
 
-    from mitdl_utils.frameworks import get_framework
-
-    fw = get_framework(task.framework)
+    fw = _framework(task)
     shell = _WARM["shell"]
-    server = StudentServer(requests_fd, replies_fd, shell.user_ns, fw,
-                           importlib.import_module(f"mitdl_utils.labs.{task.spec}.reference_{fw.name}"),
-                           idle_timeout=limits.idle_timeout)
+    reference = None if task.course == NBGRADER else \
+        importlib.import_module(f"mitdl_utils.labs.{task.spec}.reference_{fw.name}")
+    server = StudentServer(requests_fd, replies_fd, shell.user_ns, fw, reference, idle_timeout=limits.idle_timeout)
     shell.showtraceback = lambda *args, **kwargs: None
     shell.showsyntaxerror = lambda *args, **kwargs: None
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -157,9 +175,11 @@ def _run_student(task: Task, fd: int, go: int, requests_fd: int, replies_fd: int
             if str(index) in task.grade_cells:
                 # a test cell (the instructor's, locked): the judge runs its checks on the namespace as it is
                 # here. What the student's code prints meanwhile is dropped: it could show the hidden inputs.
-                with capture_output(display=True):
+                with capture_output(display=True) as while_tested:
                     server.session(index)
                 captured, error = None, None
+                if task.course == NBGRADER and while_tested.stderr:  # nbgrader gives a test cell that wrote
+                    outputs.append(_stream("stderr", while_tested.stderr))  # to stderr no points: kept
             else:
                 with capture_output(display=True) as captured:
                     result = shell.run_cell(source, store_history=False)
@@ -406,7 +426,7 @@ def execute(task: Task, requests_fd: int, replies_fd: int, close_in_child=()) ->
 
 def grade_task(task: Task) -> RunResult:
     """The unit of work (local pool or Dask): the judge and the student child, side by side."""
-    warm_up((task.framework,), task.warm_specs or (task.spec,))
+    warm_up(() if task.course == NBGRADER else (task.framework,), task.warm_specs or (task.spec,))
     requests_r, requests_w = os.pipe()  # judge -> student
     replies_r, replies_w = os.pipe()  # student -> judge
     verdict_r, verdict_w = os.pipe()  # judge -> this worker
@@ -431,7 +451,8 @@ def grade_task(task: Task) -> RunResult:
         _kill_group(judge_pid)
         os.waitpid(judge_pid, 0)
     if message.get("event") == "verdicts":
-        run.verdicts = {str(name): Verdict(str(v.get("status")), str(v.get("message")))
+        run.verdicts = {str(name): Verdict(str(v.get("status")), str(v.get("message")),
+                                           v["outputs"] if isinstance(v.get("outputs"), list) else None)
                         for name, v in message["verdicts"].items()}
     else:
         detail = message.get("text", "")

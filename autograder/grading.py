@@ -191,6 +191,16 @@ def grade_folder(submissions: Path, workdir: Path, db_url: str | None = None, pr
             pool.submit(engine.ping)
     grader = Grader(workdir, db_url, labs=labs, limits=limits, solutions=solutions, register=False)
     grader.register(graded_labs)
+    return grade_items(items, grader, out, jobs=jobs, frameworks=frameworks, specs=specs, cluster=cluster, pool=pool,
+                       progress=progress, log=log, on_total=on_total, on_regrade=on_regrade)
+
+
+def grade_items(items: list, grader, out: Path, *, jobs: int, frameworks, specs, cluster: str | None, pool=None,
+                progress=None, log=None, on_total=None, on_regrade=None) -> list[Result]:
+    """The batch around the steps: each item not in out/journal.jsonl (or changed since) is prepared by `grader`,
+    run and judged on the workers (`pool`, else a pool of `jobs` started here, or the Dask `cluster`), finished by
+    `grader` and appended to the journal; -> every item's Result. `grader` is a Grader or another course's
+    equivalent: prepare(submission, specs) -> (task, notebook, flagged), finish, failed, not_graded, tuning_notes."""
     journal = Journal(out / "journal.jsonl")
     if on_total:
         on_total(len(items))
