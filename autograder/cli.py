@@ -34,8 +34,8 @@ def cmd_grade(args) -> int:
     from autograder.contracts import Status
     from autograder.grading import grade_folder
     from autograder.schedule import default_jobs
-    from autograder.report import (collect_feedback, format_table, write_grades_csv, write_lms_csv,
-                                   write_summary_html)
+    from autograder.record import write_grades_csv
+    from autograder.report import collect_feedback, format_table, write_lms_csv, write_summary_html
     from autograder.sandbox import Limits, probe
 
     out = Path(args.out)

@@ -1,12 +1,12 @@
 """Grade a folder of submissions: the chain of steps, nbgrader-style, and the batch around it.
 
-Each submission goes through these steps, in this order (one module each):
+Each submission goes through these steps, in this order (the module that does each in brackets):
 
   intake        a file or an LMS export -> a Submission, or a Rejected/Superseded with its reason (intake, lms)
   sanitize      the instructor's cells restored from the sources gradebook (sanitize)
   run and judge a worker runs the notebook in a sandbox while a clean process judges it (schedule, engine)
-  apply verdicts  the judge's verdict on each exercise -> the test cell's outputs, and so its points (verdicts)
-  save grades   nbgrader's SaveAutoGrades into the course gradebook, graded notebook, feedback (record)
+  apply verdicts  the judge's verdict on each exercise -> the test cell's outputs, and so its points (record)
+  save grades   nbgrader's SaveAutoGrades into the course gradebook, the graded notebook (record); feedback (report)
   record        the Result appended to DIR/journal.jsonl: what a rerun skips or grades again (journal)
 
 One process (this one) owns the gradebooks; the steps run as a pipeline, so workers grade while this process
@@ -28,12 +28,12 @@ from autograder.contracts import RegisteredNotebook, Result, RunResult, Status, 
 from autograder.course import FRAMEWORKS, Lab, course_root, find_labs, nbgrader_config
 from autograder.intake import Rejected, Submission, Superseded, collect
 from autograder.journal import Journal, fingerprint, key
-from autograder.record import Books, atomic_write, save_failure, save_grades
+from autograder.record import Books, apply_verdicts, atomic_write, save_failure, save_grades
+from autograder.report import write_feedback
 from autograder.reference_scan import reference_use
 from autograder.sandbox import Limits, probe
 from autograder.sanitize import NotThisLab, function_sources, graded_test_cells, sanitize, student_code
 from autograder.schedule import default_jobs, local_pool, run_all
-from autograder.verdicts import apply_verdicts
 
 warnings.filterwarnings("ignore", message=".*not in session.*")
 
@@ -112,10 +112,12 @@ class Grader:
 
     def finish(self, submission: Submission, task: Task, nb: nbformat.NotebookNode, flagged: str | None,
                run: RunResult) -> Result:
-        """Apply verdicts, then save grades."""
+        """Apply verdicts, save grades, write the feedback page."""
         messages = apply_verdicts(nb, task, run, flagged)
-        return save_grades(nb, submission, self.lab(submission.lab), self.notebooks[submission.notebook], run,
-                           messages, flagged, self.books)
+        result = save_grades(nb, submission, self.lab(submission.lab), self.notebooks[submission.notebook], run,
+                             messages, flagged, self.books)
+        result.feedback = write_feedback(nb, result, self.workdir.parent / "feedback")
+        return result
 
     def failed(self, submission: Submission, reason: str) -> Result:
         return save_failure(submission, self.lab(submission.lab), self.max_score(submission.notebook), reason,

@@ -12,6 +12,9 @@ number that names the object in the child. The requests:
                       or making an object that the student's code is given (a model, an optimizer)
   done                the judge has finished this cell's exercises
 
+Every request carries an id, and its answer the same id: an answer to anything but the request the judge is
+waiting for ends the session (StudentGone), so an answer can never be taken for another's.
+
 What the judge sends is data, handles of the child's own objects, reference helpers and activations by name,
 and callbacks: functions of the test that the student's code may call (each call comes back to the judge as a
 request, answered while the judge waits). Everything the child sends is untrusted: length-limited JSON; a
@@ -108,19 +111,21 @@ def _is_variable(value) -> bool:
     return bool(getattr(value, "requires_grad", False)) or hasattr(value, "assign")
 
 
-def encode(value, other, *, variables_as_data: bool = True, identify=None, depth: int = 0):
-    """value -> JSON. Data is copied; anything else becomes what `other(value)` returns (a handle).
+def encode(value, other, *, variables_as_data: bool = True, identify=None, pack=_npy, depth: int = 0):
+    """value -> JSON: the one walk over values that cross the wire. Data is copied (arrays through `pack`);
+    anything else becomes what `other(value)` returns (a handle).
     With variables_as_data=False, trainable tensors stay objects (an optimizer must get the very tensors).
     `identify(tensor) -> int` tags each tensor copy with its sender's identity for it, so that the same
-    tensor sent twice is one object at the other end too (what the student's code does to it, it sees again)."""
+    tensor sent twice is one object at the other end too (what the student's code does to it, it sees again).
+    `is_data` and `_handle_free` are this walk with a `pack` that copies nothing and an `other` that decides."""
     if value is None or type(value) in (bool, int, str):
         return {"t": "py", "v": value}
     if type(value) is float:
         return {"t": "float", "v": repr(value)}
     if isinstance(value, np.ndarray) and value.dtype != object:
-        return {"t": "nd", "a": _npy(value)}
+        return {"t": "nd", "a": pack(value)}
     if isinstance(value, np.generic) and not isinstance(value, np.object_):
-        return {"t": "np", "a": _npy(np.asarray(value))}
+        return {"t": "np", "a": pack(np.asarray(value))}
     if _is_tensor(value) and (variables_as_data or not _is_variable(value)):
         from mitdl_utils.checking import to_numpy
 
@@ -129,14 +134,12 @@ def encode(value, other, *, variables_as_data: bool = True, identify=None, depth
         except Exception:
             return other(value)
         if isinstance(array, np.ndarray) and array.dtype != object:
-            return {"t": "tensor", "a": _npy(array), **({"same": identify(value)} if identify else {})}
+            return {"t": "tensor", "a": pack(array), **({"same": identify(value)} if identify else {})}
+    inner = dict(variables_as_data=variables_as_data, identify=identify, pack=pack, depth=depth + 1)
     if depth < 8 and type(value) in (tuple, list):
-        return {"t": type(value).__name__,
-                "items": [encode(v, other, variables_as_data=variables_as_data, identify=identify, depth=depth + 1)
-                          for v in value]}
+        return {"t": type(value).__name__, "items": [encode(v, other, **inner) for v in value]}
     if depth < 8 and type(value) is dict and all(type(k) is str for k in value):
-        return {"t": "dict", "items": {k: encode(v, other, variables_as_data=variables_as_data, identify=identify,
-                                                 depth=depth + 1) for k, v in value.items()}}
+        return {"t": "dict", "items": {k: encode(v, other, **inner) for k, v in value.items()}}
     return other(value)
 
 
@@ -173,20 +176,26 @@ def decode(obj, fw, other, seen: dict | None = None):
     return other(obj)
 
 
-def is_data(value, depth: int = 0) -> bool:
-    """Whether `value` crosses as a copy: numbers, strings, arrays, tensors that are not trainable variables,
-    and lists, tuples and dicts of them (what `encode` copies with variables_as_data=False)."""
-    if value is None or type(value) in (bool, int, str, float):
-        return True
-    if isinstance(value, (np.ndarray, np.generic)):
-        return value.dtype != object
-    if _is_tensor(value):
-        return not _is_variable(value)
-    if depth < 8 and type(value) in (tuple, list):
-        return all(is_data(v, depth + 1) for v in value)
-    if depth < 8 and type(value) is dict:
-        return all(type(k) is str and is_data(v, depth + 1) for k, v in value.items())
-    return False
+class _NotData(Exception):
+    """Raised by `is_data`'s leaf: the value holds something that would not cross as a copy."""
+
+
+def _no_copy(array) -> str:
+    return ""
+
+
+def _refuse(value):
+    raise _NotData()
+
+
+def is_data(value) -> bool:
+    """Whether `value` crosses as a copy (what `encode` copies with variables_as_data=False, nothing left over):
+    numbers, strings, arrays, tensors that are not trainable variables, and lists, tuples and dicts of them."""
+    try:
+        encode(value, _refuse, variables_as_data=False, pack=_no_copy)
+    except _NotData:
+        return False
+    return True
 
 
 def _error(error: BaseException) -> list:
@@ -204,14 +213,15 @@ class StudentServer:
         self.objects: dict[int, object] = {}
         self.tensors_seen: dict[int, object] = {}  # the judge's identity of a tensor -> that tensor here
         self.buffer = bytearray()
+        self.callbacks_made = itertools.count(1)  # the ids of this end's requests (callbacks into the judge)
 
     def session(self, cell: int) -> None:
         """Let the judge run the hidden tests of the grade cell `cell` on the namespace as it is now."""
         send(self.replies_fd, {"op": "serve", "cell": cell})
         self.serve()
 
-    def serve(self) -> dict | None:
-        """Answer requests until the judge says done (None) or answers a callback (its reply)."""
+    def serve(self, callback_id: int | None = None) -> dict | None:
+        """Answer requests until the judge says done (None) or answers the callback `callback_id` (its reply)."""
         while True:
             try:
                 try:
@@ -221,13 +231,13 @@ class StudentServer:
                 if message.get("op") == "done":
                     return None
                 if message.get("op") == "reply":
-                    return message
+                    return message if callback_id is not None and message.get("id") == callback_id else None
                 try:
-                    reply = {"value": self._answer(message)}
+                    reply = {"id": message.get("id"), "value": self._answer(message)}
                 except KeyboardInterrupt:
                     raise
                 except BaseException as error:  # the student's code failed: the test decides what that means
-                    reply = {"error": _error(error)}
+                    reply = {"id": message.get("id"), "error": _error(error)}
                 send(self.replies_fd, reply)
             except KeyboardInterrupt:  # the cell's time limit: leave, and say so
                 send(self.replies_fd, {"op": "abandon"})
@@ -298,9 +308,10 @@ class Callback:
         self.server, self.key = server, key
 
     def __call__(self, *args, **kwargs):
-        send(self.server.replies_fd, {"op": "callback", "id": self.key, "args": self.server.encode(list(args)),
-                                      "kwargs": self.server.encode(kwargs)})
-        reply = self.server.serve()
+        request = next(self.server.callbacks_made)
+        send(self.server.replies_fd, {"op": "callback", "id": request, "callback": self.key,
+                                      "args": self.server.encode(list(args)), "kwargs": self.server.encode(kwargs)})
+        reply = self.server.serve(callback_id=request)
         if reply is None:
             raise RuntimeError("the grader stopped")
         if "error" in reply:
@@ -332,6 +343,7 @@ class Student:
         self.callbacks: dict[int, object] = {}
         self.sources: dict[str, str] = {}
         self.tensors_sent: dict[int, tuple[object, int]] = {}  # id(tensor) -> (the tensor, kept alive; its number)
+        self.requests_made = itertools.count(1)
 
     def receive(self, timeout: float) -> dict:
         try:
@@ -342,8 +354,9 @@ class Student:
             raise StudentGone("the notebook's kernel stopped (it crashed, or a limit stopped it)") from None
 
     def ask(self, op: str, **fields):
+        request = next(self.requests_made)
         try:
-            send(self.requests_fd, {"op": op, **fields}, time.monotonic() + self.timeout)
+            send(self.requests_fd, {"op": op, "id": request, **fields}, time.monotonic() + self.timeout)
         except (OSError, TimeoutError):
             raise StudentGone("the notebook's kernel stopped answering") from None
         while True:
@@ -352,6 +365,8 @@ class Student:
                 self._run_callback(message)
             elif message.get("op") == "abandon":
                 raise StudentGone("the cell's time limit was reached (the code being tested took too long)")
+            elif message.get("id") != request:
+                raise StudentGone("the notebook answered a request the grader was not waiting for")
             elif "value" in message:
                 return self.decode(message["value"])
             elif "error" in message:
@@ -363,14 +378,15 @@ class Student:
         return self.ask("call", **target, args=self.encode(list(args)), kwargs=self.encode(dict(kwargs)))
 
     def _run_callback(self, message: dict) -> None:
+        request = message.get("id")
         try:
-            fn = self.callbacks[int(message.get("id"))]
-            reply = {"op": "reply", "value": self.encode(fn(*self.decode(message.get("args")),
-                                                            **self.decode(message.get("kwargs"))))}
+            fn = self.callbacks[int(message.get("callback"))]
+            reply = {"op": "reply", "id": request, "value": self.encode(fn(*self.decode(message.get("args")),
+                                                                           **self.decode(message.get("kwargs"))))}
         except StudentGone:
             raise
         except Exception as error:
-            reply = {"op": "reply", "error": _error(error)}
+            reply = {"op": "reply", "id": request, "error": _error(error)}
         send(self.requests_fd, reply, time.monotonic() + self.timeout)
 
     def encode(self, value):
@@ -504,7 +520,7 @@ class ReferenceFunction:
         if self._in_notebook:
             return self._student.ask("ref", name=self.__name__, args=self._student.encode(list(args)),
                                      kwargs=self._student.encode(dict(kwargs)))
-        if _mentions_handle((args, kwargs)):
+        if not _handle_free((args, kwargs)):
             raise TypeError(f"reference helper {self.__name__} was given an object of the notebook: "
                             "name it in the lab spec's IN_NOTEBOOK")
         result = self._fn(*args, **kwargs)
@@ -514,11 +530,15 @@ class ReferenceFunction:
         return result
 
 
-def _mentions_handle(value, depth: int = 0) -> bool:
-    if isinstance(value, Handle):
-        return True
-    if depth < 8 and isinstance(value, (tuple, list)):
-        return any(_mentions_handle(v, depth + 1) for v in value)
-    if depth < 8 and isinstance(value, dict):
-        return any(_mentions_handle(v, depth + 1) for v in value.values())
-    return False
+def _handle_free(value) -> bool:
+    """Whether no object of the notebook is inside `value` (the codec's own walk: a handle is a leaf it meets)."""
+    def leaf(item):
+        if isinstance(item, Handle):
+            raise _NotData()
+        return None
+
+    try:
+        encode(value, leaf, pack=_no_copy)
+    except _NotData:
+        return False
+    return True

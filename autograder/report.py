@@ -1,41 +1,15 @@
-"""Results -> grades.csv, per-student feedback folders, and a table for the terminal."""
+"""Results -> feedback pages, lms.csv, summary.html and a table for the terminal (grades.csv: autograder.record)."""
 from __future__ import annotations
 
 import csv
 import re
-import os
 import shutil
 from pathlib import Path
 
 from autograder.contracts import Result, Status
+from autograder.record import atomic_write, exercise_columns, format_points
 
 HIDDEN_TESTS = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
-
-FIXED_COLUMNS = ["student", "lab", "notebook"]
-
-
-def exercise_columns(results: list[Result]) -> list[str]:
-    """Every grade id that appears, in first-seen order."""
-    columns: dict[str, None] = {}
-    for result in results:
-        columns.update(dict.fromkeys(result.scores))
-    return list(columns)
-
-
-def write_grades_csv(results: list[Result], path: Path) -> Path:
-    """One row per student and notebook: student, lab, notebook, points per exercise, total, max, status."""
-    exercises = exercise_columns(results)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(FIXED_COLUMNS + exercises + ["total", "max", "status"])
-        for r in results:
-            points = [_number(r.scores[e]) if e in r.scores else "" for e in exercises]
-            writer.writerow([r.student, r.lab, r.notebook, *points, _number(r.total), _number(r.max_score), r.status_text])
-    os.replace(tmp, path)
-    return path
-
 
 def collect_feedback(results: list[Result], out: Path) -> list[Path]:
     """Each graded notebook's feedback HTML, at out/<student>/<lab>/<notebook>.html (copied if elsewhere)."""
@@ -53,7 +27,7 @@ def collect_feedback(results: list[Result], out: Path) -> list[Path]:
 def format_table(results: list[Result]) -> str:
     """A plain-text grade table."""
     rows = [("student", "lab", "notebook", "score", "status")]
-    rows += [(r.student, r.lab, r.notebook or "-", f"{_number(r.total)}/{_number(r.max_score)}", r.status_text)
+    rows += [(r.student, r.lab, r.notebook or "-", f"{format_points(r.total)}/{format_points(r.max_score)}", r.status_text)
              for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths)) + "  " + row[4] for row in rows]
@@ -61,11 +35,14 @@ def format_table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
 # ---------------------------------------------------------------- feedback, LMS export, summary
+
+def write_feedback(nb, result: Result, folder: Path) -> Path:
+    """The feedback page of a judged notebook, at folder/<student>/<lab>/<notebook>.html."""
+    path = folder / result.student / result.lab / f"{result.notebook}.html"
+    atomic_write(path, feedback_html(nb, result))
+    return path
+
 
 def feedback_html(nb, result) -> str:
     """A student's feedback page: points per exercise and why; the notebook without hidden test code."""
@@ -80,14 +57,14 @@ def feedback_html(nb, result) -> str:
             grade_id = meta.get("grade_id", "")
             earned = result.scores.get(grade_id, 0.0)
             why = result.messages.get(grade_id, "all checks passed")
-            rows.append(f"<tr><td>{esc(grade_id)}</td><td>{_number(earned)}/{_number(float(meta.get('points', 0)))}"
+            rows.append(f"<tr><td>{esc(grade_id)}</td><td>{format_points(earned)}/{format_points(float(meta.get('points', 0)))}"
                         f"</td><td>{esc(why)}</td></tr>")
     parts = [f"<!doctype html><meta charset='utf-8'><title>{esc(result.student)}: {esc(result.notebook)}</title>",
              "<style>body{font-family:sans-serif;max-width:60em;margin:auto}pre{background:#f6f8fa;padding:6px;"
              "white-space:pre-wrap}td{border-bottom:1px solid #ddd;padding:4px;vertical-align:top}"
              ".err{color:#cf222e}</style>",
              f"<h1>{esc(result.notebook)} · {esc(result.student)}</h1>",
-             f"<p><b>Score: {_number(result.total)}/{_number(result.max_score)}</b> ({esc(result.status_text)})</p>",
+             f"<p><b>Score: {format_points(result.total)}/{format_points(result.max_score)}</b> ({esc(result.status_text)})</p>",
              "<table><tr><th>exercise</th><th>points</th><th>result</th></tr>", *rows, "</table><hr>"]
     for cell in nb.cells:
         source = HIDDEN_TESTS.sub("# (hidden tests run here when grading)\n", cell.source)
@@ -127,11 +104,11 @@ def write_lms_csv(results: list[Result], path: Path) -> Path:
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["student", *labs, "total"])
-        writer.writerow([MAXIMUM_ROW, *(_number(maximum[lab]) for lab in labs), _number(sum(maximum.values()))])
+        writer.writerow([MAXIMUM_ROW, *(format_points(maximum[lab]) for lab in labs), format_points(sum(maximum.values()))])
         for student in sorted(best):
             scores = best[student]
-            writer.writerow([student, *(_number(scores[lab]) if lab in scores else "" for lab in labs),
-                             _number(sum(scores.values()))])
+            writer.writerow([student, *(format_points(scores[lab]) if lab in scores else "" for lab in labs),
+                             format_points(sum(scores.values()))])
     return path
 
 

@@ -232,3 +232,43 @@ def test_the_channel_raises_on_timeout_and_on_close_or_garbage():
     with pytest.raises(ChannelClosed):
         receive(read_fd, time.monotonic() + 1, bytearray())
     os.close(read_fd)
+
+
+def test_an_answer_to_a_request_the_judge_did_not_make_ends_the_session():
+    """A child that answers with another request's id (a stale or forged answer) is not believed."""
+    import time
+
+    from autograder.remote import receive, send
+
+    requests_r, requests_w = os.pipe()
+    replies_r, replies_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a forged child: it answers every request as if it were an earlier one
+        request = receive(requests_r, time.monotonic() + 5, bytearray())
+        send(replies_w, {"id": request["id"] - 1, "value": {"t": "py", "v": 42}})
+        time.sleep(5)
+        os._exit(0)
+    judge = Student(requests_w, replies_r, FW, timeout=5)
+    try:
+        with pytest.raises(StudentGone, match="not waiting for"):
+            RemoteNamespace(judge).get("answer")
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        for fd in (requests_r, requests_w, replies_r, replies_w):
+            os.close(fd)
+
+
+def test_what_crosses_as_a_copy_is_decided_by_the_one_codec():
+    """is_data says yes exactly when encode copies the value whole (trainable tensors and objects: no)."""
+    from autograder.remote import encode, is_data
+
+    def copied_whole(value) -> bool:
+        leftovers = []
+        encode(value, lambda v: leftovers.append(v) or {"t": "obj"}, variables_as_data=False)
+        return not leftovers
+
+    values = [1, 2.5, "s", None, np.ones(2), np.float32(1), torch.ones(2), [torch.ones(1), {"a": (1, 2)}],
+              torch.ones(2, requires_grad=True), [1, object()], {1: 2}, {"f": len}, Layer(), np.array([None])]
+    assert [is_data(v) for v in values] == [copied_whole(v) for v in values]
+    assert [is_data(v) for v in values] == [True] * 8 + [False] * 6
