@@ -40,10 +40,22 @@ lab = open_lab("perceptron", framework="torch")
 # | hyperbolic tangent | $\tanh(z) = \dfrac{e^{z} - e^{-z}}{e^{z} + e^{-z}}$ | $(-1, 1)$ |
 # | rectified linear unit | $\mathrm{ReLU}(z) = \max(z, 0)$ | $[0, \infty)$ |
 #
+# **A trap in the tanh formula.** float32 cannot hold a number above about $3.4 \times 10^{38} \approx e^{88.7}$,
+# so $e^{z}$ becomes `inf` once $z$ passes about 88.7. The formula in the table then divides `inf` by `inf`,
+# which is `nan` (not a number), although $\tanh(90)$ is simply 1; for $z$ below $-88.7$ the same happens with
+# $e^{-z}$. Divide the numerator and the denominator by $e^{z}$ and the trap is gone:
+#
+# $$\tanh(z) = \frac{1 - e^{-2z}}{1 + e^{-2z}} = \frac{2}{1 + e^{-2z}} - 1 = 2\,\sigma(2z) - 1.$$
+#
+# For large positive $z$ the exponential fades to 0 and the result is $1$; for large negative $z$ it
+# overflows to `inf`, and $2 / \infty - 1 = -1$, exactly right. Where `inf` can only land in a denominator,
+# it does no harm: that is also why the sigmoid's formula survives, as $1 / (1 + \infty) = 0$. (Another
+# safe form: the sign of $z$ times $(1 - e^{-2|z|}) / (1 + e^{-2|z|})$, whose exponent is never positive.)
+#
 # **{{exercise:activations}}.** Write the three functions from their formulas using elementwise tensor
-# operations (exponentials, division, maximum). Calling the framework's own `sigmoid`, `tanh` or `relu`
-# does not count: the check looks for it. Each function takes a float32 tensor of any shape and returns
-# one of the same shape.
+# operations (exponentials, division, maximum), tanh in a form that stays finite: the check tries
+# $|z|$ in the hundreds. Calling the framework's own `sigmoid`, `tanh` or `relu` does not count: the check
+# looks for it. Each function takes a float32 tensor of any shape and returns one of the same shape.
 
 # %% fw="tensorflow" solution="activations"
 def sigmoid(z):
@@ -56,7 +68,7 @@ def sigmoid(z):
 def tanh(z):
     """Hyperbolic tangent, elementwise. z: float32 tensor, any shape -> same shape."""
     ### BEGIN SOLUTION
-    return (tf.exp(z) - tf.exp(-z)) / (tf.exp(z) + tf.exp(-z))
+    return 2 / (1 + tf.exp(-2 * z)) - 1  # the table's formula would give inf / inf = nan for |z| > 88.7
     ### END SOLUTION
 
 
@@ -77,7 +89,7 @@ def sigmoid(z):
 def tanh(z):
     """Hyperbolic tangent, elementwise. z: float32 tensor, any shape -> same shape."""
     ### BEGIN SOLUTION
-    return (torch.exp(z) - torch.exp(-z)) / (torch.exp(z) + torch.exp(-z))
+    return 2 / (1 + torch.exp(-2 * z)) - 1  # the table's formula would give inf / inf = nan for |z| > 88.7
     ### END SOLUTION
 
 

@@ -11,7 +11,7 @@ VARIANTS = [
 
 
         def tanh(z):
-            return (tf.exp(z) - tf.exp(-z)) / (tf.exp(z) + tf.exp(-z))
+            return 2 / (1 + tf.exp(-2 * z)) - 1
 
 
         def relu(z):
@@ -22,7 +22,7 @@ VARIANTS = [
 
 
         def tanh(z):
-            return (torch.exp(z) - torch.exp(-z)) / (torch.exp(z) + torch.exp(-z))
+            return 2 / (1 + torch.exp(-2 * z)) - 1
 
 
         def relu(z):
@@ -34,7 +34,7 @@ VARIANTS = [
 
 
         def tanh(z):
-            return (tf.exp(z) - tf.exp(-z)) / (tf.exp(z) + tf.exp(-z))
+            return 2 / (1 + tf.exp(-2 * z)) - 1
 
 
         def relu(z):
@@ -45,7 +45,54 @@ VARIANTS = [
 
 
         def tanh(z):
+            return 2 / (1 + torch.exp(-2 * z)) - 1
+
+
+        def relu(z):
+            return torch.clamp(z, min=0.0)
+        """),
+    *variants(LAB, MISTAKE, "activations", "tanh_overflows", tensorflow="""
+        def sigmoid(z):
+            return 1 / (1 + tf.exp(-z))
+
+
+        def tanh(z):
+            return (tf.exp(z) - tf.exp(-z)) / (tf.exp(z) + tf.exp(-z))
+
+
+        def relu(z):
+            return tf.maximum(z, 0.0)
+        """, torch="""
+        def sigmoid(z):
+            return 1 / (1 + torch.exp(-z))
+
+
+        def tanh(z):
             return (torch.exp(z) - torch.exp(-z)) / (torch.exp(z) + torch.exp(-z))
+
+
+        def relu(z):
+            return torch.clamp(z, min=0.0)
+        """),
+    *variants(LAB, ALTERNATIVE, "activations", "tanh_with_the_sign", tensorflow="""
+        def sigmoid(z):
+            return 1 / (1 + tf.exp(-z))
+
+
+        def tanh(z):
+            e = tf.exp(-2 * tf.abs(z))
+            return tf.sign(z) * (1 - e) / (1 + e)
+
+
+        def relu(z):
+            return tf.maximum(z, 0.0)
+        """, torch="""
+        def sigmoid(z):
+            return 1 / (1 + torch.exp(-z))
+
+
+        def tanh(z):
+            return 2 * sigmoid(2 * z) - 1
 
 
         def relu(z):

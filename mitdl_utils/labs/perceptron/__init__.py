@@ -33,6 +33,20 @@ def test_activations(t):
         }[name]
         assert_close(got, expected, f"{name}(z) for z = {np.round(z[:6], 2)}...", mistakes=mistakes)
         t.forbid_calls(name, *forbidden)
+    _test_tanh_far_from_zero(t)
+
+
+def _test_tanh_far_from_zero(t):
+    """Where e^|z| overflows float32 (|z| > 88.7): the textbook formula gives inf / inf = nan there."""
+    z = np.array([-500.0, -100.0, -90.0, 90.0, 100.0, 500.0], np.float32)
+    if t.hidden:
+        z = np.concatenate([z, t.uniform(6, low=89, high=1000) * t.rng.choice(np.float32([-1, 1]), 6)])
+    got = t.tensor_result("tanh", t.tensor(z))
+    expect(np.all(np.isfinite(got)), f"tanh(z) for z = {np.round(z[:6], 1)} returned {got[:6]}: "
+           "above |z| = 88.7, e^|z| overflows float32 to inf, and a formula that then divides inf by inf, which is "
+           "nan (as (e^z - e^-z) / (e^z + e^-z) does), fails there. Divide top and bottom by e^z: "
+           "tanh(z) = 2 / (1 + e^(-2z)) - 1, where an overflow can only land in a denominator")
+    assert_close(got, np.tanh(z.astype(np.float64)), f"tanh(z) for large |z|, z = {np.round(z[:6], 1)}")
 
 
 def test_derivatives(t):
@@ -129,6 +143,8 @@ EXERCISES = [
     Exercise("activations", "Activation functions from their formulas", 3, test_activations, [
         "Write each formula with elementwise operations on tensors: exp, division, maximum.",
         "sigmoid(z) = 1 / (1 + exp(-z)); tanh(z) = (exp(z) - exp(-z)) / (exp(z) + exp(-z)); relu(z) = max(z, 0).",
+        "tanh far from 0: exp(90) is inf in float32 and inf / inf is nan. Divide the formula's top and bottom by "
+        "exp(z): tanh(z) = 2 / (1 + exp(-2 z)) - 1, which is 2 sigmoid(2 z) - 1.",
     ]),
     Exercise("derivatives", "Their derivatives", 3, test_derivatives, [
         "Each derivative can be written with the activation itself.",
