@@ -93,6 +93,29 @@ def test_no_private_name_is_imported_from_another_module():
     assert offenders == []
 
 
+def _module_aliases(path: Path, module: str) -> set[str]:
+    """Names in the file bound to another repository module (`from autograder import sandbox`, `import x as y`)."""
+    aliases = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            aliases |= {alias.asname or alias.name for alias in node.names
+                        if f"{node.module}.{alias.name}" in MODULES and f"{node.module}.{alias.name}" != module}
+        elif isinstance(node, ast.Import):
+            aliases |= {alias.asname for alias in node.names if alias.asname and alias.name in MODULES}
+    return aliases
+
+
+def test_no_private_name_of_another_module_is_used_through_its_module():
+    offenders = []
+    for module, path in MODULES.items():
+        aliases = _module_aliases(path, module)
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases \
+                    and node.attr.startswith("_") and not node.attr.startswith("__"):
+                offenders.append(f"{module}: {node.value.id}.{node.attr}")
+    assert offenders == []
+
+
 def _walk_table() -> list[tuple[str, str]]:
     text = (REPO / "README.md").read_text()
     section = text.split("## How a grade is made", 1)[1].split("\n## ", 1)[0]
