@@ -23,20 +23,19 @@ def cmd_release(args) -> int:
 
 
 def cmd_grade(args) -> int:
-    import time
-
+    if args.course:
+        return cmd_grade_course(args)
+    if not args.submissions or not args.out:
+        print("error: give a SUBMISSIONS folder and --out DIR, or --course DIR (a stock nbgrader course)",
+              file=sys.stderr)
+        return 2
     try:  # before the grader's imports, so that a bad invocation is answered at once
         check_grade(Path(args.submissions), Path(args.out), args.db, args.cluster)
     except BadInvocation as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     from autograder.course import CourseNotFound, course_root
-    from autograder.contracts import Status
     from autograder.grading import grade_folder
-    from autograder.schedule import default_jobs
-    from autograder.record import write_grades_csv
-    from autograder.report import collect_feedback, format_table, write_lms_csv, write_summary_html
-    from autograder.sandbox import Limits, probe
 
     out = Path(args.out)
     try:
@@ -44,8 +43,58 @@ def cmd_grade(args) -> int:
     except CourseNotFound as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    limits = Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.timeout, memory_mb=args.memory_mb)
-    jobs = args.jobs or default_jobs()
+    limits, jobs = _limits(args), _jobs(args)
+    return _grade_and_report(lambda log, progress, on_total, on_regrade: grade_folder(
+        Path(args.submissions), out / "nbgrader", db_url=args.db, progress=progress, jobs=jobs, cluster=args.cluster,
+        limits=limits, log=log, on_total=on_total, on_regrade=on_regrade, course=course), out, jobs, args)
+
+
+def cmd_grade_course(args) -> int:
+    """grade --course DIR: every submitted assignment of a stock nbgrader course, into that course's gradebook."""
+    if args.submissions or args.source:
+        print("error: --course DIR grades the course's own submissions: give no SUBMISSIONS folder or --source "
+              "with it", file=sys.stderr)
+        return 2
+    from autograder.foreign_course import open_course
+
+    try:
+        course = open_course(Path(args.course), args.db)
+        out = Path(args.out) if args.out else course.root / "grading"
+        check_grade(Path(args.course), out, args.db, args.cluster)
+    except BadInvocation as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    from autograder.foreign_grading import grade_course, per_assignment
+
+    limits, jobs = _limits(args), _jobs(args)
+    return _grade_and_report(lambda log, progress, on_total, on_regrade: grade_course(
+        course, out, jobs, cluster=args.cluster, limits=limits, log=log, progress=progress, on_total=on_total,
+        on_regrade=on_regrade), out, jobs, args, per_assignment)
+
+
+def _limits(args):
+    from autograder.sandbox import Limits
+
+    return Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.timeout, memory_mb=args.memory_mb)
+
+
+def _jobs(args) -> int:
+    from autograder.schedule import default_jobs
+
+    return args.jobs or default_jobs()
+
+
+def _grade_and_report(grade, out: Path, jobs: int, args, lms_rows=None) -> int:
+    """Run `grade(log, progress, on_total, on_regrade) -> results` with the grading log and a progress bar, then
+    write grades.csv, lms.csv (of `lms_rows(results)` where given), summary.html and the feedback, and print the
+    table -> the exit code."""
+    import time
+
+    from autograder.contracts import Status
+    from autograder.record import write_grades_csv
+    from autograder.report import collect_feedback, format_table, write_lms_csv, write_summary_html
+    from autograder.sandbox import probe
+
     started = time.monotonic()
     regraded: list[str] = []  # submissions graded again because their notebook changed since the journal's grade
     with open(out / "grading.log", "a") as log_file:
@@ -58,9 +107,7 @@ def cmd_grade(args) -> int:
                 def total(n):
                     bar.total = n
                     bar.refresh()
-                results = grade_folder(Path(args.submissions), out / "nbgrader", db_url=args.db, progress=bar.update,
-                                       jobs=jobs, cluster=args.cluster, limits=limits, log=log, on_total=total,
-                                       on_regrade=regraded.append, course=course)
+                results = grade(log, bar.update, total, regraded.append)
         except FileNotFoundError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
@@ -69,7 +116,7 @@ def cmd_grade(args) -> int:
         if not r.ok:
             print(f"{r.origin}: {r.status_text}", file=sys.stderr)
     csv_path = write_grades_csv(results, out / "grades.csv")
-    write_lms_csv(results, out / "lms.csv")
+    write_lms_csv(lms_rows(results) if lms_rows else results, out / "lms.csv")
     write_summary_html(results, out / "summary.html", probe().describe())
     feedback = collect_feedback(results, out / "feedback")
     print(format_table(results))
@@ -112,9 +159,12 @@ def main(argv: list[str] | None = None) -> int:
     release.add_argument("--lab", action="append", help="only this lab (e.g. 01_perceptron); repeatable")
     release.set_defaults(run=cmd_release)
 
-    grade = commands.add_parser("grade", help="autograde a folder of submissions")
-    grade.add_argument("submissions", help="<student>/<lab>/<notebook>.ipynb, or loose .ipynb/.zip files")
-    grade.add_argument("--out", required=True, help="where grades.csv, feedback/ and nbgrader's files go")
+    grade = commands.add_parser("grade", help="autograde a folder of submissions, or a stock nbgrader course")
+    grade.add_argument("submissions", nargs="?", help="<student>/<lab>/<notebook>.ipynb, or loose .ipynb/.zip files")
+    grade.add_argument("--out", default=None, help="where grades.csv, feedback/ and nbgrader's files go (with "
+                       "--course: grades.csv, the log and feedback/; default DIR/grading)")
+    grade.add_argument("--course", default=None, help="a stock nbgrader course folder (nbgrader_config.py, source/, "
+                       "submitted/): grade every submitted assignment into its own gradebook")
     grade.add_argument("--source", default=None, help="the course folder, with solutions/*/*.lab.py (default: "
                        "$MITDL_COURSE, else the checkout holding this package, else the current folder or a parent)")
     grade.add_argument("--db", default=None, help="gradebook SQLAlchemy URL (default: SQLite under --out)")
