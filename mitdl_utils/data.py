@@ -46,3 +46,18 @@ def noisy_sine(n_train: int = 15, n_val: int = 100, noise: float = 0.25, seed: i
         return x.astype(np.float32), y.astype(np.float32)
 
     return (*sample(n_train), *sample(n_val))
+
+
+def two_rings(n: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two classes no straight line can separate: a ring of radius 0.5 (class 1) inside one of radius 1 (class 0).
+
+    Each point lies at a uniform angle on its class's ring, plus Gaussian noise of standard deviation `noise`
+    in each coordinate; the classes are half each (one more of class 0 when n is odd), in random order.
+    -> X: float32 (n, 2); y: float32 (n,), 1.0 = inner ring.
+    """
+    rng = np.random.default_rng(seed)
+    y = rng.permutation(np.arange(n) % 2).astype(np.float32)
+    angle = rng.uniform(0, 2 * np.pi, size=n)
+    radius = np.where(y == 1, 0.5, 1.0)
+    X = radius[:, None] * np.stack([np.cos(angle), np.sin(angle)], axis=1) + rng.normal(scale=noise, size=(n, 2))
+    return X.astype(np.float32), y

@@ -5,6 +5,8 @@ function is not written yet, the helper says so instead of crashing.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from mitdl_utils.checking import to_numpy
@@ -80,4 +82,54 @@ def plot_decision_plane(predict, boundary_x2=None, to_tensor=None, points=None, 
     ax.set(xlim=(-lim, lim), ylim=(-lim, lim), title=title, xlabel="x1 (unitless)", ylabel="x2 (unitless)")
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="lower right")
+    plt.show()
+
+
+def plane_grid(lim: float, size: int = 61) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The square [-lim, lim]^2 as a grid -> x1 (size, size), x2 (size, size) and points (size * size, 2), float32."""
+    line = np.linspace(-lim, lim, size, dtype=np.float32)
+    x1, x2 = np.meshgrid(line, line)
+    return x1, x2, np.stack([x1.ravel(), x2.ravel()], axis=1)
+
+
+@dataclass
+class BoundarySnapshot:
+    """A classifier at one step of its training: its P(class 1) over a plane_grid, shape (size, size), and its
+    accuracy on the training points."""
+
+    step: int
+    probability: np.ndarray
+    accuracy: float
+
+
+def plot_boundary_snapshots(rows: dict, X, y, lim: float, class_names=("class 0", "class 1")):
+    """One row of pictures per classifier, one column per snapshot. rows: label -> list of BoundarySnapshot on
+    plane_grid(lim); X (n, 2), y (n,) of 0/1: the training points. Each picture fills the plane with P(class 1),
+    draws the decision boundary P = 0.5 and the points."""
+    plt = pyplot()
+    columns = max(len(snapshots) for snapshots in rows.values())
+    fig, axes = plt.subplots(len(rows), columns, figsize=(2.3 * columns + 1, 2.5 * len(rows)), squeeze=False,
+                             sharex=True, sharey=True, layout="constrained")
+    X, y = np.asarray(X), np.asarray(y)
+    image = None
+    for row, (label, snapshots) in zip(axes, rows.items()):
+        for ax, snapshot in zip(row, snapshots):
+            x1, x2, _ = plane_grid(lim, len(snapshot.probability))
+            image = ax.contourf(x1, x2, snapshot.probability, levels=np.linspace(0, 1, 11), cmap=SEQUENTIAL_MAP)
+            if snapshot.probability.min() < 0.5 < snapshot.probability.max():
+                ax.contour(x1, x2, snapshot.probability, levels=[0.5], colors=PALETTE[3], linewidths=2)
+            for value, colour, marker in [(0, PALETTE[1], "x"), (1, PALETTE[5], "o")]:
+                ax.scatter(*X[y == value].T, c=colour, marker=marker, s=10, linewidths=1, edgecolors="black"
+                           if marker == "o" else None, label=class_names[value])
+            ax.set_title(f"{label}\nstep {snapshot.step}: {snapshot.accuracy:.0%} right", fontsize=9)
+            ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal")
+        for ax in row[len(snapshots):]:
+            ax.axis("off")
+    for ax in axes[-1]:
+        ax.set_xlabel("x1 (unitless)")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("x2 (unitless)")
+    axes[0, 0].legend(loc="lower left", fontsize=7)
+    if image is not None:
+        fig.colorbar(image, ax=axes, label="P(class 1) predicted; red line: P = 0.5")
     plt.show()

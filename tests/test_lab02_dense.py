@@ -8,9 +8,13 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from conftest import graded
+from conftest import graded, student
 from mitdl_utils import open_lab, to_numpy
+from mitdl_utils.checking import run_exercise
+from mitdl_utils.data import two_rings
 from mitdl_utils.frameworks import get_framework
+from mitdl_utils.labs.dense import NOTEBOOK_HIDDEN
+from mitdl_utils.labs.dense.lines import best_line_accuracy
 
 
 @pytest.fixture(scope="module")
@@ -22,18 +26,20 @@ def lab(framework):
 def ops(framework):
     """The handful of framework operations the wrong and alternative answers use, under one name."""
     fw = get_framework(framework)
+    MyDense = open_lab("dense", framework).reference.MyDenseLayer  # the from-scratch layer, done right
     if framework == "tensorflow":
         tf = fw.tf
         return SimpleNamespace(
             tf=True, lib=tf, sigmoid=tf.math.sigmoid, relu=tf.nn.relu, T=tf.transpose, matmul=tf.matmul,
             row_sum=lambda a: tf.reduce_sum(a, axis=1), total=tf.reduce_sum, mean=tf.reduce_mean,
             as_float=lambda a: tf.cast(a, tf.float32), tensor=lambda a: tf.constant(a, tf.float32),
-            select=tf.boolean_mask, squeeze=tf.squeeze)
+            select=tf.boolean_mask, squeeze=tf.squeeze, MyDense=MyDense)
     torch = fw.torch
     return SimpleNamespace(
         tf=False, lib=torch, nn=torch.nn, sigmoid=torch.sigmoid, relu=torch.relu, T=lambda a: a.T, matmul=torch.matmul,
         row_sum=lambda a: a.sum(dim=1), total=torch.sum, mean=torch.mean, as_float=lambda a: a.float(),
-        tensor=lambda a: torch.tensor(a, dtype=torch.float32), select=lambda a, m: a[m], squeeze=torch.squeeze)
+        tensor=lambda a: torch.tensor(a, dtype=torch.float32), select=lambda a, m: a[m], squeeze=torch.squeeze,
+        MyDense=MyDense)
 
 
 # ------------------------------------------------------------------ builders for layers and models
@@ -91,6 +97,24 @@ def sequential(ops, sizes, activations):
 
 def hidden_relu(sizes):
     return ["relu"] * (len(sizes) - 2) + [None]
+
+
+def stack(ops, *layers):
+    """A Sequential of `layers` on 2 inputs."""
+    if ops.tf:
+        keras = ops.lib.keras
+        return keras.Sequential([keras.Input(shape=(2,)), *layers])
+    return ops.nn.Sequential(*layers)
+
+
+def plain_dense(ops, n_in, n_out):
+    """The framework's dense layer, no activation."""
+    return ops.lib.keras.layers.Dense(n_out) if ops.tf else ops.nn.Linear(n_in, n_out)
+
+
+def predicted(ops, p):
+    """Each probability of p (n, 1) turned into its class, 1.0 or 0.0, keeping the shape (n, 1)."""
+    return ops.as_float(p > 0.5)
 
 
 # ------------------------------------------------------------------ the references agree
@@ -194,7 +218,69 @@ MISTAKES = [
         o.select(y, _distance(o, X, p) ** 2 < r))}, "squared distance"),
     ("pass_rate_near", lambda o: {"pass_rate_near": lambda X, y, p, r: 1 - o.mean(
         o.select(y, _distance(o, X, p) < r))}, "rate of failing"),
+    # accuracy
+    ("accuracy", lambda o: {"accuracy": lambda p, y: o.mean(o.as_float(predicted(o, p) == y))}, "broadcasts"),
+    ("accuracy", lambda o: {"accuracy": lambda p, y: o.as_float(predicted(o, p) == y)}, "has shape (6, 6)"),
+    ("accuracy", lambda o: {"accuracy": lambda p, y: o.total(o.as_float(predicted(o, p)[:, 0] == y))},
+     "counts the examples"),
+    ("accuracy", lambda o: {"accuracy": lambda p, y: o.mean(o.as_float(predicted(o, p)[:, 0] != y))}, "error rate"),
+    ("accuracy", lambda o: {"accuracy": lambda p, y: o.mean(o.as_float(p[:, 0] == y))}, "as they are"),
+    # nonlinear_mlp
+    ("nonlinear_mlp", lambda o: {"mlp_classifier": lambda h: stack(o, plain_dense(o, 2, h), o.MyDense(h, 1))},
+     "your model is linear"),
+    ("nonlinear_mlp", lambda o: {"mlp_classifier": lambda h: stack(o, o.MyDense(2, h), plain_dense(o, h, 1))},
+     "should be probabilities"),
+    ("nonlinear_mlp", lambda o: {"mlp_classifier": lambda h: stack(o, o.MyDense(2, h), o.MyDense(h, 2))},
+     "one output unit"),
+    ("nonlinear_mlp", lambda o: {"mlp_classifier": lambda h: stack(o, o.MyDense(2, h))}, "one output unit"),
+    ("nonlinear_mlp", lambda o: {"mlp_classifier": lambda h: o.MyDense(2, 1)}, "that is a perceptron"),
+    ("nonlinear_mlp", lambda o: {"mlp_classifier": lambda h: stack(o, o.MyDense(2, 1), o.MyDense(1, 1))},
+     "it has 1 hidden unit, not hidden ="),
+    ("nonlinear_mlp", lambda o: {"mlp_classifier": lambda h: stack(o, o.MyDense(2, 16), o.MyDense(16, 1))},
+     "it has 16 hidden units, not hidden ="),  # caught by the hidden tests only: the notebook's width is 16
+    ("nonlinear_mlp", lambda o: {"linear_classifier": lambda: stack(o, o.MyDense(2, 4), o.MyDense(4, 1))},
+     "a perceptron on two inputs has two weights and one bias"),
+    ("nonlinear_mlp", lambda o: {"linear_classifier": lambda: o.MyDense(2, 2)}, "one output unit"),
 ]
+
+
+def test_a_fixed_width_passes_the_visible_check_and_fails_the_hidden_one(lab, ops):
+    """The visible check builds the notebook's width only; the hidden tests another one."""
+    fixed = {"mlp_classifier": lambda hidden: stack(ops, ops.MyDense(2, 16), ops.MyDense(16, 1))}
+    assert NOTEBOOK_HIDDEN == 16
+    assert lab.run("nonlinear_mlp", student(lab, **fixed)).passed
+    assert graded(lab, "nonlinear_mlp", **fixed).status == "failed"
+
+
+def test_the_mlp_passes_on_fresh_rings_and_a_linear_one_fails_with_both_numbers(lab, ops):
+    """The reference MLP clears the bar on the rings of several secrets; a linear one fails, and says by how much."""
+    exercise = lab.exercises["nonlinear_mlp"]
+    for secret in ("a", "b", "c"):
+        outcome = run_exercise(exercise, student(lab), lab.fw, lab.reference, hidden=True, secret=secret)
+        assert outcome.passed, outcome.message
+    linear = {"mlp_classifier": lambda h: stack(ops, plain_dense(ops, 2, h), ops.MyDense(h, 1))}
+    message = lab.run("nonlinear_mlp", student(lab, **linear)).message
+    best = best_line_accuracy(*two_rings(200))
+    assert f"The best any straight line can do on these points is {best:.1%}" in message, message
+    assert "classifies" in message and "at least 90.0%" in message, message
+
+
+def test_two_rings_are_seeded_balanced_and_beyond_a_straight_line():
+    X, y = two_rings(200)
+    again, _ = two_rings(200)
+    other, _ = two_rings(200, seed=1)
+    assert X.shape == (200, 2) and X.dtype == y.dtype == np.float32 and np.array_equal(X, again)
+    assert not np.array_equal(X, other) and y.sum() == 100
+    radius = np.linalg.norm(X, axis=1)
+    assert abs(np.median(radius[y == 1]) - 0.5) < 0.05 and abs(np.median(radius[y == 0]) - 1.0) < 0.05
+    assert 0.6 < best_line_accuracy(X, y) < 0.8
+
+
+def test_best_line_accuracy_on_known_cases():
+    corners = np.array([[0, 0], [1, 0], [0, 1], [1, 1]], np.float32)
+    assert best_line_accuracy(corners, np.array([0, 1, 1, 0])) == 0.75  # XOR: three corners of four at best
+    assert best_line_accuracy(corners, np.array([0, 0, 1, 1])) == 1.0  # split by x2
+    assert best_line_accuracy(corners, np.array([1, 1, 0, 0])) == 1.0  # the same line, the other side
 
 
 def _distance(o, X, point):
@@ -328,7 +414,38 @@ ALTERNATIVES = [
     ("pass_rate_near", lambda o: {"pass_rate_near": lambda X, y, p, r: (
         o.total(y * o.as_float(o.row_sum((X - p) ** 2) < r ** 2))
         / o.total(o.as_float(o.row_sum((X - p) ** 2) < r ** 2)))}),
+    ("accuracy", lambda o: {"accuracy": lambda p, y: o.mean(o.as_float(  # y made a column instead of p a vector
+        predicted(o, p) == (o.lib.reshape(y, (-1, 1)) if o.tf else y.reshape(-1, 1))))}),
+    ("accuracy", lambda o: {"accuracy": lambda p, y: o.total(o.as_float(o.lib.round(o.squeeze(p, 1)) == y))
+                            / len(y)}),
+    ("nonlinear_mlp", lambda o: {"mlp_classifier": _alt_mlp(o), "linear_classifier": _alt_linear(o)}),
 ]
+
+
+def _alt_linear(o):
+    """The perceptron from the framework's own layers."""
+    if o.tf:
+        keras = o.lib.keras
+        return lambda: keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1, activation="sigmoid")])
+    return lambda: o.nn.Sequential(o.nn.Linear(2, 1), o.nn.Sigmoid())
+
+
+def _alt_mlp(o):
+    """An MLP of the framework's own layers, another hidden activation: ReLU (TensorFlow), tanh in a module (torch)."""
+    if o.tf:
+        keras = o.lib.keras
+        return lambda h: keras.Sequential([keras.layers.Dense(h, activation="relu"),
+                                           keras.layers.Dense(1, activation="sigmoid")])
+    nn = o.nn
+
+    class MLP(nn.Module):
+        def __init__(self, hidden):
+            super().__init__()
+            self.hidden, self.out = nn.Linear(2, hidden), nn.Linear(hidden, 1)
+
+        def forward(self, x):
+            return o.sigmoid(self.out(o.lib.tanh(self.hidden(x))))
+    return MLP
 
 
 @pytest.mark.parametrize("exercise,alternative", ALTERNATIVES, ids=[e for e, _ in ALTERNATIVES])

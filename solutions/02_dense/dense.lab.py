@@ -5,7 +5,8 @@
 # and you have a **dense layer**; stack dense layers and you have a **deep network**. In this lab you
 # write a dense layer from scratch in {{framework}}, check it against the framework's own layer with the
 # same weights, build networks from a list of layer sizes, count their parameters, and ask an untrained
-# network the lecture's question: *will I pass this class?*
+# network the lecture's question: *will I pass this class?* At the end you watch a hidden layer bend a decision
+# boundary where no straight line can do the job.
 #
 # **How this notebook works.** Each exercise has a function to complete where it says
 # `# YOUR CODE HERE`, followed by a check cell. Run the check: it says *passed*, *not attempted
@@ -20,7 +21,8 @@ from tqdm.auto import tqdm
 
 from mitdl_utils import open_lab, plots, seed_everything, to_numpy
 from mitdl_utils.budget import grading
-from mitdl_utils.data import pass_fail
+from mitdl_utils.data import pass_fail, two_rings
+from mitdl_utils.labs.dense.lines import best_line_accuracy
 
 lab = open_lab("dense", framework="tensorflow")
 
@@ -32,7 +34,8 @@ from tqdm.auto import tqdm
 
 from mitdl_utils import open_lab, plots, seed_everything, to_numpy
 from mitdl_utils.budget import grading
-from mitdl_utils.data import pass_fail
+from mitdl_utils.data import pass_fail, two_rings
+from mitdl_utils.labs.dense.lines import best_line_accuracy
 
 lab = open_lab("dense", framework="torch")
 torch.set_num_threads(1)  # the models here are tiny: one thread runs them faster than several
@@ -483,9 +486,10 @@ def probabilities(model, X):
     return model(tf.constant(X, dtype=tf.float32)).numpy()[:, 0]
 
 
-def train(model, X, y, steps):
-    """Full-batch Adam on the binary cross-entropy (labs 03 and 04 explain both); returns the last loss."""
-    optimizer = tf.keras.optimizers.Adam(learning_rate=0.05)
+def train(model, X, y, steps, learning_rate=0.05, watch=None):
+    """Full-batch Adam on the binary cross-entropy (labs 03 and 04 explain both); returns the last loss.
+    watch(step), if given, is called before the first step (step 0) and after every step."""
+    optimizer = tf.keras.optimizers.Adam(learning_rate=learning_rate)
     loss_fn = tf.keras.losses.BinaryCrossentropy()
     X, y = tf.constant(X), tf.constant(y[:, None])
 
@@ -497,8 +501,12 @@ def train(model, X, y, steps):
         optimizer.apply_gradients(zip(gradients, model.trainable_variables))
         return loss
 
-    for _ in tqdm(range(steps), desc="training"):
+    if watch is not None:
+        watch(0)
+    for k in tqdm(range(1, steps + 1), desc="training"):
         loss = step()
+        if watch is not None:
+            watch(k)
     return float(loss)
 
 # %% fw="torch"
@@ -508,16 +516,21 @@ def probabilities(model, X):
         return model(torch.as_tensor(X, dtype=torch.float32)).numpy()[:, 0]
 
 
-def train(model, X, y, steps):
-    """Full-batch Adam on the binary cross-entropy (labs 03 and 04 explain both); returns the last loss."""
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
+def train(model, X, y, steps, learning_rate=0.05, watch=None):
+    """Full-batch Adam on the binary cross-entropy (labs 03 and 04 explain both); returns the last loss.
+    watch(step), if given, is called before the first step (step 0) and after every step."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
     loss_fn = nn.BCELoss()
     X, y = torch.as_tensor(X), torch.as_tensor(y[:, None])
-    for _ in tqdm(range(steps), desc="training"):
+    if watch is not None:
+        watch(0)
+    for k in tqdm(range(1, steps + 1), desc="training"):
         optimizer.zero_grad()
         loss = loss_fn(model(X), y)
         loss.backward()
         optimizer.step()
+        if watch is not None:
+            watch(k)
     return loss.item()  # the number alone (float() of a tensor that autograd tracks warns)
 
 # %%
@@ -537,13 +550,162 @@ elif lab.ready("will_i_pass"):
     print(f"final training loss {loss:.3f}; P(you pass): {before:.2f} untrained -> {after:.2f} trained")
 
 # %% [markdown]
+# ## 8. A straight line against a bent boundary
+#
+# Lab 01 proved that dense layers without activations collapse into a single linear layer. The lecture says what
+# that costs: real data is rarely split by a straight line, and lines stacked on lines are still a line. Here is
+# data of that kind: 200 points on two rings, an inner ring of radius 0.5 (class 1) inside an outer ring of
+# radius 1 (class 0), with a little noise. `two_rings()` makes them on the spot, seeded. The cell also tries
+# every straight line through the plane and reports how many points the best of them puts on the right side.
+
+# %%
+X_rings, y_rings = two_rings(200)
+RING_NAMES = ("outer ring (class 0)", "inner ring (class 1)")
+fig, ax = plt.subplots(figsize=(4.5, 4.5))
+for value, colour, marker in [(0, plots.PALETTE[1], "x"), (1, plots.PALETTE[5], "o")]:
+    ax.scatter(*X_rings[y_rings == value].T, c=colour, marker=marker, s=20, label=RING_NAMES[value])
+ax.set(aspect="equal", title="Two rings", xlabel="x1 (unitless)", ylabel="x2 (unitless)")
+ax.legend(loc="lower left", fontsize=8)
+plt.show()
+print(f"the best straight line classifies {best_line_accuracy(X_rings, y_rings):.1%} of these points right")
+
+# %% [markdown]
+# **A perceptron draws a straight line.** On two inputs it computes $p(x) = \sigma(w_1 x_1 + w_2 x_2 + b)$, the
+# probability of class 1, and answers class 1 where $p > 0.5$, which is where $w_1 x_1 + w_2 x_2 + b > 0$: every
+# point on one side of the line $w_1 x_1 + w_2 x_2 + b = 0$. Training can turn and move that line, never bend it,
+# and the inner ring has outer points on every side of it.
+#
+# **A hidden layer bends it.** With $h$ hidden units the network computes
+#
+# $$p(x) = \sigma\Bigl(c + \sum_{j=1}^{h} v_j\, \sigma(x \cdot w_j + b_j)\Bigr).$$
+#
+# Each hidden unit $j$ is a soft step that rises across its own line $x \cdot w_j + b_j = 0$. The output weighs
+# and adds $h$ such steps, and its boundary, where the sum in the brackets is 0, can curve and even close
+# around a region. Take the inner $\sigma$ away and the sum is linear in $x$ again: back to one line, however
+# large $h$ is.
+#
+# **Counting the right answers.** A classifier's accuracy on $n$ labelled points is the fraction it gets right,
+#
+# $$\text{accuracy} = \frac{1}{n} \sum_{i=1}^{n} [\hat y_i = y_i], \qquad \hat y_i = 1 \text{ if } p_i > 0.5
+# \text{, else } 0,$$
+#
+# where $[\hat y_i = y_i]$ is 1 when the two agree and 0 when they do not.
+#
+# **{{exercise:accuracy}}.** Write `accuracy(p, y)`. `p` is what a classifier returns for $n$ points, one
+# probability per row, shape $(n, 1)$; `y` holds their labels, 1.0 or 0.0, shape $(n,)$. Return the accuracy as
+# a scalar tensor. Check the shapes of what you compare.
+
+# %% fw="tensorflow" solution="accuracy"
+def accuracy(p, y):
+    """p: (n, 1) probabilities of class 1, y: (n,) labels 0/1 -> the fraction classified right, a scalar tensor."""
+    ### BEGIN SOLUTION
+    predicted = tf.cast(p[:, 0] > 0.5, tf.float32)
+    return tf.reduce_mean(tf.cast(predicted == y, tf.float32))
+    ### END SOLUTION
+
+# %% fw="torch" solution="accuracy"
+def accuracy(p, y):
+    """p: (n, 1) probabilities of class 1, y: (n,) labels 0/1 -> the fraction classified right, a scalar tensor."""
+    ### BEGIN SOLUTION
+    predicted = (p[:, 0] > 0.5).float()
+    return (predicted == y).float().mean()
+    ### END SOLUTION
+
+# %% tests="accuracy"
+
+# %% [markdown]
+# **{{exercise:nonlinear_mlp}}.** Build both classifiers from your own `MyDenseLayer`, which ends with a sigmoid,
+# so each returns a probability of shape $(n, 1)$:
+#
+# * `linear_classifier()`, the perceptron: 2 inputs, 1 output;
+# * `mlp_classifier(hidden)`: 2 inputs, a hidden layer of `hidden` units, 1 output.
+#
+# The check trains each MLP as the cell after it does (150 steps of `train` on all the points, learning rate 0.1),
+# then compares the share of points it gets right with the best any straight line gets: the MLP must reach at
+# least 90%. The grader does the same on rings it draws itself, with a width of its own choosing.
+
+# %% fw="tensorflow" solution="nonlinear_mlp"
+def linear_classifier():
+    """(x1, x2) -> MyDenseLayer(2, 1): P(class 1) = sigmoid(x W + b), shape (n, 1)."""
+    ### BEGIN SOLUTION
+    return MyDenseLayer(2, 1)
+    ### END SOLUTION
+
+
+def mlp_classifier(hidden):
+    """(x1, x2) -> MyDenseLayer(2, hidden) -> MyDenseLayer(hidden, 1): P(class 1), shape (n, 1)."""
+    ### BEGIN SOLUTION
+    return tf.keras.Sequential([tf.keras.Input(shape=(2,)), MyDenseLayer(2, hidden), MyDenseLayer(hidden, 1)])
+    ### END SOLUTION
+
+# %% fw="torch" solution="nonlinear_mlp"
+def linear_classifier():
+    """(x1, x2) -> MyDenseLayer(2, 1): P(class 1) = sigmoid(x W + b), shape (n, 1)."""
+    ### BEGIN SOLUTION
+    return MyDenseLayer(2, 1)
+    ### END SOLUTION
+
+
+def mlp_classifier(hidden):
+    """(x1, x2) -> MyDenseLayer(2, hidden) -> MyDenseLayer(hidden, 1): P(class 1), shape (n, 1)."""
+    ### BEGIN SOLUTION
+    return nn.Sequential(MyDenseLayer(2, hidden), MyDenseLayer(hidden, 1))
+    ### END SOLUTION
+
+# %% tests="nonlinear_mlp"
+
+# %% [markdown]
+# Now watch both learn. Each starts from random weights and is trained by `train` (the preview's, full-batch
+# Adam) for 150 steps. Every picture shows, at one step, the probability of class 1 the model gives each place of
+# the plane, its decision boundary $p = 0.5$ as a red line, and the share of the 200 points it gets right.
+
+# %%
+SNAPSHOT_STEPS, LIM = (0, 30, 50, 80, 150), 1.6
+
+
+def train_with_snapshots(model, steps=150):
+    """Train `model` on the rings -> a plots.BoundarySnapshot at each of SNAPSHOT_STEPS."""
+    x1, _, points = plots.plane_grid(LIM)
+    snapshots = []
+
+    def watch(step):
+        if step in SNAPSHOT_STEPS:
+            right = float(to_numpy(accuracy(model(lab.tensor(X_rings)), lab.tensor(y_rings))))
+            snapshots.append(plots.BoundarySnapshot(step, probabilities(model, points).reshape(x1.shape), right))
+
+    train(model, X_rings, y_rings, steps, learning_rate=0.1, watch=watch)
+    return snapshots
+
+
+if grading():
+    print("(skipped while the grader runs this notebook: the check above trains the models itself)")
+elif lab.ready("accuracy") and lab.ready("nonlinear_mlp"):
+    seed_everything(0, frameworks=(lab.fw.name,))
+    rows = {"perceptron": train_with_snapshots(linear_classifier()),
+            "MLP, 16 hidden units": train_with_snapshots(mlp_classifier(16))}
+    plots.plot_boundary_snapshots(rows, X_rings, y_rings, LIM, class_names=RING_NAMES)
+    best = best_line_accuracy(X_rings, y_rings)
+    print(f"after 150 steps: perceptron {rows['perceptron'][-1].accuracy:.1%}, "
+          f"MLP {rows['MLP, 16 hidden units'][-1].accuracy:.1%}; the best straight line: {best:.1%}")
+
+# %% [markdown]
+# The perceptron ends near 50%, no better than a guess: the line that makes its loss smallest cuts through both
+# rings, and even the best line there is leaves almost a third of the points on the wrong side. The MLP starts out
+# almost linear too: small random weights keep each hidden sigmoid in the nearly straight middle of its S, so
+# for its first few dozen steps its boundary is close to a line. As training pulls the hidden units' lines
+# apart, the sum of their soft steps bends the boundary until it closes around the inner ring. Same points, same
+# training, same kind of layer: what differs is one hidden layer with a non-linear activation.
+
+# %% [markdown]
 # ## Summary
 #
 # A dense layer is many perceptrons reading the same inputs: $g(XW + b)$ with $W$ of shape
 # $(d_{in}, d_{out})$. You wrote one from scratch with trainable weights, matched it number for number with
 # the framework's layer (mind the transposed storage), stacked layers into `Sequential` models and deep
 # networks built from a list of sizes, and counted their parameters. An untrained network answers any
-# question you ask it, but the answer comes from its random starting weights, not from the data. Next lab:
+# question you ask it, but the answer comes from its random starting weights, not from the data. On the two
+# rings, no straight line gets much more than two points in three right, a trained perceptron about one in two,
+# and a trained MLP of your own layers nearly all of them: its hidden sigmoids let the boundary bend. Next lab:
 # the loss, a number that says how wrong the network is. Run the cell below to see where you stand before
 # you submit.
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.course import REPO
+from mitdl_utils.labs import dense as dense_spec
 
 LAB = "01_perceptron"
 POINTS = {"activations": 3, "derivatives": 3, "perceptron": 2, "lecture_example": 1, "decision_boundary": 2,
@@ -35,8 +36,7 @@ class Case:
     extra: dict = field(default_factory=dict)
 
 
-DENSE = {"dense_forward": 2, "dense_layer": 3, "builtin_dense": 2, "two_layer_model": 2, "deep_network": 2,
-         "parameter_count": 1, "will_i_pass": 2, "pass_rate_near": 2}
+DENSE = {exercise.name: exercise.points for exercise in dense_spec.EXERCISES}
 REGULARIZATION_FULL = 15
 
 
@@ -247,7 +247,9 @@ def build(folder: Path, canary: dict) -> dict[str, Case]:
                  "import mitdl_utils.checking as c, numpy\nc.assert_close = lambda *a, **k: None\n"
                  "c.expect = lambda *a, **k: None\nnumpy.allclose = lambda *a, **k: True\n")
     add("patched02", set_solution(solution(lab="02_dense"), "dense_layer", nosigmoid),
-        Case("dense_torch", sum(DENSE.values()) - 3, lost=("dense_layer",), max_score=sum(DENSE.values())),
+        Case("dense_torch", sum(DENSE.values()) - DENSE["dense_layer"] - DENSE["nonlinear_mlp"],
+             lost=("dense_layer", "nonlinear_mlp"), max_score=sum(DENSE.values()),
+             note="the MLP of section 8 is made of the student's MyDenseLayer: without its sigmoid it is linear"),
         name="patched02_dense_torch.ipynb")
     add("good06", solution(lab="06_regularization"), Case("regularization_torch", REGULARIZATION_FULL,
                                                           max_score=REGULARIZATION_FULL),

@@ -1,5 +1,5 @@
 """Lab 02, dense layers: mistakes and alternatives as notebook code."""
-from tests.verdicts.variant import ALTERNATIVE, MISTAKE, variants
+from tests.verdicts.variant import ALTERNATIVE, HIDDEN_ONLY, MISTAKE, variants
 
 LAB = "02_dense"
 
@@ -253,5 +253,87 @@ VARIANTS = [
         def pass_rate_near(X, y, point, radius):
             near = torch.linalg.norm(X - point, dim=1) < radius
             return (y * near).sum() / near.sum()
+        """),
+    # ---- accuracy
+    *variants(LAB, MISTAKE, "accuracy", "labels_broadcast_against_a_column", tensorflow="""
+        def accuracy(p, y):
+            predicted = tf.cast(p > 0.5, tf.float32)  # shape (n, 1), y has shape (n,)
+            return tf.reduce_mean(tf.cast(predicted == y, tf.float32))
+        """, torch="""
+        def accuracy(p, y):
+            predicted = (p > 0.5).float()  # shape (n, 1), y has shape (n,)
+            return (predicted == y).float().mean()
+        """),
+    *variants(LAB, ALTERNATIVE, "accuracy", "rounded_against_a_column", tensorflow="""
+        def accuracy(p, y):
+            right = tf.equal(tf.round(p), tf.reshape(y, (-1, 1)))
+            return tf.reduce_mean(tf.cast(right, tf.float32))
+        """, torch="""
+        def accuracy(p, y):
+            right = p.round() == y.unsqueeze(1)
+            return right.float().mean()
+        """),
+    # ---- nonlinear_mlp
+    *variants(LAB, MISTAKE, "nonlinear_mlp", "hidden_layer_without_activation", tensorflow="""
+        def linear_classifier():
+            return MyDenseLayer(2, 1)
+
+
+        def mlp_classifier(hidden):
+            return tf.keras.Sequential([
+                tf.keras.Input(shape=(2,)),
+                tf.keras.layers.Dense(hidden),
+                MyDenseLayer(hidden, 1),
+            ])
+        """, torch="""
+        def linear_classifier():
+            return MyDenseLayer(2, 1)
+
+
+        def mlp_classifier(hidden):
+            return nn.Sequential(nn.Linear(2, hidden), MyDenseLayer(hidden, 1))
+        """),
+    *variants(LAB, HIDDEN_ONLY, "nonlinear_mlp", "width_fixed_at_16", tensorflow="""
+        def linear_classifier():
+            return MyDenseLayer(2, 1)
+
+
+        def mlp_classifier(hidden):
+            return tf.keras.Sequential([tf.keras.Input(shape=(2,)), MyDenseLayer(2, 16), MyDenseLayer(16, 1)])
+        """, torch="""
+        def linear_classifier():
+            return MyDenseLayer(2, 1)
+
+
+        def mlp_classifier(hidden):
+            return nn.Sequential(MyDenseLayer(2, 16), MyDenseLayer(16, 1))
+        """),
+    *variants(LAB, ALTERNATIVE, "nonlinear_mlp", "framework_layers_other_activation", tensorflow="""
+        def linear_classifier():
+            return tf.keras.Sequential([tf.keras.Input(shape=(2,)), tf.keras.layers.Dense(1, activation="sigmoid")])
+
+
+        def mlp_classifier(hidden):
+            return tf.keras.Sequential([
+                tf.keras.layers.Dense(hidden, activation="relu"),
+                tf.keras.layers.Dense(1, activation="sigmoid"),
+            ])
+        """, torch="""
+        class RingClassifier(nn.Module):
+            def __init__(self, hidden):
+                super().__init__()
+                self.hidden = nn.Linear(2, hidden)
+                self.out = nn.Linear(hidden, 1)
+
+            def forward(self, x):
+                return torch.sigmoid(self.out(torch.tanh(self.hidden(x))))
+
+
+        def linear_classifier():
+            return nn.Sequential(nn.Linear(2, 1), nn.Sigmoid())
+
+
+        def mlp_classifier(hidden):
+            return RingClassifier(hidden)
         """),
 ]

@@ -7,9 +7,15 @@ reference module of that framework; the expected values are computed here with N
 import numpy as np
 
 from mitdl_utils.checking import CheckFailed, Exercise, assert_close, attempt, expect, to_numpy
+from mitdl_utils.data import two_rings
+from mitdl_utils.labs.dense.lines import best_line_accuracy
 
 STUDENT = (4.0, 5.0)  # the lecture's student: 4 lectures attended, 5 hours on the final project
 PASS_MODEL_SIZES = [2, 3, 1]
+# How the checks train the classifiers of section 8, as the notebook does: full-batch Adam on the binary
+# cross-entropy. 150 steps take a correct MLP of 8 to 16 sigmoid units to 97-100% on the rings.
+TRAINING_STEPS, LEARNING_RATE = 150, 0.1
+NOTEBOOK_HIDDEN = 16  # the MLP's width in the notebook
 
 
 def _sigmoid(z):
@@ -241,11 +247,128 @@ def test_pass_rate_near(t):
 
 
 
+# ---- 8. a straight line against a bent boundary
+
+def test_accuracy(t):
+    p = np.array([[0.9], [0.2], [0.6], [0.4], [0.7], [0.1]], np.float32)
+    y = np.array([1, 0, 0, 0, 1, 1], np.float32)
+    cases = [(p, y)]
+    if t.hidden:
+        cases += [(t.uniform(n, 1, low=0.01, high=0.99), (t.rng.uniform(size=n) < 0.5).astype(np.float32))
+                  for n in (1, 9, 40)]
+    for p, y in cases:
+        n, predicted = len(y), p[:, 0] > 0.5
+        what = f"accuracy(p {p.shape}, y {y.shape})"
+        got = t.tensor_result("accuracy", t.tensor(p), t.tensor(y))
+        expect(got.shape != (n, n) or n == 1,
+               f"{what} has shape {got.shape}: p has shape (n, 1) and y shape (n,), so comparing them broadcasts "
+               "to an (n, n) table of every prediction against every label. Compare p[:, 0] (one number per "
+               "example) with y, then take the mean")
+        assert_close(got, np.mean(predicted == y), f"{what}: the fraction of examples classified right", mistakes={
+            "p has shape (n, 1) and y shape (n,): comparing them broadcasts to an (n, n) table of every prediction "
+            "against every label, whose mean is not the accuracy. Compare p[:, 0] (one number per example) with y":
+                np.mean(predicted[:, None] == y[None, :]),
+            "that counts the examples classified right: the accuracy divides the count by n": np.sum(predicted == y),
+            "that is the error rate: class 1 is predicted where p > 0.5": np.mean(predicted != y),
+            "the probabilities are compared with the labels as they are: first turn each into a class "
+            "(1 where p > 0.5, else 0)": np.mean(p[:, 0] == y),
+        })
+
+
+def _probabilities(t, model, X, what):
+    """The model's outputs on X as NumPy (n, 1), insisting on one probability per point, there and far away."""
+    n = len(X)
+    far = 100 * np.stack([np.cos(np.arange(64) * np.pi / 32), np.sin(np.arange(64) * np.pi / 32)], axis=1)
+    everywhere = attempt(f"running {what} on a batch of points", t.ref.run_model, model, np.vstack([X, far]))
+    expect(everywhere.ndim >= 1 and len(everywhere) == n + len(far),
+           f"{what} on a batch of {n + len(far)} points returns shape {everywhere.shape}: it should return one row "
+           f"per point, shape ({n + len(far)}, 1)")
+    p = everywhere[:n]
+    expect(p.shape != (n,), f"{what} returns shape {p.shape}: keep the output as one column, shape ({n}, 1)")
+    expect(p.ndim != 2 or p.shape[1] == 1,
+           f"{what} returns {p.shape[1]} numbers per point, shape {p.shape}: it needs one output unit, the "
+           f"probability of class 1, shape ({n}, 1)")
+    expect(p.shape == (n, 1), f"{what} on a batch X of shape {X.shape} should return shape ({n}, 1), got {p.shape}")
+    expect(bool(np.all(np.isfinite(everywhere))), f"{what} returns NaN or infinite values")
+    expect(everywhere.min() >= 0 and everywhere.max() <= 1,
+           f"{what} returns values from {everywhere.min():.3g} to {everywhere.max():.3g} (on the points and on points "
+           "far away): they should be probabilities, between 0 and 1. End with a sigmoid (your MyDenseLayer ends "
+           "with one)")
+    return p
+
+
+def _nonlinearity(p, X):
+    """How far the log-odds log(p / (1 - p)) of a model is from an affine function of x: the relative residual of
+    the least-squares fit a x1 + b x2 + c, about 1e-6 for a linear model (float32), near 1 for a bent one."""
+    p = p[:, 0].astype(np.float64)
+    keep = (p > 1e-4) & (p < 1 - 1e-4)  # where float32 still resolves the log-odds
+    if keep.sum() < 10:
+        return 1.0  # saturated almost everywhere: no linear model trained this briefly does that
+    z = np.log(p[keep]) - np.log1p(-p[keep])
+    A = np.column_stack([X[keep], np.ones(keep.sum())])
+    residual = z - A @ np.linalg.lstsq(A, z, rcond=None)[0]
+    return float(np.linalg.norm(residual) / (np.linalg.norm(z - z.mean()) + 1e-12))
+
+
+def _check_count(t, model, what, expected, hidden=None):
+    count = int(attempt(f"counting the trainable numbers of {what}", t.ref.framework_count, model, 2))
+    if count == expected:
+        return
+    message = f"{what} has {count} trainable numbers; it should have {expected}"
+    if hidden is None:
+        message += ": a perceptron on two inputs has two weights and one bias, one MyDenseLayer(2, 1)"
+    elif count == 3:
+        message += ": that is a perceptron, one layer. Put a hidden layer of `hidden` units before the output"
+    elif (count - 1) % 4 == 0:
+        units = (count - 1) // 4
+        message += (f" (2 x {hidden} + {hidden} in the hidden layer, {hidden} + 1 in the output): it has "
+                    f"{units} hidden unit{'' if units == 1 else 's'}, not hidden = {hidden}. Use the argument "
+                    "`hidden`")
+    else:
+        message += (f": 2 inputs -> {hidden} hidden units -> 1 output holds 2 x {hidden} + {hidden} weights and "
+                    f"biases in the hidden layer and {hidden} + 1 in the output")
+    raise CheckFailed(message)
+
+
+def test_nonlinear_mlp(t):
+    X, y = two_rings(200)  # the notebook's rings
+    linear = t.call("linear_classifier")
+    p = _probabilities(t, linear, X, "linear_classifier()")
+    _check_count(t, linear, "linear_classifier()", 3)
+    expect(_nonlinearity(p, X) < 1e-3, "linear_classifier() is not linear: its log-odds is not an affine function "
+                                       "of (x1, x2). A perceptron is one dense layer: one MyDenseLayer(2, 1)")
+    cases = [(NOTEBOOK_HIDDEN, X, y, "the notebook's rings, two_rings(200)")]
+    if t.hidden:
+        X, y = two_rings(200, seed=int(t.rng.integers(1, 2 ** 31)))
+        cases.append((int(t.rng.integers(8, 13)), X, y, "200 fresh points of two rings"))
+    for hidden, X, y, where in cases:
+        what = f"mlp_classifier({hidden})"
+        model = t.call("mlp_classifier", hidden)
+        _probabilities(t, model, X, what)
+        _check_count(t, model, what, 4 * hidden + 1, hidden)
+        attempt(f"training {what}", t.ref.fit_classifier, model, X, y, TRAINING_STEPS, LEARNING_RATE)
+        p = _probabilities(t, model, X, f"{what} after training")
+        got, best = float(np.mean((p[:, 0] > 0.5) == y)), best_line_accuracy(X, y)
+        required = max(0.9, best + 0.15)
+        if got < required:
+            message = (f"{what}, trained for {TRAINING_STEPS} steps (full-batch Adam, learning rate "
+                       f"{LEARNING_RATE}) on {where}, classifies {got:.1%} of the points right. The best any "
+                       f"straight line can do on these points is {best:.1%}; an MLP should reach at least "
+                       f"{required:.1%}")
+            if _nonlinearity(p, X) < 1e-3:
+                message += (". Likely mistake: your model is linear (its log-odds is an affine function of x1 and "
+                            "x2), so its boundary is a straight line. Without a non-linear activation after the "
+                            "hidden layer the two layers collapse into one (lab 01): make both layers MyDenseLayers, "
+                            "which apply the sigmoid")
+            raise CheckFailed(message)
+
+
+
 # Reference helpers that make the objects a test gives the student's code (models, optimizers, layers) or
 # work on the objects it returns: the grader runs these in the notebook's process (autograder.remote);
 # every other helper works on data and runs in the judge.
 IN_NOTEBOOK = frozenset({
-    "build_layer", "builtin_weights", "deep_network", "dense_weights", "framework_count",
+    "build_layer", "builtin_weights", "deep_network", "dense_weights", "fit_classifier", "framework_count",
     "is_builtin_dense", "is_model", "load_dense_weights", "pass_model", "run_model",
     "set_layer_weights", "trainable_shapes"
 })
@@ -289,5 +412,17 @@ EXERCISES = [
         "Compute each student's distance to the point, keep those closer than the radius, average their y.",
         "distance = sqrt(sum over the two columns of (X - point)^2); near = distance < radius; the rate is the mean "
         "of y[near].",
+    ]),
+    Exercise("accuracy", "Accuracy", 1, test_accuracy, [
+        "Turn each probability into a class, compare the classes with the labels, and average.",
+        "Class 1 where p > 0.5. p has shape (n, 1) but y shape (n,): take p[:, 0] before comparing, or the "
+        "comparison broadcasts to (n, n). Cast the booleans to float32 to take their mean.",
+    ]),
+    Exercise("nonlinear_mlp", "A straight line against a bent boundary", 3, test_nonlinear_mlp, [
+        "Both models are made of your MyDenseLayer: the perceptron is one layer with one output; the MLP puts a "
+        "hidden layer of `hidden` units before such an output layer.",
+        "linear_classifier: MyDenseLayer(2, 1). mlp_classifier: a Sequential of MyDenseLayer(2, hidden) and then "
+        "MyDenseLayer(hidden, 1); each applies the sigmoid, so the hidden layer is non-linear and the output is "
+        "a probability.",
     ]),
 ]

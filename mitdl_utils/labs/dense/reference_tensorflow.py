@@ -70,6 +70,44 @@ def pass_rate_near(X, y, point, radius):
     return tf.reduce_mean(tf.boolean_mask(y, near))
 
 
+def accuracy(p, y):
+    """p (n, 1) probabilities of class 1, y (n,) labels 0/1 -> the fraction with (p > 0.5) == y, a scalar tensor."""
+    predicted = tf.cast(p[:, 0] > 0.5, y.dtype)
+    return tf.reduce_mean(tf.cast(tf.equal(predicted, y), tf.float32))
+
+
+def linear_classifier():
+    """The perceptron on (x1, x2): one dense layer with one sigmoid output, P(class 1) of shape (n, 1)."""
+    return MyDenseLayer(2, 1)
+
+
+def mlp_classifier(hidden):
+    """(x1, x2) -> `hidden` sigmoid units -> one sigmoid output, P(class 1) of shape (n, 1)."""
+    return tf.keras.Sequential([tf.keras.Input(shape=(2,)), MyDenseLayer(2, hidden), MyDenseLayer(hidden, 1)])
+
+
+def fit_classifier(model, X, y, steps, learning_rate):
+    """Full-batch Adam on the binary cross-entropy of the model's probabilities, as the notebook trains.
+    X (n, 2), y (n,) NumPy -> the last loss (float)."""
+    optimizer = tf.keras.optimizers.Adam(learning_rate=learning_rate)
+    loss_fn = tf.keras.losses.BinaryCrossentropy()
+    X, y = tf.constant(X, tf.float32), tf.constant(np.reshape(y, (-1, 1)), tf.float32)
+    model(X)  # a model that makes its weights on its first call has them now
+    variables = model.trainable_variables
+    optimizer.build(variables)  # its own variables made here, not while tracing: one trace instead of two
+
+    @tf.function
+    def step():
+        with tf.GradientTape() as tape:
+            loss = loss_fn(y, model(X))
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        return loss
+
+    for _ in range(steps):
+        loss = step()
+    return float(loss)
+
+
 # --- test machinery: reading and writing the weights of TensorFlow layers and models ---
 
 def build_layer(layer, input_dim):

@@ -69,6 +69,36 @@ def pass_rate_near(X, y, point, radius):
     return y[near].mean()
 
 
+def accuracy(p, y):
+    """p (n, 1) probabilities of class 1, y (n,) labels 0/1 -> the fraction with (p > 0.5) == y, a scalar tensor."""
+    return ((p[:, 0] > 0.5).to(y.dtype) == y).float().mean()
+
+
+def linear_classifier():
+    """The perceptron on (x1, x2): one dense layer with one sigmoid output, P(class 1) of shape (n, 1)."""
+    return MyDenseLayer(2, 1)
+
+
+def mlp_classifier(hidden):
+    """(x1, x2) -> `hidden` sigmoid units -> one sigmoid output, P(class 1) of shape (n, 1)."""
+    return nn.Sequential(MyDenseLayer(2, hidden), MyDenseLayer(hidden, 1))
+
+
+def fit_classifier(model, X, y, steps, learning_rate):
+    """Full-batch Adam on the binary cross-entropy of the model's probabilities, as the notebook trains.
+    X (n, 2), y (n,) NumPy -> the last loss (float)."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+    loss_fn = nn.BCELoss()
+    X = torch.as_tensor(X, dtype=torch.float32)
+    y = torch.as_tensor(y, dtype=torch.float32).reshape(-1, 1)
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        optimizer.step()
+    return loss.item()
+
+
 # --- test machinery: reading and writing the weights of PyTorch modules ---
 
 def build_layer(layer, input_dim):
