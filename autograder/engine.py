@@ -135,9 +135,20 @@ def _error_output(error: BaseException) -> dict:
     return {"output_type": "error", "ename": name, "evalue": value, "traceback": [f"{name}: {value}"]}
 
 
+def _close_inherited_files(keep: tuple[int, ...]) -> None:
+    """Close every file descriptor above stderr but `keep`: the worker's own (its pool's queues, a Dask worker's
+    sockets) would let the student's code read other submissions' tasks or send the grader a forged result."""
+    low = 3
+    for fd in sorted(set(keep)):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, os.sysconf("SC_OPEN_MAX"))
+
+
 def _run_student(task: Task, fd: int, go: int, requests_fd: int, replies_fd: int) -> None:
     task.secret = ""  # the judge's (it picks the hidden inputs): dropped before any student code runs
     task.cell_tests = None  # the judge's too (a foreign course's test cells, hidden tests included)
+    _close_inherited_files((fd, go, requests_fd, replies_fd))
     os.read(go, 1)  # wait until the worker has put this process in its cgroups
     os.close(go)
     limits = task.limits
