@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import csv
+import functools
+import html
 import re
 import shutil
 from pathlib import Path
@@ -12,16 +14,21 @@ from autograder.record import atomic_write, exercise_columns, format_points
 HIDDEN_TESTS = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
 
 def collect_feedback(results: list[Result], out: Path) -> list[Path]:
-    """Each graded notebook's feedback HTML, at out/<student>/<lab>/<notebook>.html (copied if elsewhere)."""
-    copied = []
+    """Each result's feedback page at out/<student>/<lab>/<notebook>.html: a graded notebook's page (copied if it
+    was written elsewhere), and for a hand-in that was rejected or could not be graded, a page that says why and
+    what to hand in instead (`rejection_html`)."""
+    pages = []
     for r in results:
         if r.feedback and r.feedback.exists():
             target = out / r.student / r.lab / f"{r.notebook}.html"
             if target.resolve() != r.feedback.resolve():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(r.feedback, target)
-            copied.append(target)
-    return copied
+            pages.append(target)
+        elif r.status in (Status.REJECTED, Status.ERROR):
+            r.feedback = write_rejection_page(r, out)
+            pages.append(r.feedback)
+    return pages
 
 
 def format_table(results: list[Result]) -> str:
@@ -44,11 +51,10 @@ def write_feedback(nb, result: Result, folder: Path) -> Path:
     return path
 
 
-def feedback_html(nb, result) -> str:
-    """A student's feedback page: points per exercise and why; the notebook without hidden test code."""
-    import html
-
-
+def feedback_html(nb, result: Result) -> str:
+    """A student's feedback page: the points per exercise and why, then the notebook as nbgrader's feedback shows
+    it (markdown and math rendered by nbconvert's filters, code highlighted), without the hidden test code, and
+    each failure once (the check's verdict with its diagnosis, not nbgrader's error copy of it)."""
     esc = html.escape
     rows = []
     for cell in nb.cells:
@@ -57,33 +63,110 @@ def feedback_html(nb, result) -> str:
             grade_id = meta.get("grade_id", "")
             earned = result.scores.get(grade_id, 0.0)
             why = result.messages.get(grade_id, "all checks passed")
-            rows.append(f"<tr><td>{esc(grade_id)}</td><td>{format_points(earned)}/{format_points(float(meta.get('points', 0)))}"
-                        f"</td><td>{esc(why)}</td></tr>")
-    parts = [f"<!doctype html><meta charset='utf-8'><title>{esc(result.student)}: {esc(result.notebook)}</title>",
-             "<style>body{font-family:sans-serif;max-width:60em;margin:auto}pre{background:#f6f8fa;padding:6px;"
-             "white-space:pre-wrap}td{border-bottom:1px solid #ddd;padding:4px;vertical-align:top}"
-             ".err{color:#cf222e}</style>",
+            rows.append(f"<tr><td>{esc(grade_id)}</td><td>{format_points(earned)}/"
+                        f"{format_points(float(meta.get('points', 0)))}</td><td>{esc(why)}</td></tr>")
+    parts = [_page_head(f"{result.student}: {result.notebook}"),
              f"<h1>{esc(result.notebook)} · {esc(result.student)}</h1>",
-             f"<p><b>Score: {format_points(result.total)}/{format_points(result.max_score)}</b> ({esc(result.status_text)})</p>",
+             f"<p><b>Score: {format_points(result.total)}/{format_points(result.max_score)}</b> "
+             f"({esc(result.status_text)})</p>",
              "<table><tr><th>exercise</th><th>points</th><th>result</th></tr>", *rows, "</table><hr>"]
     for cell in nb.cells:
-        source = HIDDEN_TESTS.sub("# (hidden tests run here when grading)\n", cell.source)
         if cell.cell_type == "markdown":
-            parts.append(f"<div>{esc(source)}</div>")
-            continue
-        if cell.cell_type != "code":
-            continue
-        parts.append(f"<pre>{esc(source)}</pre>")
-        for output in cell.get("outputs", []):
-            kind = output.get("output_type")
-            if kind == "stream":
-                parts.append(f"<pre>{esc(str(output.get('text', ''))[:5000])}</pre>")
-            elif kind == "error":
-                parts.append(f"<pre class='err'>{esc(output.get('ename', ''))}: {esc(str(output.get('evalue', ''))[:3000])}</pre>")
-            elif kind in ("display_data", "execute_result"):
-                text = output.get("data", {}).get("text/plain", "")
-                parts.append(f"<pre>{esc(str(text)[:5000])}</pre>")
-    return "\n".join(parts)
+            parts.append(f"<div class='md'>{_markdown(cell.source)}</div>")
+        elif cell.cell_type == "code":
+            source = HIDDEN_TESTS.sub("# (hidden tests run here when grading)\n", cell.source)
+            parts.append(f"<div class='code'>{_code(source)}</div>")
+            parts += _outputs(cell.get("outputs", []))
+    return "\n".join(parts) + "</body></html>"
+
+
+def rejection_html(result: Result) -> str:
+    """The page of a hand-in that was not graded: why, and what to hand in instead."""
+    esc = html.escape
+    advice = {Status.REJECTED: "Hand in the lab's own notebook (the .ipynb file you downloaded for this lab, "
+                               "with your answers filled in), under its original file name.",
+              Status.SUPERSEDED: "Nothing to do: your later hand-in of this notebook was graded instead.",
+              Status.ERROR: "Open the notebook, run it from the top (Kernel > Restart and Run All), fix what stops "
+                            "it, save, and hand it in again. If it runs for you, tell your instructor."}
+    return "\n".join([_page_head(f"{result.student}: {result.notebook or result.origin}"),
+                      f"<h1>{esc(result.notebook or Path(result.origin).name)} · {esc(result.student)}</h1>",
+                      f"<p><b>Not graded</b> ({esc(result.status_text)}).</p>",
+                      f"<p>Why: {esc(result.reason or 'no reason recorded')}</p>",
+                      f"<p>What to do: {esc(advice.get(result.status, advice[Status.ERROR]))}</p>",
+                      "</body></html>"])
+
+
+def write_rejection_page(result: Result, folder: Path) -> Path:
+    """rejection_html at folder/<student>/<lab or 'other'>/<notebook or file name>.html."""
+    name = result.notebook or Path(result.origin).stem
+    path = folder / result.student / (result.lab or "other") / f"{name}.html"
+    atomic_write(path, rejection_html(result))
+    return path
+
+
+@functools.cache
+def _mathjax_url() -> str:
+    from nbconvert.exporters.html import HTMLExporter
+
+    return HTMLExporter().mathjax_url  # the MathJax that nbconvert's (and so nbgrader's feedback) pages load
+
+
+def _page_head(title: str) -> str:
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            f"<script src='{_mathjax_url()}' async></script>"
+            "<style>body{font-family:sans-serif;max-width:60em;margin:auto}pre{background:#f6f8fa;padding:6px;"
+            "white-space:pre-wrap;margin:2px 0}td{border-bottom:1px solid #ddd;padding:4px;vertical-align:top}"
+            ".err{color:#cf222e}.code .highlight{background:#f6f8fa;padding:2px 6px;border-left:3px solid #aaa}"
+            ".md img{max-width:100%}</style></head><body>")
+
+
+@functools.lru_cache(maxsize=4096)
+def _markdown(source: str) -> str:
+    """A markdown cell as nbconvert renders it (mistune, with $...$ math left for MathJax); the same source is
+    rendered once per batch (most cells are the instructor's, the same in every submission)."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    return markdown2html_mistune(source)
+
+
+@functools.lru_cache(maxsize=4096)
+def _code(source: str) -> str:
+    from nbconvert.filters.highlight import Highlight2HTML
+
+    return Highlight2HTML(pygments_lexer="ipython3")(source)
+
+
+def _outputs(outputs: list) -> list[str]:
+    """A code cell's outputs as HTML: text escaped, images inline, the check's verdict as its box; the student's
+    own HTML is shown as text (a feedback page runs no script of theirs)."""
+    from mitdl_utils.lab import CHECK_MIMETYPE, COLOURS
+
+    esc = html.escape
+    parts, verdict_shown = [], False
+    for output in outputs:
+        kind = output.get("output_type")
+        data = output.get("data", {}) if kind in ("display_data", "execute_result") else {}
+        if kind == "stream":
+            parts.append(f"<pre>{esc(str(output.get('text', ''))[:5000])}</pre>")
+        elif kind == "error":
+            if verdict_shown and output.get("ename") == "AssertionError":
+                continue  # nbgrader's copy of the verdict shown above (what makes the cell earn no points)
+            parts.append(f"<pre class='err'>{esc(output.get('ename', ''))}: "
+                         f"{esc(str(output.get('evalue', ''))[:3000])}</pre>")
+        elif isinstance(data.get(CHECK_MIMETYPE), dict):
+            check = data[CHECK_MIMETYPE]
+            status = str(check.get("status", ""))
+            text = f"{check.get('exercise', '')}: {status}"
+            if check.get("message") and status != "passed":
+                text += f": {check.get('message')}"
+            parts.append(f"<div style='border-left:4px solid {COLOURS.get(status, '#888')};padding:4px 8px;"
+                         f"margin:4px 0'>{esc(text)}</div>")
+            verdict_shown = True
+        elif isinstance(data.get("image/png"), str):
+            parts.append(f"<img alt='a figure' src='data:image/png;base64,{esc(data['image/png'].strip())}'>")
+        elif data:
+            parts.append(f"<pre>{esc(str(data.get('text/plain', ''))[:5000])}</pre>")
+    return parts
 
 
 MAXIMUM_ROW = "(maximum)"  # lms.csv's first row, in the student column: each lab's maximum points
@@ -123,7 +206,6 @@ def _png(figure) -> str:
 
 def write_summary_html(results: list[Result], path: Path, sandbox_line: str = "") -> Path:
     """Score distribution per lab and per exercise, the most common failure messages, submissions in error."""
-    import html
     from collections import Counter
 
     import matplotlib
