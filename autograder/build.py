@@ -9,7 +9,8 @@ A lab is written once, as a jupytext "percent" file. Cell headers carry:
 Text may use {{framework}} (TensorFlow / PyTorch), {{fw}} (tensorflow / torch) and {{exercise:<name>}}
 ("Exercise 3 (2 points)"). An exercise's number and points are declared once, in its lab's spec
 (`EXERCISES` in mitdl_utils/labs/<lab>/__init__.py): the build writes them into the prose and the metadata.
-Every notebook starts with an "Open in Colab" badge and a setup cell that installs mitdl_utils in Colab only.
+Every notebook starts with an "Open in Colab" badge and a setup cell that installs mitdl_utils in Colab only,
+both pointing at the repository and ref that pyproject.toml declares (`course.repository`).
 """
 from __future__ import annotations
 
@@ -21,21 +22,27 @@ import re
 import jupytext
 import nbformat
 
-from autograder.course import FRAMEWORK_LABELS, FRAMEWORKS, REPOSITORY_BRANCH, REPOSITORY_URL, Lab, find_labs
+from autograder.course import FRAMEWORK_LABELS, FRAMEWORKS, Lab, Repository, find_labs, repository
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
-# What the Colab setup cell installs: this repository's one distribution, which holds mitdl_utils.
-# Only the base package: Colab already has TensorFlow and PyTorch, and its builds must stay.
-COLAB_PACKAGE = f"mitdl-labs @ git+{REPOSITORY_URL}@{REPOSITORY_BRANCH}"
-COLAB_SETUP = f'''\
+
+
+def colab_package(repo: Repository) -> str:
+    """What the Colab setup cell installs: this repository's one distribution (it holds mitdl_utils), at the
+    pinned ref. Only the base package: Colab already has TensorFlow and PyTorch, and its builds must stay."""
+    return f"mitdl-labs @ git+{repo.url}@{repo.ref}"
+
+
+def colab_setup(repo: Repository) -> str:
+    return f'''\
 # Setup for Google Colab only: installs this course's helper package (mitdl_utils) from the
 # repository. Anywhere else (JupyterLab, VS Code, the grader) this cell does nothing.
 import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    package = "{COLAB_PACKAGE}"
+    package = "{colab_package(repo)}"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", package], check=True)'''
 
 
@@ -106,25 +113,25 @@ def _check_pairs(cells, lab: Lab) -> None:
         i += 2
 
 
-def colab_url(lab: Lab, framework: str) -> str:
-    """Where Colab opens the student notebook of `lab` straight from the repository."""
-    owner_name = REPOSITORY_URL.removeprefix("https://github.com/").strip("/")
-    return (f"https://colab.research.google.com/github/{owner_name}/blob/{REPOSITORY_BRANCH}/"
+def colab_url(lab: Lab, framework: str, repo: Repository) -> str:
+    """Where Colab opens the student notebook of `lab` straight from the repository, at the pinned ref."""
+    return (f"https://colab.research.google.com/github/{repo.owner_name}/blob/{repo.ref}/"
             f"labs/{lab.name}/{lab.notebook_name(framework)}.ipynb")
 
 
-def _front_cells(lab: Lab, framework: str) -> list[nbformat.NotebookNode]:
+def _front_cells(lab: Lab, framework: str, repo: Repository) -> list[nbformat.NotebookNode]:
     """The "Open in Colab" badge and the Colab-only setup cell that start every notebook."""
     badge = nbformat.v4.new_markdown_cell(
-        f"[![Open in Colab]({COLAB_BADGE})]({colab_url(lab, framework)})\n\n"
+        f"[![Open in Colab]({COLAB_BADGE})]({colab_url(lab, framework, repo)})\n\n"
         "Working in Colab? Run the next cell first: it installs the course's helper package there. "
         "Elsewhere it does nothing."
     )
-    return [badge, nbformat.v4.new_code_cell(COLAB_SETUP)]
+    return [badge, nbformat.v4.new_code_cell(colab_setup(repo))]
 
 
-def build_notebook(lab: Lab, framework: str) -> nbformat.NotebookNode:
-    """The solution notebook of `lab` for `framework` ("tensorflow" or "torch")."""
+def build_notebook(lab: Lab, framework: str, repo: Repository | None = None) -> nbformat.NotebookNode:
+    """The solution notebook of `lab` for `framework` ("tensorflow" or "torch"); its Colab badge and setup cell
+    point at `repo` (default: the one pyproject.toml declares)."""
     source = jupytext.read(lab.source, fmt="py:percent")
     _check_pairs(source.cells, lab)
     notebook = nbformat.v4.new_notebook()
@@ -135,7 +142,7 @@ def build_notebook(lab: Lab, framework: str) -> nbformat.NotebookNode:
     }
     counters: dict[str, int] = {}
     points = exercise_points(lab)
-    for new in _front_cells(lab, framework):
+    for new in _front_cells(lab, framework, repo or repository()):
         new.id = f"{lab.stem}-{len(notebook.cells):02d}"
         notebook.cells.append(new)
     for cell in source.cells:

@@ -10,9 +10,6 @@ from traitlets.config import Config
 
 REPO = Path(__file__).resolve().parent.parent  # the checkout, when this package is not installed from a wheel
 COURSE_ENV = "MITDL_COURSE"  # names the course folder (the one with solutions/) where nothing else does
-# The public repository: Colab badges and the Colab setup cell point here (one place to change it).
-REPOSITORY_URL = "https://github.com/mitdl-labs/mitdl-labs"
-REPOSITORY_BRANCH = "main"
 SOURCE_SUFFIX = ".lab.py"
 FRAMEWORKS = {"tensorflow": "tf", "torch": "torch"}  # framework -> notebook-name suffix
 FRAMEWORK_LABELS = {"tensorflow": "TensorFlow", "torch": "PyTorch"}
@@ -20,6 +17,28 @@ FRAMEWORK_LABELS = {"tensorflow": "TensorFlow", "torch": "PyTorch"}
 # (framework logs, and tqdm progress bars, which print to stderr when no widget can be shown)
 IGNORED_STDERR = r"(?:[^\n]*(?:tensorflow|cuda|oneDNN|cpu_feature_guard|absl|XLA|TF-TRT|rebuild TensorFlow|"\
     r"WARNING: All log messages|computation placer|Unable to register|it/s\]|s/it\]|\d+%\|)[^\n]*\n)+"
+
+
+@dataclass(frozen=True)
+class Repository:
+    """Where Colab badges open the notebooks and what the Colab setup cell installs: the project's one setting,
+    `[project.urls] Repository` and `[tool.mitdl-labs] colab-ref` in pyproject.toml (a fork changes those two
+    lines and runs `python -m autograder release`)."""
+
+    url: str  # https://github.com/<owner>/<name>
+    ref: str  # the tag or commit the badges open and the setup cell installs (a release's, not a moving branch)
+
+    @property
+    def owner_name(self) -> str:
+        return self.url.removeprefix("https://github.com/").strip("/")
+
+
+def repository(pyproject: Path | None = None) -> Repository:
+    """The Repository that `pyproject` (default: the checkout's pyproject.toml) declares."""
+    import tomllib
+
+    project = tomllib.loads((pyproject or REPO / "pyproject.toml").read_text())
+    return Repository(url=project["project"]["urls"]["Repository"], ref=project["tool"]["mitdl-labs"]["colab-ref"])
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.build import COLAB_PACKAGE
-from autograder.course import REPOSITORY_BRANCH, REPOSITORY_URL
+from autograder.build import build_notebook, colab_package
+from autograder.course import repository
 from conftest import LABS, NOTEBOOK_IDS, NOTEBOOKS
 
+REPOSITORY = repository()
+COLAB_PACKAGE = colab_package(REPOSITORY)
 BADGE = re.compile(r"\[!\[Open in Colab\]\(https://colab\.research\.google\.com/assets/colab-badge\.svg\)\]"
                    r"\(https://colab\.research\.google\.com/github/(?P<repo>[\w.-]+/[\w.-]+)/blob/"
                    r"(?P<branch>[\w.-]+)/(?P<path>[^)]+)\)")
@@ -38,7 +40,7 @@ def test_badge_opens_this_very_notebook_from_the_repository(repo, lab, framework
     notebook = student_notebook(repo, lab, framework)
     badge = BADGE.search(notebook.cells[0].source)
     assert notebook.cells[0].cell_type == "markdown" and badge, "the first cell is the Open in Colab badge"
-    assert f"https://github.com/{badge['repo']}" == REPOSITORY_URL and badge["branch"] == REPOSITORY_BRANCH
+    assert f"https://github.com/{badge['repo']}" == REPOSITORY.url and badge["branch"] == REPOSITORY.ref
     assert badge["path"] == f"labs/{lab.name}/{lab.notebook_name(framework)}.ipynb"
     assert (repo / badge["path"]).is_file()
 
@@ -67,9 +69,23 @@ def test_setup_cell_installs_in_colab_only(repo, lab, framework):
             sys.modules.pop(name, None) if module is None else sys.modules.__setitem__(name, module)
 
 
-def test_colab_package_is_this_repository():
-    assert COLAB_PACKAGE.startswith("mitdl-labs @ git+" + REPOSITORY_URL)
+def test_colab_package_is_this_repository_at_a_pinned_release():
+    assert COLAB_PACKAGE == f"mitdl-labs @ git+{REPOSITORY.url}@{REPOSITORY.ref}"
+    assert REPOSITORY.ref not in ("main", "master", "HEAD"), "a moving branch: students would get unreleased code"
     assert "[" not in COLAB_PACKAGE.split("@")[0], "no extras: Colab's own TensorFlow and PyTorch must stay"
+
+
+def test_a_fork_changes_one_setting_and_its_badges_and_install_follow(tmp_path):
+    """pyproject.toml's Repository URL and colab-ref are the only place the notebooks' links come from."""
+    text = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text()
+    fork = tmp_path / "pyproject.toml"
+    fork.write_text(text.replace(REPOSITORY.url, "https://github.com/some-school/dl-labs")
+                    .replace(f'colab-ref = "{REPOSITORY.ref}"', 'colab-ref = "fall-2027"'))
+    notebook = build_notebook(LABS[0], "torch", repository(fork))
+    badge = BADGE.search(notebook.cells[0].source)
+    assert badge["repo"] == "some-school/dl-labs" and badge["branch"] == "fall-2027"
+    assert "git+https://github.com/some-school/dl-labs@fall-2027" in first_code_cell(notebook).source
+    assert REPOSITORY.url not in json.dumps(notebook)
 
 
 # --------------------------------------------------------------- the bootstrap, for real
