@@ -3,21 +3,27 @@
 An exercise is a test function `test(t: Trial)`; the Trial calls the student's
 functions, converts tensors to NumPy and raises
 - `NotAttempted` when a function is missing, still raises NotImplementedError or returns None,
-- `CheckFailed` with an expected-vs-got message that names the likely mistake.
+- `CheckFailed` with an expected-vs-got message that names the likely mistake: one of the exercise's own, or
+  else what `diagnosis.describe` finds, given what the run has seen (the inputs of the student's last call,
+  the answers of the cases that passed); an error raised in the student's code is translated
+  (`framework_errors.explain_error`).
 """
 from __future__ import annotations
 
 import ast
+import contextvars
 import inspect
 import itertools
 import textwrap
+import types
 import zlib
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
-from mitdl_utils.diagnosis import describe, explain_error
+from mitdl_utils.diagnosis import Evidence, describe
+from mitdl_utils.framework_errors import explain_error, unwrapped
 
 PASSED, NOT_ATTEMPTED, FAILED = "passed", "not attempted", "failed"
 
@@ -40,16 +46,53 @@ def to_numpy(value) -> np.ndarray:
     return np.asarray(value)
 
 
-def _short(array: np.ndarray) -> str:
-    with np.printoptions(precision=4, suppress=True, threshold=8, edgeitems=3):
+def _short(array: np.ndarray, precision: int = 4) -> str:
+    with np.printoptions(precision=precision, suppress=True, threshold=8, edgeitems=3):
         return np.array2string(np.asarray(array), separator=", ")
 
 
-def assert_close(got, expected, what: str, *, rtol=1e-4, atol=1e-5, mistakes: dict | None = None):
+def _compared(expected: np.ndarray, got: np.ndarray, rtol: float, atol: float) -> str:
+    """'expected A, got B' with the digits it takes to tell them apart, and the largest difference where 4 digits
+    do not (never "expected 0.0025, got 0.0025")."""
+    for precision in (4, 6, 9):
+        shown_expected, shown_got = _short(expected, precision), _short(got, precision)
+        if shown_expected != shown_got:
+            break
+    text = f"expected {shown_expected}, got {shown_got}"
+    if precision == 4:
+        return text
+    with np.errstate(invalid="ignore"):
+        difference = np.abs(got.astype(np.float64) - expected)
+    if not np.isfinite(difference).all():
+        return text
+    index = np.unravel_index(np.argmax(difference), difference.shape)
+    largest, scale = float(difference[index]), abs(float(expected[index]))
+    where = f" at index {index if len(index) > 1 else index[0]}" if expected.ndim else ""
+    relative = f", {largest / scale:.2g} of the expected value" if scale > 0 else ""
+    return (f"{text} (the largest difference is {largest:.3g}{where}{relative}; the check allows "
+            f"{rtol:g} of it plus {atol:g})")
+
+
+def _dtype_problem(got: np.ndarray, asked: str) -> str | None:
+    """What is wrong with the result's dtype when `asked` (e.g. "float32") is not what came back, else None."""
+    if got.dtype == np.dtype(asked):
+        return None
+    kind = {"b": "booleans", "i": "integers", "u": "integers"}.get(got.dtype.kind, "numbers")
+    if got.dtype.kind == "f":
+        return (f"the values are right, but as {got.dtype} where {asked} is asked (float64 usually comes from "
+                f"NumPy on the way): cast to {asked}")
+    return (f"the values are right, but as {kind} ({got.dtype}) where {asked} is asked: a comparison or a rounding "
+            f"gives {kind}; cast the result to {asked} (tf.cast(x, tf.{asked}), x.to(torch.{asked}))")
+
+
+def assert_close(got, expected, what: str, *, rtol=1e-4, atol=1e-5, mistakes: dict | None = None,
+                 constants: dict | None = None, visible=None, dtype: str | None = None):
     """Raise CheckFailed unless `got` matches `expected` in shape and values.
 
-    `mistakes` maps a description of a plausible mistake to the array that mistake
-    would produce; when `got` matches one of them the message names it.
+    `mistakes` maps a description of a plausible mistake to the array that mistake would produce; when `got`
+    matches one of them the message names it. Otherwise the diagnosis speaks, given `constants` (what a number
+    is -> its value: {"the learning rate": 0.1}), the answer to the `visible` example (a result that equals it
+    on other inputs is typed in) and what this run has seen. `dtype` (e.g. "float32"): the dtype asked for.
     """
     got, expected = to_numpy(got), np.asarray(expected)
     if got.shape != expected.shape:
@@ -57,44 +100,149 @@ def assert_close(got, expected, what: str, *, rtol=1e-4, atol=1e-5, mistakes: di
         for mistake, wrong in (mistakes or {}).items():
             if np.asarray(wrong).shape == got.shape and np.allclose(got, wrong, rtol=rtol, atol=atol):
                 raise CheckFailed(f"{message}. Likely mistake: {mistake}")
-        raise CheckFailed(_with_diagnosis(message, got, expected))
+        raise CheckFailed(_with_diagnosis(message, got, expected, _evidence(constants, visible), rtol, atol))
     if not np.issubdtype(got.dtype, np.number) and got.dtype != bool:
         raise CheckFailed(f"{what}: expected numbers, got dtype {got.dtype}")
     if np.allclose(got.astype(np.float64), expected, rtol=rtol, atol=atol, equal_nan=False):
+        problem = dtype and _dtype_problem(got, dtype)
+        if problem:
+            raise CheckFailed(f"{what}: {problem}")
+        record = _RECORD.get()
+        if record is not None:
+            record.answers[f"the case checked before ({what})"] = np.array(expected, np.float64)
         return
-    message = f"{what}: expected {_short(expected)}, got {_short(got)}"
+    message = f"{what}: {_compared(expected, got, rtol, atol)}"
     for mistake, wrong in (mistakes or {}).items():  # the exercise's own, hand-written mistakes come first
         wrong = np.asarray(wrong)
         if wrong.shape == got.shape and np.allclose(got, wrong, rtol=rtol, atol=atol):
             raise CheckFailed(f"{message}. Likely mistake: {mistake}")
-    raise CheckFailed(_with_diagnosis(message, got, expected))
+    raise CheckFailed(_with_diagnosis(message, got, expected, _evidence(constants, visible), rtol, atol))
 
 
-def _with_diagnosis(message: str, got, expected) -> str:
+def _evidence(constants: dict | None, visible) -> Evidence:
+    """What the diagnosis may use: this run's record (inputs, answers that passed), the check's own constants."""
+    record = _RECORD.get()
+    answers = dict(record.answers) if record is not None else {}
+    if visible is not None:
+        answers["the visible example"] = np.asarray(to_numpy(visible), np.float64)
+    return Evidence(inputs=dict(record.inputs) if record is not None else {}, constants=dict(constants or {}),
+                    answers=answers)
+
+
+def _with_diagnosis(message: str, got, expected, evidence: Evidence, rtol: float, atol: float) -> str:
     """The message, and what the numbers say about the mistake when diagnosis finds a relation."""
     try:
-        relation = describe(got, expected)
+        with np.errstate(all="ignore"):
+            relation = describe(got, expected, evidence, rtol=rtol, atol=atol)
     except (ValueError, TypeError, FloatingPointError):
         relation = None
     return f"{message}. What the numbers say: {relation}" if relation else message
 
 
+# ---------------------------------------------------------------- running the student's code
+
+@dataclass
+class _Record:
+    """What one run of an exercise has seen: the inputs of the last call into the student's code (label ->
+    array, taken before the call) and the expected answers of the comparisons that passed (for typed-in answers)."""
+
+    inputs: dict = field(default_factory=dict)
+    answers: dict = field(default_factory=dict)
+
+
+_RECORD: contextvars.ContextVar[_Record | None] = contextvars.ContextVar("mitdl_checking_record", default=None)
+_FRAMEWORK_MODULES = ("numpy", "torch", "tensorflow", "keras")
+
+
+def _snapshot(value) -> np.ndarray | None:
+    """A copy of a number, an ndarray or a tensor as NumPy; None for anything else (layers, handles, lists)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, np.number)):
+        return np.asarray(value, np.float64)
+    if type(value).__module__.split(".")[0] not in _FRAMEWORK_MODULES or not hasattr(value, "shape") \
+            or not hasattr(value, "dtype"):
+        return None
+    try:
+        array = to_numpy(value)
+    except Exception:  # a tensor that has no value (symbolic): nothing to show
+        return None
+    return np.array(array) if array.dtype.kind in "biuf" and array.size <= 100_000 else None
+
+
+def _names_in_source(source: str) -> list[str] | None:
+    """The parameters of the function (or the class's __init__, without self) that `source` defines."""
+    try:
+        node = ast.parse(textwrap.dedent(source)).body[0]
+    except (SyntaxError, IndexError):
+        return None
+    if isinstance(node, ast.ClassDef):
+        init = [n for n in node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"]
+        return [a.arg for a in init[0].args.posonlyargs + init[0].args.args][1:] if init else None
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return [a.arg for a in node.args.posonlyargs + node.args.args]
+    return None
+
+
+def _parameter_names(fn) -> list[str] | None:
+    """The names of `fn`'s positional parameters: a function, a class, a torch module or a Keras layer."""
+    source = getattr(fn, "__mitdl_source__", None)
+    if isinstance(source, str):
+        return _names_in_source(source)
+    skip = 0
+    if not isinstance(fn, (types.FunctionType, types.MethodType, type)):
+        fn = getattr(type(fn), "forward", None) or getattr(type(fn), "call", None)
+        skip = 1  # self
+    if fn is None:
+        return None
+    try:
+        parameters = list(inspect.signature(fn).parameters.values())[skip:]
+    except (TypeError, ValueError):
+        return None
+    return [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+
+def _inputs(fn, args: tuple, kwargs: dict) -> dict[str, np.ndarray]:
+    """The numeric inputs of a call, label -> copy: `name` for a named parameter, else "the input" / "input 2"."""
+    names = _parameter_names(fn) or []
+    labelled = [(f"`{names[i]}`" if i < len(names) else "the input" if len(args) == 1 else f"input {i + 1}", value)
+                for i, value in enumerate(args)] + [(f"`{name}`", value) for name, value in kwargs.items()]
+    found = {}
+    for label, value in labelled:
+        array = _snapshot(value)
+        if array is not None:
+            found[label] = array
+    return found
+
+
+def _raised(what: str, error: BaseException, advice: str) -> str:
+    lines = unwrapped(error).strip().splitlines()
+    return f"{what} raised {type(error).__name__}: {advice}. (The error: {lines[0][:300] if lines else ''})"
+
+
 def attempt(what: str, fn, *args, **kwargs):
-    """Run code that touches the student's work: NotImplementedError means not attempted; any other
-    error is the student's own bug, reported as a failed check instead of crashing the check."""
+    """Run code that touches the student's work. The stub's NotImplementedError means not attempted (one a
+    framework raises, e.g. for a module without `forward`, is a mistake); any other error is the student's own
+    bug, reported as a failed check (translated where it is a framework's) instead of crashing the check."""
+    inputs = _inputs(fn, args, kwargs)
+    record = _RECORD.get()
+    if record is not None:
+        record.inputs = inputs
     try:
         return fn(*args, **kwargs)
-    except NotImplementedError:
-        raise NotAttempted(f"{what} still raises NotImplementedError") from None
+    except NotImplementedError as error:
+        advice = explain_error(error) if unwrapped(error).strip() else None
+        if advice is None:
+            raise NotAttempted(f"{what} still raises NotImplementedError") from None
+        raise CheckFailed(_raised(what, error, advice)) from error
     except (NotAttempted, CheckFailed):
         raise
     except Exception as error:
-        advice = explain_error(error)
-        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        shapes = {label: value.shape for label, value in inputs.items() if value.ndim}
+        advice = explain_error(error, shapes)
         if advice:
-            raise CheckFailed(f"{what} raised {type(error).__name__}: {advice}. (The error: {first[:300]})") \
-                from error
-        raise CheckFailed(f"{what} raised {type(error).__name__}: {error}") from error
+            raise CheckFailed(_raised(what, error, advice)) from error
+        raise CheckFailed(f"{what} raised {type(error).__name__}: {unwrapped(error).strip()}") from error
 
 
 def take(iterable, most: int, what: str) -> list:
@@ -157,11 +305,35 @@ class Trial:
         return to_numpy(result).astype(np.float64)
 
     def require_tensor(self, value, what: str) -> None:
-        if not self.fw.is_tensor(value):
-            raise CheckFailed(
-                f"{what} should return a {self.fw.tensor_type_name}, got {type(value).__name__}: "
-                f"use {self.fw.label} operations so that autograd can follow them"
-            )
+        if self.fw.is_tensor(value):
+            return
+        if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+            how = (f"a NumPy {type(value).__name__}: the computation left {self.fw.label} on the way (an np.* "
+                   "function, .numpy(), np.array(...)), and autograd cannot follow it there")
+        elif isinstance(value, (int, float)):
+            how = (f"a Python {type(value).__name__}: float(), .item() or .numpy() turned the tensor into a "
+                   "number, and autograd cannot follow it there")
+        else:
+            how = type(value).__name__
+        raise CheckFailed(f"{what} should return a {self.fw.tensor_type_name}, got {how}: use {self.fw.label} "
+                          "operations throughout")
+
+    def require_number(self, value, what: str) -> float:
+        """A Python number asked for: a tensor (one still holding its autograd graph, above all) is refused."""
+        if isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool):
+            return float(value)
+        if self.fw.is_tensor(value):
+            graph = " that still holds its autograd graph" if getattr(value, "requires_grad", False) else ""
+            how = "loss.item()" if self.fw.name == "torch" else "float(loss)"
+            raise CheckFailed(f"{what} should be a Python float, got a {self.fw.tensor_type_name}{graph}: "
+                              f"convert it with {how} (keeping the tensor also keeps every step's graph alive)")
+        raise CheckFailed(f"{what} should be a Python float, got {type(value).__name__}")
+
+    def require_dtype(self, value, what: str, dtype: str = "float32") -> None:
+        """CheckFailed unless the student's tensor has `dtype` (a bool or int64 result where float32 is asked)."""
+        problem = _dtype_problem(to_numpy(value), dtype)
+        if problem:
+            raise CheckFailed(f"{what}: {problem}")
 
     def forbid_calls(self, name: str, *forbidden: str) -> None:
         """Fail if the student's `name` calls a function called one of `forbidden` (e.g. tf.math.sigmoid)."""
@@ -222,6 +394,7 @@ def run_exercise(exercise: Exercise, namespace: dict, fw, ref, *, hidden: bool, 
     salt = b"hidden" if hidden else b"visible"
     rng = np.random.default_rng(zlib.crc32(exercise.name.encode() + salt + secret.encode()))
     trial = Trial(namespace=namespace, fw=fw, ref=ref, hidden=hidden, rng=rng)
+    token = _RECORD.set(_Record())
     try:
         exercise.test(trial)
     except NotAttempted as reason:
@@ -231,4 +404,6 @@ def run_exercise(exercise: Exercise, namespace: dict, fw, ref, *, hidden: bool, 
     except Exception as error:  # an answer so far off that the test itself could not go on
         message = f"the check could not run on your answer: {type(error).__name__}: {error}"
         return Outcome(exercise.name, FAILED, message, exercise.points)
+    finally:
+        _RECORD.reset(token)
     return Outcome(exercise.name, PASSED, "all checks passed", exercise.points)

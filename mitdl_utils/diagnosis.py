@@ -1,186 +1,415 @@
 """Name the mistake nobody wrote down: how a wrong answer relates to the right one, in a student's words.
 
-`describe(got, expected)` looks for a relation between what came back and what was expected (same shape:
-negated, scaled or shifted by a constant, reciprocal, squared or square-rooted, clipped, in another order, one
-step off, mostly right; other shapes: transposed, an extra or a missing axis of size 1, one element too many or
-too few, reduced to one number) and says it with the numbers, or returns None. NaN, inf and integer results get
-their own sentence. `assert_close` adds it to its message when none of an exercise's hand-written mistakes
-matches. Arrays in, a sentence out: no framework here.
+`describe(got, expected, evidence)` looks for a relation between what came back and what was expected and says
+it with the numbers, or returns None. A relation is said only when it reproduces `got` within the check's own
+tolerance: a wrong diagnosis is worse than none. Same shape: another case's answer (typed in), the input
+unchanged, negated, scaled (by a named number: the batch size, the learning rate), shifted, one off, reciprocal,
+squared or square-rooted, a step from an input of the wrong size, clipped, in another order, one step along,
+mostly right. Other shapes: transposed, an axis of size 1 too many or too few, an (n, 1) against (n,) table,
+reduced over every axis or over one too many, reduced over another axis of an input, cut short. NaN, inf and
+integer results get their own sentence, with the input that causes them where one does.
+
+`Evidence` is what else a check knows (`checking.assert_close` fills it in): the inputs of the student's call,
+the exercise's named numbers, the answers of other cases. Arrays in, a sentence out: no framework here.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import numpy as np
 
 RTOL, ATOL = 1e-4, 1e-5
 
 
-def _close(a, b) -> bool:
-    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=RTOL, atol=ATOL))
+@dataclass
+class Evidence:
+    """What a check knows besides the two arrays.
+
+    inputs: what the student's function was given, as it was before the call: label -> array, the label as it
+        is shown (a parameter's name in backquotes, `z`, or "the input");
+    constants: the exercise's numbers, what each is -> value ("the learning rate" -> 0.1);
+    answers: the expected answers of other cases (the visible example, earlier cases): description -> array.
+    """
+
+    inputs: dict[str, np.ndarray] = field(default_factory=dict)
+    constants: dict[str, float] = field(default_factory=dict)
+    answers: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def _number(x: float) -> str:
-    for name, value in (("2", 2.0), ("1/2", 0.5), ("-1", -1.0)):
-        if np.isclose(x, value, rtol=1e-4):
-            return name
-    if np.isclose(x, round(x), rtol=1e-6):
-        return str(int(round(x)))
-    if abs(x) > 1e-6 and np.isclose(1 / x, round(1 / x), rtol=1e-4):
-        return f"1/{int(round(1 / x))}"
-    return f"{x:.4g}"
+@dataclass
+class _Case:
+    """One wrong result under examination: got and expected as float64, what else is known, the tolerance."""
+
+    got: np.ndarray
+    expected: np.ndarray
+    evidence: Evidence
+    rtol: float
+    atol: float
+
+    def close(self, a, b) -> bool:
+        a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+        return a.shape == b.shape and bool(np.allclose(a, b, rtol=self.rtol, atol=self.atol))
+
+    def inputs(self, shape=None):
+        """(label, float64 array) of the inputs, only those of `shape` when it is given."""
+        for label, value in self.evidence.inputs.items():
+            value = np.asarray(value)
+            if value.dtype.kind in "biuf" and (shape is None or value.shape == shape):
+                yield label, value.astype(np.float64)
 
 
-def describe(got, expected) -> str | None:
-    """A sentence on how `got` relates to `expected` (arrays or numbers), or None when no relation is found."""
-    got, expected = np.asarray(got), np.asarray(expected, np.float64)
-    special = _special_values(got, expected)
+def describe(got, expected, evidence: Evidence | None = None, *, rtol=RTOL, atol=ATOL) -> str | None:
+    """A sentence on how `got` relates to `expected` (arrays or numbers), or None when no relation explains it."""
+    raw, expected = np.asarray(got), np.asarray(expected, np.float64)
+    if raw.dtype.kind not in "biuf":
+        return None
+    case = _Case(raw.astype(np.float64), expected, evidence or Evidence(), rtol, atol)
+    special = _special_values(case, raw) or _integer_result(raw, expected)
     if special:
         return special
-    if got.dtype.kind in "biu" and expected.dtype.kind == "f" and not np.all(expected == np.round(expected)):
-        return (f"the result holds {'booleans' if got.dtype.kind == 'b' else 'integers'} ({got.dtype}) where "
-                "real numbers are expected: compute in float32 (an integer division, a comparison, or integer "
-                "inputs that were never cast)")
-    got = got.astype(np.float64)
-    if got.shape != expected.shape:
-        return _shape_relation(got, expected)
-    return _value_relation(got, expected)
+    relations = _SHAPE_RELATIONS if case.got.shape != expected.shape else _VALUE_RELATIONS
+    for relation in relations:
+        sentence = relation(case)
+        if sentence:
+            return sentence
+    return None
 
 
-def _special_values(got, expected) -> str | None:
-    if got.dtype.kind != "f":
+# ---------------------------------------------------------------- NaN, inf, integers
+
+def _special_values(case: _Case, raw: np.ndarray) -> str | None:
+    got, expected = case.got, case.expected
+    if raw.dtype.kind != "f":
         return None
     nan, inf = np.isnan(got), np.isinf(got)
     if got.shape == expected.shape:  # only what the expected values do not have themselves
         nan, inf = nan & ~np.isnan(expected), inf & ~np.isinf(expected)
+    bad = nan | inf
+    if not bad.any():
+        return None
+    kind = "NaN" if not inf.any() else "infinite" if not nan.any() else "NaN or infinite"
+    count = f"{int(bad.sum())} of {got.size} values are {kind}"
+    cause = _cause_in_inputs(case, bad)
+    if cause:
+        return f"{count}, {cause}"
+    if not nan.any() and np.all(got[inf] < 0):
+        return f"{count} (-inf): log(0) is -inf; keep what goes into the log above 0 (clip it to [eps, 1 - eps])"
     if nan.any():
-        return (f"{int(nan.sum())} of {got.size} values are NaN: typically log(0) * 0, 0 / 0 or inf - inf; "
-                "keep log's argument above 0 (clip it) and divide only by numbers that cannot be 0")
-    if inf.any():
-        return (f"{int(inf.sum())} of {got.size} values are infinite: typically exp of a large number or a division "
-                "by 0; subtract the maximum before exp, or clip what you take the log of")
+        return (f"{count}: typically log(0) * 0, 0 / 0 or inf - inf; keep log's argument above 0 (clip it) and "
+                "divide only by numbers that cannot be 0")
+    return (f"{count}: typically exp of a large number or a division by 0; subtract the maximum before exp, or "
+            "clip what you divide by")
+
+
+def _cause_in_inputs(case: _Case, bad: np.ndarray) -> str | None:
+    """Where an input of the result's shape explains the bad values: exactly its largest values, or its 0s and 1s."""
+    for label, value in case.inputs(case.got.shape):
+        at, elsewhere = np.abs(value[bad]), np.abs(value[~bad])
+        if at.min() > 20 and (elsewhere.size == 0 or at.min() > elsewhere.max()):
+            return (f"exactly where |{label}| is largest (from {at.min():.4g} up, e.g. {label} = "
+                    f"{value[bad][np.argmax(at)]:.4g}): an exp overflows there (e^88.7 is already beyond float32, "
+                    "and inf / inf or inf - inf is NaN); rewrite the formula so that exp only sees numbers that "
+                    "cannot be large, e.g. e^(-|z|)")
+        zero_or_one = (value == 0) | (value == 1)
+        if zero_or_one[bad].all() and not zero_or_one[~bad].any() and elsewhere.size:
+            return (f"exactly where {label} is 0 or 1: log(0) is -inf there (log(p) at p = 0, log(1 - p) at p = 1; "
+                    "and 0 * log(0) is NaN); clip p to [eps, 1 - eps] before the log, or work from logits")
     return None
 
 
-def _shape_relation(got, expected) -> str | None:
-    if got.ndim == expected.ndim == 2 and got.shape == expected.shape[::-1] and _close(got.T, expected):
-        return f"the values are right but transposed: shape {got.shape} where {expected.shape} is expected"
-    if got.size == expected.size and got.size > 0 and _close(got.reshape(expected.shape), expected):
-        extra = "an extra axis of size 1" if got.ndim > expected.ndim else "a missing axis" \
-            if got.ndim < expected.ndim else "its axes in another arrangement"
-        return (f"the values are right but the shape is {got.shape}, not {expected.shape}: {extra} "
-                "(squeeze it, or reduce without keepdims; (n, 1) against (n,) also broadcasts to (n, n))")
-    if got.size == 1 and expected.size > 1:
-        return (f"one number where {expected.shape} is expected: the result was reduced over every axis "
-                "(a sum or mean without an axis?)")
-    if got.ndim == expected.ndim and got.shape[1:] == expected.shape[1:] and abs(got.shape[0] - expected.shape[0]) == 1:
-        return (f"{'one item too many' if got.shape[0] > expected.shape[0] else 'one item too few'}: "
-                f"{got.shape[0]} where {expected.shape[0]} are expected (a range or slice one off at its end?)")
-    if expected.ndim >= 1 and got.ndim == expected.ndim - 1:
-        return (f"shape {got.shape} where {expected.shape} is expected: an axis that should stay was reduced "
-                "(reduce over the other axis?)")
+def _integer_result(raw: np.ndarray, expected: np.ndarray) -> str | None:
+    if raw.dtype.kind in "biu" and not np.all(expected == np.round(expected)):
+        return (f"the result holds {'booleans' if raw.dtype.kind == 'b' else 'integers'} ({raw.dtype}) where "
+                "real numbers are expected: compute in float32 (an integer division, a comparison, or integer "
+                "inputs that were never cast)")
     return None
 
 
-def _value_relation(got, expected) -> str | None:
-    if _close(got, -expected):
+# ---------------------------------------------------------------- numbers with a name
+
+def _nice(x: float, rtol: float = 1e-4) -> str | None:
+    """'2', '-3', '1/8' for a whole number or its reciprocal (up to 10000), else None."""
+    if np.isclose(x, 0.5, rtol=rtol):
+        return "1/2"
+    if 1 - rtol <= abs(x) <= 1e4 and np.isclose(x, round(x), rtol=rtol):
+        return str(int(round(x)))
+    if 1e-4 <= abs(x) < 1 and np.isclose(1 / x, round(1 / x), rtol=rtol):
+        return f"{'-' if x < 0 else ''}1/{abs(int(round(1 / x)))}"
+    return None
+
+
+def _plain(x: float) -> str:
+    return str(int(round(x))) if np.isclose(x, round(x), rtol=1e-6) else f"{x:.4g}"
+
+
+def _known_numbers(case: _Case) -> list[tuple[float, str, str]]:
+    """(value, what it is, what using it wrongly means) for the exercise's constants and the inputs' sizes."""
+    known = [(float(v), what, f"{what} applied where it should not be, or left out")
+             for what, v in case.evidence.constants.items()]
+    for label, value in case.inputs():
+        if value.size == 1 and value.ndim <= 1:
+            v = float(value.ravel()[0])
+            if v not in (0.0, 1.0, -1.0):
+                known.append((v, f"{label} = {v:.4g}", f"{label} applied where it should not be, or left out"))
+            continue
+        for axis, size in enumerate(value.shape):
+            if size > 1:
+                if value.ndim == 1:
+                    what = f"the length of {label}"
+                elif axis == 0:
+                    what = f"the number of rows of {label} (its examples)"
+                elif axis == value.ndim - 1:
+                    what = f"the number of columns of {label} (its features or classes)"
+                else:
+                    what = f"the size of axis {axis} of {label}"
+                known.append((float(size), what, "a sum where a mean is asked, or a mean where a sum is"))
+    return known
+
+
+def _named(case: _Case, x: float) -> tuple[str | None, str, str]:
+    """(x as shown, ' (x is what)' or '', why it happens); x as shown is None when x is neither named nor whole.
+
+    The exercise's own constants come first, then 2 and 1/2 (a derivative's 2 is likelier than an axis of size 2),
+    then the inputs' values and sizes.
+    """
+    known = _known_numbers(case)
+    constants = len(case.evidence.constants)
+    nice = _nice(x, max(case.rtol, 1e-4))
+    for rank, (value, what, why) in enumerate(known):
+        if rank >= constants and nice in ("2", "1/2"):
+            break
+        if np.isclose(x, value, rtol=max(case.rtol, 1e-4)):
+            return _plain(value), f" ({_plain(value)} is {what})", why
+        if value != 0 and np.isclose(x * value, 1.0, rtol=max(case.rtol, 1e-4)):
+            shown = f"1/{_plain(value)}" if np.isclose(value, round(value)) else _plain(1 / value)
+            return shown, f" (one over {what})", why
+    if nice in ("2", "1/2"):
+        return nice, "", ("a factor 2 too many or too few (the 2 of the derivative of a square, or the 1/2 in front "
+                          "of a squared error)")
+    return nice, "", ("a factor is missing or extra (a sum where a mean is asked, or the mean of a sum; a batch "
+                      "size, learning rate or number of classes in the wrong place?)")
+
+
+# ---------------------------------------------------------------- same shape
+
+def _answer_of_another_case(case: _Case) -> str | None:
+    for what, answer in case.evidence.answers.items():
+        answer = np.asarray(answer, np.float64)
+        trivial = answer.size > 0 and np.all(answer == answer.ravel()[0]) and answer.ravel()[0] in (0, 1, -1, 0.5)
+        if not trivial and case.close(case.got, answer) and not case.close(answer, case.expected):
+            return (f"this is exactly the answer to {what}, not to these inputs: the result does not follow the "
+                    "inputs (an answer typed in, or computed from something other than the arguments?)")
+    return None
+
+
+def _input_unchanged(case: _Case) -> str | None:
+    for label, value in case.inputs(case.got.shape):
+        if case.close(case.got, value):
+            return (f"the result is {label} itself, unchanged: the function gives back its input (an operation left "
+                    "out, or the result computed into another name and the input returned?)")
+    return None
+
+
+def _negated(case: _Case) -> str | None:
+    if case.close(case.got, -case.expected):
         return "the result has the opposite sign everywhere: a minus sign is missing or one too many"
-    significant = np.abs(expected) > 1e-6
-    if significant.any():
-        ratio = float(np.median(got[significant] / expected[significant]))
-        if np.isfinite(ratio) and not np.isclose(ratio, 1.0) and abs(ratio) > 1e-6 and _close(got, ratio * expected):
-            return (f"every value is {_number(ratio)} times the expected one: a factor is missing or extra "
-                    "(a sum where a mean is asked, or the mean of a sum; a batch size, learning rate or "
-                    "number of classes in the wrong place?)")
+    return None
+
+
+def _scaled(case: _Case) -> str | None:
+    got, expected = case.got, case.expected
+    significant = np.abs(expected) > max(case.atol, 1e-12)
+    if not significant.any():
+        return None
+    ratio = float(np.median(got[significant] / expected[significant]))
+    if not np.isfinite(ratio) or abs(ratio) < 1e-9 or np.isclose(abs(ratio), 1.0) or not case.close(got, ratio * expected):
+        return None
+    label, where, why = _named(case, ratio)
+    if label is None and significant.sum() < 2:
+        return None  # one number is always some multiple of another: only a named or whole factor says something
+    return f"every value is {label or f'{ratio:.4g}'} times the expected one{where}: {why}"
+
+
+def _shifted(case: _Case) -> str | None:
+    got, expected = case.got, case.expected
     shift = float(np.median(got - expected))
-    if not np.isclose(shift, 0.0, atol=ATOL) and _close(got, expected + shift):
-        return f"every value is off by the same {shift:+.4g}: a constant term (a bias, a 1) added or left out"
-    if np.all(np.abs(expected) > 1e-6) and _close(got, 1 / expected):
+    if np.isclose(shift, 0.0, atol=case.atol) or not case.close(got, expected + shift):
+        return None
+    whole = np.isclose(shift, round(shift), atol=1e-6) and np.all(expected == np.round(expected))
+    if whole and abs(round(shift)) == 1:
+        return (f"every value is one {'more' if shift > 0 else 'less'} than expected: counting from 1 instead of 0 "
+                "(or the other way round), or a range or a comparison (< against <=) one off")
+    if got.size == 1 and not whole:
+        return None  # one number is always some other number plus a constant
+    return f"every value is off by the same {shift:+.4g}: a constant term (a bias, a 1) added or left out"
+
+
+def _inverse_or_power(case: _Case) -> str | None:
+    got, expected = case.got, case.expected
+    if np.all(np.abs(expected) > 1e-6) and case.close(got, 1 / expected):
         return "the result is the reciprocal of the expected one (1/x): numerator and denominator are swapped"
-    if _close(got, expected ** 2):
+    if case.close(got, expected ** 2):
         return "the result is the square of the expected one: a square too many (or a missing square root)"
-    if np.all(expected >= 0) and _close(got ** 2, expected):
+    if np.all(expected >= 0) and case.close(got ** 2, expected):
         return "the result is the square root of the expected one: a square is missing"
+    return None
+
+
+def _step_from_input(case: _Case) -> str | None:
+    """got = w + c (expected - w) for an input w: a step (an update of w) of the wrong size or direction."""
+    for label, base in case.inputs(case.got.shape):
+        wanted, moved = case.expected - base, case.got - base
+        significant = np.abs(wanted) > max(case.atol, 1e-12)
+        if not significant.any():
+            continue
+        c = float(np.median(moved[significant] / wanted[significant]))
+        if not np.isfinite(c) or np.isclose(c, 1.0) or np.isclose(c, 0.0) or not case.close(case.got, base + c * wanted):
+            continue
+        if np.isclose(c, -1.0):
+            return (f"the step from {label} goes the wrong way: {label} + step where {label} - step is meant "
+                    "(or the gradient's sign is flipped)")
+        label_c, where, why = _named(case, c)
+        if where:  # only a named factor (a learning rate, a batch size): any other c could be chance
+            return f"the change from {label} is {label_c} times the expected change{where}: {why}"
+    return None
+
+
+def _clipped(case: _Case) -> str | None:
+    got, expected = case.got, case.expected
+    if got.size < 3:
+        return None
     low, high = float(got.min()), float(got.max())
-    if (expected < low - ATOL).any() or (expected > high + ATOL).any():
-        if _close(got, np.clip(expected, low, high)):
-            return f"the result matches, but cut off to [{low:.4g}, {high:.4g}]: a clip or min/max that should not be there"
-    if got.size > 1 and _close(np.sort(got.ravel()), np.sort(expected.ravel())):
+    below, above = expected < low - case.atol, expected > high + case.atol
+    inside = (expected > low + case.atol) & (expected < high - case.atol)
+    if not (below | above).any() or not inside.any() or not case.close(got, np.clip(expected, low, high)):
+        return None
+    return f"the result matches, but cut off to [{low:.4g}, {high:.4g}]: a clip or min/max that should not be there"
+
+
+def _reordered(case: _Case) -> str | None:
+    got, expected = case.got, case.expected
+    if got.size > 1 and case.close(np.sort(got.ravel()), np.sort(expected.ravel())):
         return "the right values, in another order: check the axis order, or an index or shuffle applied twice"
-    if got.ndim >= 1 and len(got) > 2:
-        if _close(got[1:], expected[:-1]) or _close(got[:-1], expected[1:]):
-            return "the right values, shifted one step along the first axis: an index or a range one off"
-    wrong = ~np.isclose(got, expected, rtol=RTOL, atol=ATOL)
+    return None
+
+
+def _one_step_along(case: _Case) -> str | None:
+    got, expected = case.got, case.expected
+    for axis in sorted({0, got.ndim - 1}) if got.ndim else ():
+        n = got.shape[axis]
+        if n > 2:
+            head, tail = (np.take(a, range(1, n), axis=axis) for a in (got, expected))
+            start_got, start_expected = (np.take(a, range(n - 1), axis=axis) for a in (got, expected))
+            if case.close(head, start_expected) or case.close(start_got, tail):
+                where = "the first axis" if axis == 0 else f"axis {axis}"
+                return f"the right values, shifted one step along {where}: an index or a range one off"
+    return None
+
+
+def _mostly_right(case: _Case) -> str | None:
+    got, expected = case.got, case.expected
+    wrong = ~np.isclose(got, expected, rtol=case.rtol, atol=case.atol)
     if got.size >= 4 and 0 < wrong.sum() <= max(1, got.size // 4):
         where = tuple(int(i) for i in np.argwhere(wrong)[0])
-        return (f"{int(wrong.sum())} of {got.size} values differ, the first at index {where if len(where) > 1 else where[0]} "
-                f"(expected {expected[where]:.4g}, got {got[where]:.4g}): a special case (0, a boundary, "
-                "the last item) handled differently?")
+        return (f"{int(wrong.sum())} of {got.size} values differ, the first at index "
+                f"{where if len(where) > 1 else where[0]} (expected {expected[where]:.6g}, got {got[where]:.6g}): "
+                "a special case (0, a boundary, the last item) handled differently?")
     return None
 
 
-# ---------------------------------------------------------------- framework errors, in a student's words
-
-# (pattern of the error's message, what to do); the first match wins; {0}, {1}... are the pattern's groups
-_FRAMEWORK_ERRORS = [
-    (r"unsupported operand type\(s\) for [^:]+: '(?:\w+)' and 'NoneType'|unsupported operand type\(s\) for "
-     r"[^:]+: 'NoneType'|'NoneType' object has no attribute '(?:numpy|shape|assign_sub|sub_|data)'",
-     "a value is None where a tensor is expected; most often a gradient: compute the loss inside "
-     "`with tf.GradientTape() as tape:` (or call loss.backward() before reading .grad), ask for the gradient of "
-     "the tf.Variable itself, and update it with .assign_sub(...) instead of replacing it"),
-    (r"No gradients provided for any variable",
-     "the optimizer got no gradients: compute the loss inside the GradientTape, from the model's variables"),
-    (r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)",
-     "a matrix product of shapes ({0}, {1}) and ({2}, {3}): the inner sizes {1} and {2} must agree; transpose "
-     "one of them, or check which axis holds the examples (X is (n, inputs), W is (inputs, outputs))"),
-    (r"Matrix size-incompatible: In\[0\]: \[(\d+),(\d+)\], In\[1\]: \[(\d+),(\d+)\]",
-     "a matrix product of shapes ({0}, {1}) and ({2}, {3}): the inner sizes {1} and {2} must agree; transpose "
-     "one of them, or check which axis holds the examples (X is (n, inputs), W is (inputs, outputs))"),
-    (r"In\[\d\] (?:ndims must be >= 2|is not a matrix)|both arguments to matmul need to be at least 1D",
-     "tf.matmul needs matrices (2-D) on both sides: for a matrix times a vector use tf.linalg.matvec, or give "
-     "the vector a second axis (x[:, None]) and remove it afterwards"),
-    (r"a leaf Variable that requires grad is being used in an in-place operation",
-     "a tensor that autograd tracks was changed in place (W -= ..., W[...] = ...): update weights inside "
-     "`with torch.no_grad():`, or compute a new tensor instead"),
-    (r"Trying to backward through the graph a second time",
-     "backward() ran twice through the same graph: compute the loss afresh for every step (inside the loop)"),
-    (r"element 0 of tensors does not require grad and does not have a grad_fn",
-     "backward() on a loss autograd did not follow: the weights need requires_grad=True, and the loss must be "
-     "computed from them with torch operations (no .numpy(), float() or .item() on the way)"),
-    (r"Can't call numpy\(\) on Tensor that requires grad",
-     "a tensor autograd tracks was turned into NumPy: call .detach() first (or stay in torch operations)"),
-    (r"Target size \(torch.Size\(\[([\d, ]*)\]\)\) must be the same as input size \(torch.Size\(\[([\d, ]*)\]\)\)",
-     "the loss got targets of shape [{0}] and predictions of shape [{1}]: make them the same shape (squeeze the "
-     "model's output) and pass them in the loss's order: (input, target)"),
-    (r"(?:has never been called|is not built|You must build the layer|You must call `?build\(\)`?|"
-     r"weights.*not created|has no defined input shape)",
-     "the Keras layer or model is used before it is built: call it once on an input (or start the model with "
-     "tf.keras.Input(shape=...)) before reading its weights"),
-    (r"EagerTensor' object has no attribute '(?:_unique_id|assign\w*)'",
-     "a plain tf.Tensor was used where a tf.Variable is needed (optimizers and .assign update Variables only): "
-     "keep the weights as tf.Variable and update them in place"),
-    (r"expected scalar type|expected m1 and m2 to have the same dtype|mat1 and mat2 must have "
-     r"the same dtype|expected both vectors to have same dtype|found dtype (\w+) but expected (\w+)|"
-     r"cannot compute \w+ as input #\d+\(zero-based\) was expected to be a (\w+) tensor but is a (\w+) tensor",
-     "two tensors of different dtypes meet in one operation: make both float32 (tf.cast(x, tf.float32) or "
-     "x.float())"),
-    (r"Incompatible shapes: \[([\d,]*)\] vs\. \[([\d,]*)\]|The size of tensor a \((\d+)\) must match the size of "
-     r"tensor b \((\d+)\)",
-     "two tensors whose shapes do not broadcast together: line up their axes (a missing or extra axis of size 1, "
-     "or a transposed operand?)"),
-]
+_VALUE_RELATIONS = (_answer_of_another_case, _input_unchanged, _negated, _scaled, _shifted, _inverse_or_power,
+                    _step_from_input, _clipped, _reordered, _one_step_along, _mostly_right)
 
 
-def explain_error(error: BaseException | str) -> str | None:
-    """One sentence on what to do about an error a framework raised in the student's code, or None."""
-    import re
+# ---------------------------------------------------------------- other shapes
 
-    text = str(error)
-    for pattern, advice in _FRAMEWORK_ERRORS:
-        match = re.search(pattern, text, re.S)
-        if match:
-            groups = [g for g in match.groups() if g is not None]
-            try:
-                return advice.format(*groups)
-            except IndexError:
-                return advice
+def _transposed(case: _Case) -> str | None:
+    got, expected = case.got, case.expected
+    if got.ndim == expected.ndim >= 2 and got.shape == expected.shape[::-1] and case.close(got.T, expected):
+        return f"the values are right but transposed: shape {got.shape} where {expected.shape} is expected"
     return None
+
+
+def _reshaped(case: _Case) -> str | None:
+    got, expected = case.got, case.expected
+    if got.size != expected.size or got.size == 0 or not case.close(got.reshape(expected.shape), expected):
+        return None
+    extra = "an extra axis of size 1" if got.ndim > expected.ndim else "a missing axis" \
+        if got.ndim < expected.ndim else "its axes in another arrangement"
+    return (f"the values are right but the shape is {got.shape}, not {expected.shape}: {extra} (squeeze it, or "
+            "reduce without keepdims; (n, 1) against (n,) also broadcasts to (n, n))")
+
+
+def _broadcast_table(case: _Case) -> str | None:
+    got, expected = case.got, case.expected
+    n = expected.size
+    if n < 2 or got.shape != (n, n) or expected.shape not in ((n,), (n, 1), (1, n)):
+        return None
+    if case.close(np.diagonal(got), expected.ravel()):
+        return (f"shape {got.shape} where {expected.shape} is expected: an (n, 1) and an (n,) array were combined, "
+                f"and broadcasting paired every value of one with every value of the other (an {n} x {n} table whose "
+                "diagonal is the right answer): give both the same shape (squeeze the (n, 1) one)")
+    return None
+
+
+def _reduced_everything(case: _Case) -> str | None:
+    got, expected = case.got, case.expected
+    if got.size != 1 or expected.size < 2:
+        return None
+    for name, reduce in (("mean", np.mean), ("sum", np.sum)):
+        if case.close(got.ravel(), [reduce(expected)]):
+            return (f"one number, the {name} of the {expected.size} expected values: the result was reduced over "
+                    f"every axis, and shape {expected.shape} is expected (a {name} without axis=, or one too many)")
+    return None
+
+
+def _reduced_one_axis_too_many(case: _Case) -> str | None:
+    got, expected = case.got, case.expected
+    if got.ndim != expected.ndim - 1:
+        return None
+    for axis in range(expected.ndim):
+        for name, reduce in (("averaged", np.mean), ("summed", np.sum)):
+            reduced = reduce(expected, axis=axis)
+            if reduced.shape == got.shape and case.close(got, reduced):
+                return (f"the expected values {name} over axis {axis}: that axis should stay, shape "
+                        f"{expected.shape} is expected")
+    return None
+
+
+def _reduced_other_axis(case: _Case) -> str | None:
+    """got and expected are an input's shape with one axis removed each: the reduction is over the wrong axis."""
+    for label, value in case.inputs():
+        if value.ndim < 2:
+            continue
+        without = [tuple(s for i, s in enumerate(value.shape) if i != axis) for axis in range(value.ndim)]
+        got_axes = [a for a, shape in enumerate(without) if shape == case.got.shape]
+        expected_axes = [a for a, shape in enumerate(without) if shape == case.expected.shape]
+        if len(got_axes) == 1 and len(expected_axes) == 1 and got_axes != expected_axes:
+            return (f"shape {case.got.shape} is the shape {value.shape} of {label} without axis {got_axes[0]}, and "
+                    f"the expected {case.expected.shape} is it without axis {expected_axes[0]}: reduce over axis "
+                    f"{expected_axes[0]} instead (axis={expected_axes[0]})")
+    return None
+
+
+def _cut_short_or_too_long(case: _Case) -> str | None:
+    got, expected = case.got, case.expected
+    if got.ndim != expected.ndim or got.ndim == 0 or got.shape[1:] != expected.shape[1:]:
+        return None
+    k, n = got.shape[0], expected.shape[0]
+    if k < n and case.close(got, expected[:k]):
+        if n - k == 1:
+            return (f"one item too few: {k} where {n} are expected, and the last one is the one missing (a range "
+                    "or slice that stops one early?)")
+        return (f"the first {k} values are right and the other {n - k} are missing: the result's length does not "
+                "follow the input's (a fixed size, or an answer typed in for one example?)")
+    if k < n and n - k == 1 and case.close(got, expected[1:]):
+        return f"one item too few: {k} where {n} are expected, and the first one is the one missing"
+    if k > n and (case.close(got[:n], expected) or case.close(got[k - n:], expected)):
+        extra = "one item too many" if k - n == 1 else f"{k - n} items too many"
+        end = "end" if case.close(got[:n], expected) else "start"
+        return f"{extra}: {k} where {n} are expected, the right ones and the extra at the {end} (a range one off?)"
+    return None
+
+
+_SHAPE_RELATIONS = (_answer_of_another_case, _transposed, _reshaped, _broadcast_table, _reduced_everything,
+                    _reduced_one_axis_too_many, _reduced_other_axis, _cut_short_or_too_long)
