@@ -1,5 +1,4 @@
 """Lab 05 reference implementations in TensorFlow, and the framework-specific helpers its tests use."""
-import keras
 import tensorflow as tf
 
 
@@ -38,14 +37,18 @@ def make_batches(X, y, batch_size, seed):
 
 def train_epoch(model, optimizer, loss_fn, batches):
     """One pass over `batches`, one optimizer step per batch -> the mean of the batch losses (float)."""
-    losses = []
-    for xb, yb in batches:
-        with tf.GradientTape() as tape:
-            loss = loss_fn(model(xb, training=True), yb)
-        grads = tape.gradient(loss, model.trainable_variables)
-        optimizer.apply_gradients(zip(grads, model.trainable_variables))
-        losses.append(float(loss))
+    losses = [float(train_step(model, optimizer, loss_fn, xb, yb)) for xb, yb in batches]
     return sum(losses) / len(losses)
+
+
+@tf.function
+def train_step(model, optimizer, loss_fn, xb, yb):
+    """One step on one batch, traced into a graph once per model and batch shape -> the loss before the step."""
+    with tf.GradientTape() as tape:
+        loss = loss_fn(model(xb, training=True), yb)
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+    return loss
 
 
 def scaled_learning_rate(base_lr, base_batch_size, batch_size):
@@ -62,7 +65,7 @@ def loss_fn(logits, y):
 
 def make_model(W, b):
     """A logistic-regression model (one dense unit, logits out) with weights W (d,) and bias b."""
-    model = keras.Sequential([keras.Input(shape=(len(W),)), keras.layers.Dense(1)])
+    model = tf.keras.Sequential([tf.keras.Input(shape=(len(W),)), tf.keras.layers.Dense(1)])
     model.layers[0].kernel.assign(tf.reshape(tf.constant(W, tf.float32), (-1, 1)))
     model.layers[0].bias.assign([float(b)])
     return model
@@ -70,7 +73,7 @@ def make_model(W, b):
 
 def make_optimizer(model, learning_rate):
     """Plain stochastic gradient descent."""
-    return keras.optimizers.SGD(learning_rate=learning_rate)
+    return tf.keras.optimizers.SGD(learning_rate=learning_rate)
 
 
 def get_weights(model):
