@@ -224,22 +224,46 @@ def grade_course(course: ForeignCourse, out: Path, jobs: int, cluster: str | Non
 
     log = log or (lambda line: None)
     out = Path(out)
+    journal_mode = sqlite_journal_mode(course.db_url)
     pool = None
     if not cluster:  # started first: the workers warm up while the gradebook is set up
         pool = local_pool(jobs, (), ())
         for _ in range(jobs):
             pool.submit(engine.ping)
     try:
-        grader = CourseGrader(course, out, limits or Limits(), log)
-        grader.calibrate(pool, cluster)
-        items = grader.items()
-    except BaseException:
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    results = grade_items(items, grader, out, jobs=jobs, frameworks=(), specs=[], cluster=cluster, pool=pool,
-                          progress=progress, log=log, on_total=on_total, on_regrade=on_regrade)
-    return sorted(results + grader.missing(), key=lambda r: (r.student, r.lab, r.notebook, r.origin))
+        try:
+            grader = CourseGrader(course, out, limits or Limits(), log)
+            grader.calibrate(pool, cluster)
+            items = grader.items()
+        except BaseException:
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        results = grade_items(items, grader, out, jobs=jobs, frameworks=(), specs=[], cluster=cluster, pool=pool,
+                              progress=progress, log=log, on_total=on_total, on_regrade=on_regrade)
+        results += grader.missing()
+    finally:  # the tuning's write-ahead log is this batch's: the course's gradebook is left as it was found
+        sqlite_journal_mode(course.db_url, set_to=journal_mode or "delete")
+    return sorted(results, key=lambda r: (r.student, r.lab, r.notebook, r.origin))
+
+
+def sqlite_journal_mode(db_url: str, set_to: str | None = None) -> str | None:
+    """A SQLite gradebook file's journal mode (after setting it to `set_to`); None for another database, or a
+    file not made yet or held by another connection."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(db_url)
+    if url.get_backend_name() != "sqlite" or not url.database or not Path(url.database).is_file():
+        return None
+    try:
+        with sqlite3.connect(url.database) as connection:
+            if set_to:
+                connection.execute(f"PRAGMA journal_mode={set_to}")
+            return connection.execute("PRAGMA journal_mode").fetchone()[0]
+    except sqlite3.Error:
+        return None
 
 
 def per_assignment(results: list[Result]) -> list[Result]:

@@ -1,10 +1,11 @@
 """nbgrader's own example course, the reference case of `grade --course`: copied out of the installed nbgrader
 package (docs/source/user_guide: source/ps1, submitted/bitdiddle, submitted/hacker), never from this repository.
 
-  copy_example_course(folder, copies=1)   the course in `folder`: nbgrader_config.py, source/ps1 and each
-                                          student's submission (`copies` > 1: bitdiddle-01, hacker-01, ... repeated)
+  copy_example_course(folder, students)   the course in `folder`: nbgrader_config.py, source/ps1 and each
+                                          student's submission (`students`: bitdiddle-01, hacker-01, ... in turn)
   stock_autograde(folder) -> StockRun     stock `nbgrader generate_assignment` and `nbgrader autograde` on it, and
                                           the points its gradebook then holds
+  stock_nbgrader(folder, *arguments)      one stock nbgrader command, run in the course folder
   gradebook_points(db_url, assignment)    student -> notebook -> grade id -> auto score, read with nbgrader's API
 """
 from __future__ import annotations
@@ -29,15 +30,16 @@ def example_folder() -> Path:
     return Path(nbgrader.__file__).parent / "docs" / "source" / "user_guide"
 
 
-def copy_example_course(folder: Path, copies: int = 1) -> Path:
-    """nbgrader's example course in `folder` (made if needed) -> `folder`."""
+def copy_example_course(folder: Path, students: int | None = None) -> Path:
+    """nbgrader's example course in `folder` (made if needed) -> `folder`. With `students`, that many students
+    hand in bitdiddle's and hacker's submissions in turn: bitdiddle-01, hacker-01, bitdiddle-02, ..."""
     example = example_folder()
     folder = Path(folder)
     shutil.copytree(example / "source" / ASSIGNMENT, folder / "source" / ASSIGNMENT)
-    for student in STUDENTS:
-        for n in range(copies):
-            name = student if copies == 1 else f"{student}-{n + 1:02d}"
-            shutil.copytree(example / "submitted" / student / ASSIGNMENT, folder / "submitted" / name / ASSIGNMENT)
+    names = {student: student for student in STUDENTS} if students is None else \
+        {f"{STUDENTS[i % 2]}-{i // 2 + 1:02d}": STUDENTS[i % 2] for i in range(students)}
+    for name, student in names.items():
+        shutil.copytree(example / "submitted" / student / ASSIGNMENT, folder / "submitted" / name / ASSIGNMENT)
     (folder / "nbgrader_config.py").write_text(CONFIG)
     return folder
 
@@ -53,19 +55,23 @@ def stock_autograde(folder: Path) -> StockRun:
     """Run stock nbgrader on the course in `folder` (generate_assignment, then autograde) -> what it recorded."""
     from nbgrader.api import Gradebook
 
-    bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
-    nbgrader = [sys.executable, "-m", "nbgrader"]
-    subprocess.run([*nbgrader, "generate_assignment", ASSIGNMENT, "--force"], cwd=folder, env=env, check=True,
-                   capture_output=True)
+    stock_nbgrader(folder, "generate_assignment", ASSIGNMENT, "--force")
     started = time.monotonic()
-    subprocess.run([*nbgrader, "autograde", ASSIGNMENT], cwd=folder, env=env, check=True, capture_output=True)
+    stock_nbgrader(folder, "autograde", ASSIGNMENT)
     seconds = time.monotonic() - started
     db_url = f"sqlite:///{Path(folder).resolve() / 'gradebook.db'}"
     with Gradebook(db_url) as gradebook:
         totals = {student.id: float(gradebook.find_submission(ASSIGNMENT, student.id).score)
                   for student in gradebook.students}
     return StockRun(gradebook_points(db_url, ASSIGNMENT), totals, seconds)
+
+
+def stock_nbgrader(folder: Path, *arguments: str) -> None:
+    """One stock nbgrader command, run in the course folder as an instructor runs it."""
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    subprocess.run([sys.executable, "-m", "nbgrader", *arguments], cwd=folder, env=env, check=True,
+                   capture_output=True)
 
 
 def gradebook_points(db_url: str, assignment: str) -> dict[str, dict[str, dict[str, float | None]]]:

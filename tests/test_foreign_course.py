@@ -22,12 +22,11 @@ import pytest
 from autograder.cell_placement import Cell, judge_imports, place
 from autograder.cli import main
 from autograder.nbgrader_example import ASSIGNMENT, copy_example_course, example_folder, gradebook_points, \
-    stock_autograde
+    stock_autograde, stock_nbgrader
 from tests.test_cluster import cluster  # noqa: F401 (the fixture: a dask scheduler and two workers)
 
 EXPECTED = {"bitdiddle": 1.5, "hacker": 3.0}
 AUTOGRADED = ["correct_squares", "squares_invalid_input", "correct_sum_of_squares", "sum_of_squares_uses_squares"]
-VENV_BIN = str(Path(sys.executable).parent)
 
 
 def db_of(course: Path) -> str:
@@ -40,12 +39,6 @@ def totals(db_url: str) -> dict[str, float]:
     with Gradebook(db_url) as gradebook:
         return {student.id: float(gradebook.find_submission(ASSIGNMENT, student.id).score)
                 for student in gradebook.students}
-
-
-def nbgrader_command(course: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": VENV_BIN + os.pathsep + os.environ.get("PATH", "")}
-    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env, capture_output=True,
-                          text=True, check=True)
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +63,8 @@ def test_nbgraders_own_tools_carry_on_from_the_gradebook(graded):
     for student in EXPECTED:
         assert (ours / "autograded" / student / ASSIGNMENT / "problem1.ipynb").exists()
         assert (ours / "autograded" / student / ASSIGNMENT / "jupyter.png").exists()  # beside it, as nbgrader puts it
-    nbgrader_command(ours, "generate_feedback", ASSIGNMENT)
-    nbgrader_command(ours, "export")
+    stock_nbgrader(ours, "generate_feedback", ASSIGNMENT)
+    stock_nbgrader(ours, "export")
     exported = {row["student_id"]: float(row["score"]) for row in csv.DictReader(open(ours / "grades.csv"))}
     assert exported == EXPECTED
     feedback = (ours / "feedback" / "hacker" / ASSIGNMENT / "problem1.html").read_text()
@@ -104,7 +97,7 @@ def test_a_rerun_grades_nothing_again_and_db_takes_another_gradebook(tmp_path):
 
 
 def test_killed_with_sigkill_and_run_again_every_notebook_ends_with_one_grade(tmp_path):
-    course = copy_example_course(tmp_path / "course", copies=10)
+    course = copy_example_course(tmp_path / "course", students=20)
     command = [sys.executable, "-m", "autograder", "grade", "--course", str(course), "--quiet", "--jobs", "1"]
     journal = course / "grading" / "journal.jsonl"
     grader = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -121,6 +114,23 @@ def test_killed_with_sigkill_and_run_again_every_notebook_ends_with_one_grade(tm
     assert len(keys) == len(set(keys)) == 40  # 20 students x 2 notebooks, each graded once
     assert totals(db_of(course)) == {f"{student}-{n:02d}": EXPECTED[student] for student in EXPECTED
                                      for n in range(1, 11)}
+
+
+def test_bad_submissions_get_a_reason_and_the_batch_goes_on(tmp_path):
+    course = copy_example_course(tmp_path / "course")
+    (course / "submitted" / "hacker" / ASSIGNMENT / "problem2.ipynb").write_text("{ not json")
+    for student, assignment, name in (("carol", "ps9", "problem1"), ("dave", ASSIGNMENT, "extra")):
+        (course / "submitted" / student / assignment).mkdir(parents=True)
+        (course / "submitted" / student / assignment / f"{name}.ipynb").write_bytes(
+            (course / "submitted" / "hacker" / ASSIGNMENT / "problem1.ipynb").read_bytes())
+    assert main(["grade", "--course", str(course), "--quiet"]) == 1
+    rows = {(row["student"], row["notebook"]): row["status"]
+            for row in csv.DictReader(open(course / "grading" / "grades.csv"))}
+    assert rows["hacker", "problem2"].startswith("rejected: not a notebook: invalid JSON")
+    assert rows["carol", "problem1"].startswith("rejected: unknown assignment 'ps9'")
+    assert rows["dave", "problem2"] == "graded: not handed in: 0 points, as nbgrader gives"
+    assert ("dave", "extra") not in rows  # a notebook the assignment does not have: skipped, as nbgrader skips it
+    assert totals(db_of(course)) == {**EXPECTED, "dave": 0.0}
 
 
 def test_a_dask_cluster_gives_the_same_grades(cluster, tmp_path):  # noqa: F811
