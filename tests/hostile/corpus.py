@@ -228,7 +228,7 @@ def build(folder: Path, canary: dict) -> dict[str, Case]:
                                        "import sys\nsys.stderr = sys.stdout"),
         Case(nbt, 0, lost=tuple(POINTS)))
     printer = ("def sigmoid(z):\n    print('SPY', z.tolist())\n    return 1 / (1 + torch.exp(-z))\n"
-               "def tanh(z): return (torch.exp(z) - torch.exp(-z)) / (torch.exp(z) + torch.exp(-z))\n"
+               "def tanh(z): return 2 / (1 + torch.exp(-2 * z)) - 1  # the stable form (lab 01)\n"
                "def relu(z): return torch.clamp(z, min=0.0)\n")
     add("printer", set_solution(solution(), "activations", printer),
         Case(nbt, FULL, note="prints during the hidden tests are not shown: they would show the hidden inputs"))
