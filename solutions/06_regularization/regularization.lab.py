@@ -22,8 +22,8 @@ from mitdl_utils import open_lab
 from mitdl_utils.budget import grading
 from mitdl_utils.data import noisy_sine
 from mitdl_utils.labs.regularization import STOPPING_CURVE, initial_weights
-from mitdl_utils.labs.regularization.plots import (plot_capacity, plot_data, plot_early_stopping, plot_fits,
-                                                   show_dropout)
+from mitdl_utils.labs.regularization.plots import (plot_capacity, plot_data, plot_dropout_runs, plot_early_stopping,
+                                                   plot_fits, show_dropout)
 
 lab = open_lab("regularization", framework="tensorflow")
 
@@ -42,21 +42,27 @@ from mitdl_utils import open_lab
 from mitdl_utils.budget import grading
 from mitdl_utils.data import noisy_sine
 from mitdl_utils.labs.regularization import STOPPING_CURVE, initial_weights
-from mitdl_utils.labs.regularization.plots import (plot_capacity, plot_data, plot_early_stopping, plot_fits,
-                                                   show_dropout)
+from mitdl_utils.labs.regularization.plots import (plot_capacity, plot_data, plot_dropout_runs, plot_early_stopping,
+                                                   plot_fits, show_dropout)
 
 lab = open_lab("regularization", framework="torch")
 
 # %% [markdown]
 # ## 1. Underfitting, a good fit, overfitting
 #
-# Fifteen training points drawn from $y = \sin(\pi x)$ with noise added, and a hundred more from the same
-# source kept aside as a **validation set**. The model never trains on the validation points: they stand in
-# for the new data the model will meet later.
+# Fifteen training points drawn from $y = \sin(\pi x)$ with noise added, and two hundred more from the same
+# source kept aside. The model never trains on those 200: they stand in for the new data the model will meet
+# later, and they come in two halves with two jobs. The **validation set** (100 points) is for making
+# choices: which degree here, which epoch later. The **test set** (the other 100) stays locked away until
+# every choice is made, and is then looked at once. Two sets, because a choice made by looking at the
+# validation error fits the validation set a little too: the lowest of thirteen validation errors is
+# luckier than a fresh measurement would be. Only data that played no part in any choice gives an honest
+# estimate of the error on new data.
 
 # %%
-x_train, y_train, x_val, y_val = (lab.tensor(a, "float64") for a in noisy_sine(n_train=15, n_val=100, noise=0.25))
-plot_data(x_train, y_train, x_val, y_val)
+x_train, y_train, x_held, y_held = (lab.tensor(a, "float64") for a in noisy_sine(n_train=15, n_val=200, noise=0.25))
+x_val, y_val, x_test, y_test = x_held[:100], y_held[:100], x_held[100:], y_held[100:]  # 100 points each
+plot_data(x_train, y_train, x_val, y_val)  # the test set stays out of sight
 
 # %% [markdown]
 # Our models are polynomials, $\hat y = w_0 + w_1 x + w_2 x^2 + \dots + w_d x^d$. The degree $d$ is the
@@ -155,7 +161,7 @@ def errors_by_degree(degrees):
     """-> (training MSEs, validation MSEs) of the least-squares polynomial of each degree."""
     train_mse, val_mse = [], []
     for degree in degrees:
-        w = fit_polynomial(x_train, y_train, degree)  # the validation set plays no part in the fit
+        w = fit_polynomial(x_train, y_train, degree)  # the held-out sets play no part in the fit
         train_mse.append(float(mean_squared_error(y_train, predict_polynomial(w, x_train))))
         val_mse.append(float(mean_squared_error(y_val, predict_polynomial(w, x_val))))
     return train_mse, val_mse
@@ -166,8 +172,17 @@ if lab.ready("fit"):
     train_mse, val_mse = errors_by_degree(degrees)
     best_degree = degrees[int(np.argmin(val_mse))]
     plot_capacity(degrees, train_mse, val_mse)
+    best_w = fit_polynomial(x_train, y_train, best_degree)
+    test_mse = float(mean_squared_error(y_test, predict_polynomial(best_w, x_test)))  # the test set's one use
+    print(f"degree {best_degree}, chosen on the validation set: validation MSE {val_mse[best_degree]:.4f}, "
+          f"test MSE {test_mse:.4f} (the noise alone costs 0.25² = 0.0625)")
 
 # %% [markdown]
+# The test error of the chosen degree is the honest figure, and here it comes out close to its validation
+# error (a little lower, even): the luck of picking the best of thirteen on 100 validation points is small in
+# this draw. It grows with the number of choices tried on one validation set, and nothing but a test set
+# kept out of them can tell how large it is.
+#
 # The three regimes of the lecture, side by side: a straight line cannot follow the curve at all
 # (underfitting), the best degree on the validation set follows it closely, and degree 12 threads through
 # nearly every training point and swings wildly between them (overfitting).
@@ -199,6 +214,25 @@ if lab.ready("fit"):
 #
 # The average output is unchanged, so at evaluation time nothing needs correcting: dropout is simply
 # switched off and the layer passes $x$ through as it is.
+#
+# The lecture's slide creates the frameworks' dropout layers with `Dropout(p=0.5)`. In both frameworks that
+# number is the probability of *dropping* an activation, but the argument does not have the same name in
+# both: the cell below runs the slide's line in {{framework}}.
+
+# %% fw="tensorflow"
+# Keras calls the drop probability `rate`, so the slide's tf.keras.layers.Dropout(p=0.5) fails.
+try:
+    tf.keras.layers.Dropout(p=0.5)
+except TypeError as error:
+    print(f"tf.keras.layers.Dropout(p=0.5) -> TypeError: {error}")
+print(f"tf.keras.layers.Dropout(rate=0.5).rate = {tf.keras.layers.Dropout(rate=0.5).rate}: the probability of dropping")
+
+# %% fw="torch"
+# The slide's torch.nn.Dropout(p=0.5) is right as it stands: p is the probability of dropping (Keras calls it rate).
+print(f"torch.nn.Dropout(p=0.5).p = {torch.nn.Dropout(p=0.5).p}: the probability of dropping")
+
+# %% [markdown]
+# Now your own version.
 #
 # **{{exercise:dropout}}.** Write `dropout(x, p, training)`: with `training=True` draw a fresh uniform
 # random number per entry, keep the entries whose number is at least $p$, and scale them by $1/(1 - p)$; with
@@ -430,7 +464,8 @@ def train_with_early_stopping(model, train_epoch, validation_loss, max_epochs, p
 # %% [markdown]
 # ### Watching it work
 #
-# A network far too big for its data: two hidden layers of 128 units for 30 noisy points. Each epoch is one
+# A network far too big for its data: two hidden layers of 128 units for 30 noisy points (and, as before,
+# 100 validation points to choose the epoch and 100 test points kept out of every choice). Each epoch is one
 # full-batch step of Adam. Both frameworks start from the same seeded weights, so both notebooks tell the same story. First we let it train for the whole budget without stopping, to see the complete
 # story; then we train the same network again from the same initial weights with your early stopping.
 # (The grader skips these training runs: nothing in them is graded.)
@@ -438,7 +473,8 @@ def train_with_early_stopping(model, train_epoch, validation_loss, max_epochs, p
 # %%
 MAX_EPOCHS, PATIENCE = 300, 20
 TRAINING_DEMOS = not grading()  # the grader skips the training runs below: nothing in them is graded
-X_train, Y_train, X_val, Y_val = (lab.tensor(a[:, None]) for a in noisy_sine(n_train=30, n_val=100, noise=0.5, seed=0))
+X_train, Y_train, X_held, Y_held = (lab.tensor(a[:, None]) for a in noisy_sine(n_train=30, n_val=200, noise=0.5, seed=0))
+X_val, Y_val, X_test, Y_test = X_held[:100], Y_held[:100], X_held[100:], Y_held[100:]  # 100 points each
 
 # %% fw="tensorflow"
 def make_net(p=0.0):
@@ -476,6 +512,11 @@ def epoch_functions(net, progress, learning_rate=0.02):
         return float(validation_mse())
 
     return train_epoch, validation_loss, training_losses
+
+
+def mse(net, X, Y):
+    """The network's mean squared error on (X, Y) in evaluation mode, a float."""
+    return float(tf.reduce_mean((net(X, training=False) - Y) ** 2))
 
 
 net = make_net()
@@ -517,6 +558,13 @@ def epoch_functions(net, progress, learning_rate=0.02):
     return train_epoch, validation_loss, training_losses
 
 
+def mse(net, X, Y):
+    """The network's mean squared error on (X, Y) in evaluation mode, a float."""
+    net.eval()
+    with torch.no_grad():
+        return float(torch.mean((net(X) - Y) ** 2))
+
+
 net = make_net()
 start_weights = copy.deepcopy(net.state_dict())
 
@@ -545,7 +593,7 @@ if TRAINING_DEMOS and lab.ready("train_with_early_stopping"):
         history = train_with_early_stopping(net, train_epoch, validation_loss, MAX_EPOCHS, PATIENCE)
     best_epoch, stop_epoch = int(np.argmin(history)), len(history) - 1
     print(f"stopped after epoch {stop_epoch}; best epoch {best_epoch} (validation MSE {min(history):.4f})")
-    print(f"validation MSE of the restored model: {validation_loss():.4f}")
+    print(f"the restored model: validation MSE {validation_loss():.4f}, test MSE {mse(net, X_test, Y_test):.4f}")
     print("same losses as the full run:", np.allclose(history, full_validation_losses[:len(history)], rtol=1e-4))
 
 # %% fw="torch"
@@ -556,7 +604,7 @@ if TRAINING_DEMOS and lab.ready("train_with_early_stopping"):
         history = train_with_early_stopping(net, train_epoch, validation_loss, MAX_EPOCHS, PATIENCE)
     best_epoch, stop_epoch = int(np.argmin(history)), len(history) - 1
     print(f"stopped after epoch {stop_epoch}; best epoch {best_epoch} (validation MSE {min(history):.4f})")
-    print(f"validation MSE of the restored model: {validation_loss():.4f}")
+    print(f"the restored model: validation MSE {validation_loss():.4f}, test MSE {mse(net, X_test, Y_test):.4f}")
     print("same losses as the full run:", np.allclose(history, full_validation_losses[:len(history)], rtol=1e-4))
 
 # %% [markdown]
@@ -572,33 +620,23 @@ if TRAINING_DEMOS and lab.ready("early_stopping"):
 # ### Compared with the framework
 #
 # The cell below runs the framework's way of doing the same thing on the same network and start, and compares
-# where it stops and what it keeps with your functions.
+# where it stops and what it keeps with your functions: the same epochs, the same restored weights.
 
 # %% fw="tensorflow"
-# Keras has early stopping built in, as a callback with the same rule. model.fit(..., callbacks=[stopper])
-# calls stopper.on_epoch_end(epoch, {"val_loss": ...}) after every epoch and ends training once the callback
-# sets model.stop_training; with restore_best_weights=True it loads the best epoch's weights at the end.
-# Here the loop calls the callback itself (fit() adds seconds of overhead per run on a small CPU), so the
-# callback sees exactly the losses your function saw.
+# The Keras way: compile the model once, then fit() it with validation data and the EarlyStopping callback,
+# whose rule is yours (stop after `patience` epochs without a strictly lower val_loss) and which, with
+# restore_best_weights=True, loads the best epoch's weights at the end. batch_size=30 with shuffle=False
+# makes each epoch the same single full-batch Adam step as in your loop.
 if TRAINING_DEMOS:
     net.set_weights(start_weights)
-    net.stop_training = False
-    stopper = tf.keras.callbacks.EarlyStopping(monitor="val_loss", mode="min", patience=PATIENCE,
-                                               restore_best_weights=True)
-    stopper.set_model(net)
-    with tqdm(total=MAX_EPOCHS, desc="Keras EarlyStopping") as progress:
-        train_epoch, validation_loss, _ = epoch_functions(net, progress)
-        keras_losses = []
-        stopper.on_train_begin()
-        for epoch in range(MAX_EPOCHS):
-            train_epoch()
-            keras_losses.append(validation_loss())
-            stopper.on_epoch_end(epoch, {"val_loss": keras_losses[-1]})
-            if net.stop_training:
-                break
-        stopper.on_train_end()
-    print(f"Keras EarlyStopping: trained epochs 0..{len(keras_losses) - 1}, best epoch {stopper.best_epoch}, "
-          f"validation MSE after restoring {validation_loss():.4f}")
+    net.compile(optimizer=tf.keras.optimizers.Adam(0.02, epsilon=1e-8), loss="mse")
+    stopper = tf.keras.callbacks.EarlyStopping(monitor="val_loss", patience=PATIENCE, restore_best_weights=True)
+    keras_losses = net.fit(X_train, Y_train, batch_size=len(X_train), epochs=MAX_EPOCHS, shuffle=False, verbose=0,
+                           validation_data=(X_val, Y_val), callbacks=[stopper]).history["val_loss"]
+    print(f"Keras fit + EarlyStopping: trained epochs 0..{len(keras_losses) - 1}, best epoch {stopper.best_epoch}; "
+          f"restored: validation MSE {mse(net, X_val, Y_val):.4f}, test MSE {mse(net, X_test, Y_test):.4f}")
+    print("same validation losses as the full run:",
+          np.allclose(keras_losses, full_validation_losses[:len(keras_losses)], rtol=1e-3))
     if lab.ready("early_stopping"):
         print("your early_stopping on the same curve (best, last):", early_stopping(keras_losses, PATIENCE))
 
@@ -618,31 +656,44 @@ if TRAINING_DEMOS and lab.ready("early_stopping"):
             else:
                 waited += 1
     net.load_state_dict(best_state)
-    print(f"plain loop: trained epochs 0..{len(losses) - 1}, best epoch {int(np.argmin(losses))}, "
-          f"validation MSE after restoring {validation_loss():.4f}")
+    print(f"plain loop: trained epochs 0..{len(losses) - 1}, best epoch {int(np.argmin(losses))}; "
+          f"restored: validation MSE {mse(net, X_val, Y_val):.4f}, test MSE {mse(net, X_test, Y_test):.4f}")
     print("your early_stopping on its curve (best, last):", early_stopping(losses, PATIENCE))
 
 # %% [markdown]
 # ### Dropout against overfitting
 #
-# Last, the same network with your dropout ($p = 0.2$) after each hidden layer, trained for the whole budget
-# without stopping. Compare its validation curve with the one above: dropout slows the memorising down, so
-# the curve rises later and less.
+# Last, the same network with your dropout after each hidden layer, $p = 0.2$ and the lecture's $p = 0.5$,
+# each trained for the whole budget without stopping, next to the run without dropout. The thin lines are
+# the losses of each epoch, the thick ones their average over 10 epochs; the training loss of a dropout
+# network is measured with dropout on, as it trains. The table below gives the numbers.
 
 # %%
 if TRAINING_DEMOS and lab.ready("dropout_layer"):
-    dropout_net = make_net(p=0.2)
-    with tqdm(total=MAX_EPOCHS, desc="with dropout") as progress:
-        train_epoch, validation_loss, _ = epoch_functions(dropout_net, progress)
-        dropout_validation_losses = []
-        for epoch in range(MAX_EPOCHS):
-            train_epoch()
-            dropout_validation_losses.append(validation_loss())
-    best_epoch, stop_epoch = early_stopping(full_validation_losses, PATIENCE)
-    plot_early_stopping(full_training_losses, full_validation_losses, best_epoch, stop_epoch,
-                        extra={"validation loss, with dropout p = 0.2": dropout_validation_losses})
+    runs = {"no dropout": (full_training_losses, full_validation_losses)}
+    for p in (0.2, 0.5):
+        dropout_net = make_net(p=p)
+        with tqdm(total=MAX_EPOCHS, desc=f"dropout p = {p}") as progress:
+            train_epoch, validation_loss, training_losses = epoch_functions(dropout_net, progress)
+            validation_losses = []
+            for epoch in range(MAX_EPOCHS):
+                train_epoch()
+                validation_losses.append(validation_loss())
+        runs[f"dropout p = {p}"] = (training_losses, validation_losses)
+    plot_dropout_runs(runs)
+    for name, (training_losses, validation_losses) in runs.items():
+        print(f"{name:<16} last 100 epochs, mean: training {np.mean(training_losses[-100:]):.3f}, "
+              f"validation {np.mean(validation_losses[-100:]):.3f};   lowest validation {min(validation_losses):.3f}")
 
 # %% [markdown]
+# Dropout keeps the training loss up: over the last 100 epochs it averages about twice the plain network's
+# with $p = 0.2$ and more than three times with $p = 0.5$, because a network that loses a random part of its
+# units at every step cannot memorise the 30 points as well. And its validation loss does not climb as the
+# plain network's does: over the same epochs it averages about 0.40 with either $p$, against 0.49 without
+# dropout. What dropout does not do here is beat early stopping: the lowest validation loss is about 0.29 to
+# 0.30 in all three runs, and the dropout curves jump from epoch to epoch (each step trains a different
+# thinned network), which makes their best epoch harder to pick. The two regularizers are often used together.
+
 # ## Summary
 #
 # You saw a model underfit with too little capacity and overfit with too much, measured on data it never

@@ -105,3 +105,23 @@ def plot_early_stopping(train_losses, val_losses, best_epoch, stop_epoch, extra:
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     fig.tight_layout()
     plt.show()
+
+
+@_not_while_grading
+def plot_dropout_runs(runs: dict, window: int = 10):
+    """Training (left) and validation (right) loss per epoch of several runs, runs: label -> (training losses,
+    validation losses); thin lines per epoch, thick lines their running mean over `window` epochs."""
+    plt = pyplot()
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
+    for (label, curves), colour in zip(runs.items(), (PALETTE[3], PALETTE[0], PALETTE[2], PALETTE[4])):
+        for ax, losses in zip(axes, curves):
+            losses = np.asarray(losses, np.float64)
+            smooth = np.convolve(losses, np.ones(window) / window, mode="valid")
+            ax.plot(np.arange(len(losses)), losses, color=colour, linewidth=0.6, alpha=0.35)
+            ax.plot(np.arange(window - 1, len(losses)), smooth, color=colour, linewidth=2.2, label=label)
+    for ax, title in zip(axes, ("Training loss (dropout on, as it trains)", "Validation loss (dropout off)")):
+        ax.set(title=title, xlabel="epoch", ylim=(0, 1))
+    axes[0].set_ylabel("mean squared error (unitless)")
+    axes[1].legend()
+    fig.tight_layout()
+    plt.show()
