@@ -229,7 +229,7 @@ MISTAKES = [
     ("nonlinear_mlp", lambda o: {"mlp_classifier": lambda h: stack(o, plain_dense(o, 2, h), o.MyDense(h, 1))},
      "your model is linear"),
     ("nonlinear_mlp", lambda o: {"mlp_classifier": lambda h: stack(o, o.MyDense(2, h), plain_dense(o, h, 1))},
-     "should be probabilities"),
+     "the outputs should be probabilities"),
     ("nonlinear_mlp", lambda o: {"mlp_classifier": lambda h: stack(o, o.MyDense(2, h), o.MyDense(h, 2))},
      "one output unit"),
     ("nonlinear_mlp", lambda o: {"mlp_classifier": lambda h: stack(o, o.MyDense(2, h))}, "one output unit"),
@@ -327,6 +327,24 @@ def test_builtin_dense_with_an_activation_is_named(lab, ops, framework):
 
     outcome = graded(lab, "builtin_dense", builtin_dense=with_sigmoid)
     assert outcome.status == "failed" and "applies an activation" in outcome.message, outcome.message
+
+
+def test_a_layer_that_gives_its_keras_variables_to_a_tf_function_is_explained(lab, ops, framework):
+    """TensorFlow only: a @tf.function dense_forward called with the layer's Keras variables cannot be traced inside
+    the training step's tf.function; the check says why, and how to fix it."""
+    if framework != "tensorflow":
+        pytest.skip("a TensorFlow graph-mode matter")
+    tf = ops.lib
+    compiled = tf.function(lambda X, W, b: tf.math.sigmoid(tf.matmul(X, W) + b))
+    Layer = layer_class(ops, forward=lambda self, x: compiled(x, self.W, self.b))
+    mlp = {"mlp_classifier": lambda h: stack(ops, Layer(2, h), Layer(h, 1)), "linear_classifier": lambda: Layer(2, 1)}
+    outcome = graded(lab, "nonlinear_mlp", **mlp)
+    assert outcome.status == "failed" and "tf.convert_to_tensor(self.W)" in outcome.message, outcome.message
+    converted = layer_class(ops, forward=lambda self, x: compiled(x, tf.convert_to_tensor(self.W),
+                                                                 tf.convert_to_tensor(self.b)))
+    fixed = {"mlp_classifier": lambda h: stack(ops, converted(2, h), converted(h, 1)),
+             "linear_classifier": lambda: converted(2, 1)}
+    assert graded(lab, "nonlinear_mlp", **fixed).passed
 
 
 def test_torch_copy_without_no_grad_is_reported(lab, ops, framework):

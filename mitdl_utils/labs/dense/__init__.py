@@ -16,6 +16,8 @@ PASS_MODEL_SIZES = [2, 3, 1]
 # cross-entropy. 150 steps take a correct MLP of 8 to 16 sigmoid units to 97-100% on the rings.
 TRAINING_STEPS, LEARNING_RATE = 150, 0.1
 NOTEBOOK_HIDDEN = 16  # the MLP's width in the notebook
+OUTSIDE_0_1 = ("the outputs should be probabilities, between 0 and 1. End with a sigmoid (your MyDenseLayer ends "
+               "with one)")
 
 
 def _sigmoid(z):
@@ -292,8 +294,7 @@ def _probabilities(t, model, X, what):
     expect(bool(np.all(np.isfinite(everywhere))), f"{what} returns NaN or infinite values")
     expect(everywhere.min() >= 0 and everywhere.max() <= 1,
            f"{what} returns values from {everywhere.min():.3g} to {everywhere.max():.3g} (on the points and on points "
-           "far away): they should be probabilities, between 0 and 1. End with a sigmoid (your MyDenseLayer ends "
-           "with one)")
+           f"far away): {OUTSIDE_0_1}")
     return p
 
 
@@ -330,6 +331,24 @@ def _check_count(t, model, what, expected, hidden=None):
     raise CheckFailed(message)
 
 
+def _train(fit, model, X, y, what):
+    """fit(model, X, y, steps, rate), with what the framework says when the model cannot be trained explained."""
+    try:
+        return fit(model, X, y, TRAINING_STEPS, LEARNING_RATE)
+    except Exception as error:
+        if "between 0 and 1" in str(error):  # PyTorch's binary cross-entropy, given an output that left [0, 1]
+            raise CheckFailed(f"in training, {what} returned values outside [0, 1] (PyTorch's loss said: "
+                              f"{str(error).strip()[:80]}): {OUTSIDE_0_1}") from None
+        if not isinstance(error, NotImplementedError) or "eager execution" not in str(error):
+            raise
+        raise CheckFailed(
+            "training the model in a tf.function (as the notebook's train does) failed: numpy() is only available "
+            "when eager execution is enabled. The forward pass must run in graph mode: no .numpy() inside it, and "
+            "no function decorated with @tf.function given the layer's Keras variables (a decorated dense_forward "
+            "called with self.W, for one): drop the decorator, or pass tf.convert_to_tensor(self.W) and "
+            "tf.convert_to_tensor(self.b)") from None
+
+
 def test_nonlinear_mlp(t):
     X, y = two_rings(200)  # the notebook's rings
     linear = t.call("linear_classifier")
@@ -347,7 +366,7 @@ def test_nonlinear_mlp(t):
         model = t.call("mlp_classifier", hidden)
         _probabilities(t, model, X, what)
         _check_count(t, model, what, 4 * hidden + 1, hidden)
-        attempt(f"training {what}", t.ref.fit_classifier, model, X, y, TRAINING_STEPS, LEARNING_RATE)
+        attempt(f"training {what}", _train, t.ref.fit_classifier, model, X, y, what)
         p = _probabilities(t, model, X, f"{what} after training")
         got, best = float(np.mean((p[:, 0] > 0.5) == y)), best_line_accuracy(X, y)
         required = max(0.9, best + 0.15)
