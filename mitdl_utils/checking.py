@@ -11,19 +11,19 @@ functions, converts tensors to NumPy and raises
 from __future__ import annotations
 
 import ast
-import contextvars
 import inspect
 import itertools
 import textwrap
-import types
 import zlib
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
+from mitdl_utils.arrays import to_numpy
 from mitdl_utils.diagnosis import Evidence, describe
 from mitdl_utils.framework_errors import explain_error, unwrapped
+from mitdl_utils.run_record import call_inputs, current_record, recording
 
 PASSED, NOT_ATTEMPTED, FAILED = "passed", "not attempted", "failed"
 
@@ -34,16 +34,6 @@ class NotAttempted(Exception):
 
 class CheckFailed(AssertionError):
     """A student-facing reason why an answer is wrong."""
-
-
-def to_numpy(value) -> np.ndarray:
-    """tf.Tensor, tf.Variable, torch.Tensor, ndarray or number -> ndarray, without importing a framework."""
-    module = type(value).__module__
-    if module.startswith("torch"):
-        value = value.detach().cpu()
-    if hasattr(value, "numpy"):
-        value = value.numpy()
-    return np.asarray(value)
 
 
 def _short(array: np.ndarray, precision: int = 4) -> str:
@@ -107,9 +97,9 @@ def assert_close(got, expected, what: str, *, rtol=1e-4, atol=1e-5, mistakes: di
         problem = dtype and _dtype_problem(got, dtype)
         if problem:
             raise CheckFailed(f"{what}: {problem}")
-        record = _RECORD.get()
+        record = current_record()
         if record is not None:
-            record.answers[f"the case checked before ({what})"] = np.array(expected, np.float64)
+            record.passed(what, expected)
         return
     message = f"{what}: {_compared(expected, got, rtol, atol)}"
     for mistake, wrong in (mistakes or {}).items():  # the exercise's own, hand-written mistakes come first
@@ -121,12 +111,12 @@ def assert_close(got, expected, what: str, *, rtol=1e-4, atol=1e-5, mistakes: di
 
 def _evidence(constants: dict | None, visible) -> Evidence:
     """What the diagnosis may use: this run's record (inputs, answers that passed), the check's own constants."""
-    record = _RECORD.get()
-    answers = dict(record.answers) if record is not None else {}
+    record = current_record()
+    evidence = record.evidence() if record is not None else Evidence()
+    evidence.constants = dict(constants or {})
     if visible is not None:
-        answers["the visible example"] = np.asarray(to_numpy(visible), np.float64)
-    return Evidence(inputs=dict(record.inputs) if record is not None else {}, constants=dict(constants or {}),
-                    answers=answers)
+        evidence.answers["the visible example"] = np.asarray(to_numpy(visible), np.float64)
+    return evidence
 
 
 def _with_diagnosis(message: str, got, expected, evidence: Evidence, rtol: float, atol: float) -> str:
@@ -141,80 +131,6 @@ def _with_diagnosis(message: str, got, expected, evidence: Evidence, rtol: float
 
 # ---------------------------------------------------------------- running the student's code
 
-@dataclass
-class _Record:
-    """What one run of an exercise has seen: the inputs of the last call into the student's code (label ->
-    array, taken before the call) and the expected answers of the comparisons that passed (for typed-in answers)."""
-
-    inputs: dict = field(default_factory=dict)
-    answers: dict = field(default_factory=dict)
-
-
-_RECORD: contextvars.ContextVar[_Record | None] = contextvars.ContextVar("mitdl_checking_record", default=None)
-_FRAMEWORK_MODULES = ("numpy", "torch", "tensorflow", "keras")
-
-
-def _snapshot(value) -> np.ndarray | None:
-    """A copy of a number, an ndarray or a tensor as NumPy; None for anything else (layers, handles, lists)."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float, np.number)):
-        return np.asarray(value, np.float64)
-    if type(value).__module__.split(".")[0] not in _FRAMEWORK_MODULES or not hasattr(value, "shape") \
-            or not hasattr(value, "dtype"):
-        return None
-    try:
-        array = to_numpy(value)
-    except Exception:  # a tensor that has no value (symbolic): nothing to show
-        return None
-    return np.array(array) if array.dtype.kind in "biuf" and array.size <= 100_000 else None
-
-
-def _names_in_source(source: str) -> list[str] | None:
-    """The parameters of the function (or the class's __init__, without self) that `source` defines."""
-    try:
-        node = ast.parse(textwrap.dedent(source)).body[0]
-    except (SyntaxError, IndexError):
-        return None
-    if isinstance(node, ast.ClassDef):
-        init = [n for n in node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"]
-        return [a.arg for a in init[0].args.posonlyargs + init[0].args.args][1:] if init else None
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return [a.arg for a in node.args.posonlyargs + node.args.args]
-    return None
-
-
-def _parameter_names(fn) -> list[str] | None:
-    """The names of `fn`'s positional parameters: a function, a class, a torch module or a Keras layer."""
-    source = getattr(fn, "__mitdl_source__", None)
-    if isinstance(source, str):
-        return _names_in_source(source)
-    skip = 0
-    if not isinstance(fn, (types.FunctionType, types.MethodType, type)):
-        fn = getattr(type(fn), "forward", None) or getattr(type(fn), "call", None)
-        skip = 1  # self
-    if fn is None:
-        return None
-    try:
-        parameters = list(inspect.signature(fn).parameters.values())[skip:]
-    except (TypeError, ValueError):
-        return None
-    return [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-
-
-def _inputs(fn, args: tuple, kwargs: dict) -> dict[str, np.ndarray]:
-    """The numeric inputs of a call, label -> copy: `name` for a named parameter, else "the input" / "input 2"."""
-    names = _parameter_names(fn) or []
-    labelled = [(f"`{names[i]}`" if i < len(names) else "the input" if len(args) == 1 else f"input {i + 1}", value)
-                for i, value in enumerate(args)] + [(f"`{name}`", value) for name, value in kwargs.items()]
-    found = {}
-    for label, value in labelled:
-        array = _snapshot(value)
-        if array is not None:
-            found[label] = array
-    return found
-
-
 def _raised(what: str, error: BaseException, advice: str) -> str:
     lines = unwrapped(error).strip().splitlines()
     return f"{what} raised {type(error).__name__}: {advice}. (The error: {lines[0][:300] if lines else ''})"
@@ -224,10 +140,10 @@ def attempt(what: str, fn, *args, **kwargs):
     """Run code that touches the student's work. The stub's NotImplementedError means not attempted (one a
     framework raises, e.g. for a module without `forward`, is a mistake); any other error is the student's own
     bug, reported as a failed check (translated where it is a framework's) instead of crashing the check."""
-    inputs = _inputs(fn, args, kwargs)
-    record = _RECORD.get()
+    inputs = call_inputs(fn, args, kwargs)
+    record = current_record()
     if record is not None:
-        record.inputs = inputs
+        record.called(what, inputs)
     try:
         return fn(*args, **kwargs)
     except NotImplementedError as error:
@@ -394,16 +310,14 @@ def run_exercise(exercise: Exercise, namespace: dict, fw, ref, *, hidden: bool, 
     salt = b"hidden" if hidden else b"visible"
     rng = np.random.default_rng(zlib.crc32(exercise.name.encode() + salt + secret.encode()))
     trial = Trial(namespace=namespace, fw=fw, ref=ref, hidden=hidden, rng=rng)
-    token = _RECORD.set(_Record())
-    try:
-        exercise.test(trial)
-    except NotAttempted as reason:
-        return Outcome(exercise.name, NOT_ATTEMPTED, str(reason), exercise.points)
-    except CheckFailed as reason:
-        return Outcome(exercise.name, FAILED, str(reason), exercise.points)
-    except Exception as error:  # an answer so far off that the test itself could not go on
-        message = f"the check could not run on your answer: {type(error).__name__}: {error}"
-        return Outcome(exercise.name, FAILED, message, exercise.points)
-    finally:
-        _RECORD.reset(token)
+    with recording():
+        try:
+            exercise.test(trial)
+        except NotAttempted as reason:
+            return Outcome(exercise.name, NOT_ATTEMPTED, str(reason), exercise.points)
+        except CheckFailed as reason:
+            return Outcome(exercise.name, FAILED, str(reason), exercise.points)
+        except Exception as error:  # an answer so far off that the test itself could not go on
+            message = f"the check could not run on your answer: {type(error).__name__}: {error}"
+            return Outcome(exercise.name, FAILED, message, exercise.points)
     return Outcome(exercise.name, PASSED, "all checks passed", exercise.points)

@@ -28,12 +28,14 @@ class Evidence:
     inputs: what the student's function was given, as it was before the call: label -> array, the label as it
         is shown (a parameter's name in backquotes, `z`, or "the input");
     constants: the exercise's numbers, what each is -> value ("the learning rate" -> 0.1);
-    answers: the expected answers of other cases (the visible example, earlier cases): description -> array.
+    answers: the expected answers of other cases (the visible example, earlier cases): description -> array;
+    calls: how many times the student's code was called with these same inputs, this call included.
     """
 
     inputs: dict[str, np.ndarray] = field(default_factory=dict)
     constants: dict[str, float] = field(default_factory=dict)
     answers: dict[str, np.ndarray] = field(default_factory=dict)
+    calls: int = 1
 
 
 @dataclass
@@ -146,6 +148,10 @@ def _known_numbers(case: _Case) -> list[tuple[float, str, str]]:
     """(value, what it is, what using it wrongly means) for the exercise's constants and the inputs' sizes."""
     known = [(float(v), what, f"{what} applied where it should not be, or left out")
              for what, v in case.evidence.constants.items()]
+    if case.evidence.calls > 1:
+        known.append((float(case.evidence.calls), "the number of calls so far with these same inputs",
+                      "gradients add up in .grad across backward() calls: set them to zero before each backward() "
+                      "(optimizer.zero_grad(), or w.grad = None), or take them with torch.autograd.grad"))
     for label, value in case.inputs():
         if value.size == 1 and value.ndim <= 1:
             v = float(value.ravel()[0])
@@ -169,11 +175,11 @@ def _known_numbers(case: _Case) -> list[tuple[float, str, str]]:
 def _named(case: _Case, x: float) -> tuple[str | None, str, str]:
     """(x as shown, ' (x is what)' or '', why it happens); x as shown is None when x is neither named nor whole.
 
-    The exercise's own constants come first, then 2 and 1/2 (a derivative's 2 is likelier than an axis of size 2),
+    The exercise's own constants (and the number of identical calls) come first, then 2 and 1/2 (a derivative's 2 is likelier than an axis of size 2),
     then the inputs' values and sizes.
     """
     known = _known_numbers(case)
-    constants = len(case.evidence.constants)
+    constants = len(case.evidence.constants) + (case.evidence.calls > 1)
     nice = _nice(x, max(case.rtol, 1e-4))
     for rank, (value, what, why) in enumerate(known):
         if rank >= constants and nice in ("2", "1/2"):
@@ -192,6 +198,10 @@ def _named(case: _Case, x: float) -> tuple[str | None, str, str]:
 
 # ---------------------------------------------------------------- same shape
 
+def _each(case: _Case) -> str:
+    return "every value is" if case.got.size > 1 else "the result is"
+
+
 def _answer_of_another_case(case: _Case) -> str | None:
     for what, answer in case.evidence.answers.items():
         answer = np.asarray(answer, np.float64)
@@ -204,6 +214,8 @@ def _answer_of_another_case(case: _Case) -> str | None:
 
 def _input_unchanged(case: _Case) -> str | None:
     for label, value in case.inputs(case.got.shape):
+        if value.size == 1 and value.ravel()[0] in (0, 1, -1):
+            continue  # a count, a flag or a sign that equals the result by chance
         if case.close(case.got, value):
             return (f"the result is {label} itself, unchanged: the function gives back its input (an operation left "
                     "out, or the result computed into another name and the input returned?)")
@@ -225,9 +237,11 @@ def _scaled(case: _Case) -> str | None:
     if not np.isfinite(ratio) or abs(ratio) < 1e-9 or np.isclose(abs(ratio), 1.0) or not case.close(got, ratio * expected):
         return None
     label, where, why = _named(case, ratio)
-    if label is None and significant.sum() < 2:
-        return None  # one number is always some multiple of another: only a named or whole factor says something
-    return f"every value is {label or f'{ratio:.4g}'} times the expected one{where}: {why}"
+    whole_numbers = np.all(got == np.round(got)) and np.all(expected == np.round(expected))
+    if significant.sum() < 2 and (label is None or (not where and whole_numbers)):
+        return None  # one number is always some multiple of another (two counts often a whole one): only a named
+        # factor, or a whole factor between real numbers, says something
+    return f"{_each(case)} {label or f'{ratio:.4g}'} times the expected one{where}: {why}"
 
 
 def _shifted(case: _Case) -> str | None:
@@ -235,11 +249,11 @@ def _shifted(case: _Case) -> str | None:
     shift = float(np.median(got - expected))
     if np.isclose(shift, 0.0, atol=case.atol) or not case.close(got, expected + shift):
         return None
-    whole = np.isclose(shift, round(shift), atol=1e-6) and np.all(expected == np.round(expected))
-    if whole and abs(round(shift)) == 1:
-        return (f"every value is one {'more' if shift > 0 else 'less'} than expected: counting from 1 instead of 0 "
+    one_off = np.isclose(abs(shift), 1.0, atol=1e-6) and np.all(expected == np.round(expected))
+    if one_off:
+        return (f"{_each(case)} one {'more' if shift > 0 else 'less'} than expected: counting from 1 instead of 0 "
                 "(or the other way round), or a range or a comparison (< against <=) one off")
-    if got.size == 1 and not whole:
+    if got.size == 1:
         return None  # one number is always some other number plus a constant
     return f"every value is off by the same {shift:+.4g}: a constant term (a bias, a 1) added or left out"
 
@@ -347,7 +361,7 @@ def _broadcast_table(case: _Case) -> str | None:
         return None
     if case.close(np.diagonal(got), expected.ravel()):
         return (f"shape {got.shape} where {expected.shape} is expected: an (n, 1) and an (n,) array were combined, "
-                f"and broadcasting paired every value of one with every value of the other (an {n} x {n} table whose "
+                f"and broadcasting paired every value of one with every value of the other (a {n} x {n} table whose "
                 "diagonal is the right answer): give both the same shape (squeeze the (n, 1) one)")
     return None
 

@@ -23,7 +23,8 @@ X = np.arange(12.0).reshape(4, 3) / 7
     (RIGHT * 1.37, RIGHT, "1.37 times"),
     (RIGHT + 0.25, RIGHT, "off by the same +0.25"),
     (np.arange(1.0, 9.0), np.arange(0.0, 8.0), "one more than expected: counting from 1 instead of 0"),
-    (np.array(4.0), np.array(5.0), "one less than expected"),
+    (np.array(4.0), np.array(5.0), "the result is one less than expected"),
+    (np.array(4.5), np.array(0.9), "the result is 5 times the expected one"),
     (1 / RIGHT, RIGHT, "reciprocal"),
     (RIGHT ** 2, RIGHT, "square of"),
     (np.sqrt(np.abs(RIGHT)), np.abs(RIGHT), "square root"),
@@ -94,6 +95,8 @@ def test_what_the_check_knows_names_the_relation(got, expected, evidence, says):
 @pytest.mark.parametrize("got,expected,evidence", [
     (np.array(0.412), np.array(0.7), None),  # one number is always some multiple of another
     (np.array(1.5), np.array(0.7), None),  # ... and some other number plus a constant
+    (np.array(49.0), np.array(54.0), None),  # ... whole numbers too, unless one off
+    (np.array(1.0), np.array(3.0), Evidence(inputs={"`t`": np.array(1.0)})),  # a step count of 1 is no "input back"
     (np.full(6, 1.5), RIGHT, None),  # a constant result is not RIGHT "cut off to [1.5, 1.5]"
     (np.array([0.3, 0.8]), np.array([0.5, 0.9]), None),
     (np.abs(Z), np.maximum(Z, 0), Evidence(inputs={"`z`": Z})),  # |z| is "z + 2 (relu(z) - z)": no step
@@ -166,3 +169,20 @@ def test_an_answer_typed_in_is_named_on_fresh_inputs():
     outcome = _run(test, {"double": lambda x: np.array([2.0, 4.0, 6.0])})
     assert "exactly the answer to the case checked before (double([1. 2. 3.]))" in outcome.message, outcome.message
     assert _run(test, {"double": lambda x: x + x}).passed
+
+
+def test_gradients_that_add_up_across_calls_are_named():
+    import torch
+
+    def gradient(W, X):
+        (X @ W).sum().backward()  # W.grad is never zeroed: the second call returns twice the gradient
+        return W.grad.clone()
+
+    def test(t):
+        W, X = torch.ones(3, requires_grad=True), torch.arange(6.0).reshape(2, 3)
+        for call in ("first", "second"):
+            assert_close(t.call("gradient", W, X), X.sum(0).numpy(), f"dJ/dW, {call} call")
+
+    outcome = _run(test, {"gradient": gradient})
+    assert ("2 times the expected one (2 is the number of calls so far with these same inputs): gradients add up in "
+            ".grad") in outcome.message, outcome.message
