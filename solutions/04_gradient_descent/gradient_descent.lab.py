@@ -464,27 +464,37 @@ if lab.ready("gradient_descent") and lab.ready("learning_rates"):
 # tracked, get the gradients, let the optimizer step. The comments in the next cell name the {{framework}}
 # calls for each part.
 #
-# The learning rates below suit the tiny network; each optimizer has its own sensible range.
+# The learning rates below suit the tiny network; each optimizer has its own sensible range. The other
+# settings are written out too: the two frameworks do not share all their defaults (the decay rates of
+# RMSProp and Adadelta, Adagrad's starting sum, where $\varepsilon$ goes), and with the defaults the same
+# optimizer would take a different path in each. With these settings both notebooks draw the same paths.
 
 # %% fw="tensorflow"
 # The training loop for any of them: inside `with tf.GradientTape() as tape:` compute the loss (the
 # forward pass must run inside the block, or the tape has nothing to differentiate; the lecture's slide is
 # loose about this), then grads = tape.gradient(loss, params), then optimizer.apply_gradients(zip(grads, params)).
-OPTIMIZERS = {  # name -> (Keras optimizer class, learning rate for the tiny network)
-    "SGD": (tf.keras.optimizers.SGD, 1.0),
-    "Adam": (tf.keras.optimizers.Adam, 0.2),
-    "Adagrad": (tf.keras.optimizers.Adagrad, 0.5),
-    "RMSProp": (tf.keras.optimizers.RMSprop, 0.05),
-    "Adadelta": (tf.keras.optimizers.Adadelta, 1.0),
+# Each setting below is spelled out so that both frameworks run the same algorithm; where Keras's default
+# differs from PyTorch's, the comment says so.
+OPTIMIZERS = {  # name -> (Keras optimizer class, learning rate for the tiny network, its other settings)
+    "SGD": (tf.keras.optimizers.SGD, 1.0, {}),
+    # PyTorch's default epsilon (Keras's is 1e-7)
+    "Adam": (tf.keras.optimizers.Adam, 0.2, {"epsilon": 1e-8}),
+    # the sum of squared gradients starts at 0, as in PyTorch (Keras's default is 0.1); Keras adds epsilon
+    # under the root, sqrt(sum + epsilon), where PyTorch adds it after, sqrt(sum) + eps: 1e-16 = (1e-8)^2
+    "Adagrad": (tf.keras.optimizers.Adagrad, 0.5, {"initial_accumulator_value": 0.0, "epsilon": 1e-16}),
+    # rho, the decay of the average of squared gradients, is PyTorch's alpha (default 0.99; Keras's 0.9);
+    # epsilon under the root again
+    "RMSProp": (tf.keras.optimizers.RMSprop, 0.1, {"rho": 0.9, "epsilon": 1e-16}),
+    # rho 0.95 and epsilon 1e-6, as in the Adadelta paper (Keras: 0.95, 1e-7; PyTorch: 0.9, 1e-6); both
+    # frameworks put epsilon under the roots here
+    "Adadelta": (tf.keras.optimizers.Adadelta, 1.0, {"rho": 0.95, "epsilon": 1e-6}),
 }
 
 
 def make_optimizer(name, params):
     """A fresh optimizer by name; `params` is unused: a Keras optimizer meets its variables on the first step."""
-    optimizer_class, lr = OPTIMIZERS[name]
-    if name == "Adam":
-        return optimizer_class(learning_rate=lr, epsilon=1e-8)  # PyTorch's default epsilon, so the two agree
-    return optimizer_class(learning_rate=lr)
+    optimizer_class, lr, settings = OPTIMIZERS[name]
+    return optimizer_class(learning_rate=lr, **settings)
 
 
 print("Adam's settings:", make_optimizer("Adam", [trainable(0.0)]).get_config())
@@ -492,19 +502,26 @@ print("Adam's settings:", make_optimizer("Adam", [trainable(0.0)]).get_config())
 # %% fw="torch"
 # The training loop for any of them: optimizer.zero_grad() clears the old gradients, loss.backward()
 # computes the new ones, optimizer.step() updates the weights.
-OPTIMIZERS = {  # name -> (torch.optim class, learning rate for the tiny network)
-    "SGD": (torch.optim.SGD, 1.0),
-    "Adam": (torch.optim.Adam, 0.2),
-    "Adagrad": (torch.optim.Adagrad, 0.5),
-    "RMSProp": (torch.optim.RMSprop, 0.05),
-    "Adadelta": (torch.optim.Adadelta, 1.0),
+# Each setting below is spelled out so that both frameworks run the same algorithm; where PyTorch's default
+# differs from Keras's, the comment says so.
+OPTIMIZERS = {  # name -> (torch.optim class, learning rate for the tiny network, its other settings)
+    "SGD": (torch.optim.SGD, 1.0, {}),
+    "Adam": (torch.optim.Adam, 0.2, {"eps": 1e-8}),  # PyTorch's default (Keras's is 1e-7)
+    # the sum of squared gradients starts at 0 (PyTorch's default; Keras's is 0.1); PyTorch adds eps after
+    # the root, sqrt(sum) + eps, where Keras adds it under the root
+    "Adagrad": (torch.optim.Adagrad, 0.5, {"initial_accumulator_value": 0.0, "eps": 1e-8}),
+    # alpha, the decay of the average of squared gradients, is Keras's rho (default 0.9; PyTorch's 0.99)
+    "RMSProp": (torch.optim.RMSprop, 0.1, {"alpha": 0.9, "eps": 1e-8}),
+    # rho 0.95 and eps 1e-6, as in the Adadelta paper (PyTorch: 0.9, 1e-6; Keras: 0.95, 1e-7); both
+    # frameworks put eps under the roots here
+    "Adadelta": (torch.optim.Adadelta, 1.0, {"rho": 0.95, "eps": 1e-6}),
 }
 
 
 def make_optimizer(name, params):
     """A fresh optimizer by name for `params` (PyTorch optimizers are told their parameters up front)."""
-    optimizer_class, lr = OPTIMIZERS[name]
-    return optimizer_class(params, lr=lr)
+    optimizer_class, lr, settings = OPTIMIZERS[name]
+    return optimizer_class(params, lr=lr, **settings)
 
 
 print("Adam's settings:", make_optimizer("Adam", [trainable(0.0)]))
@@ -549,7 +566,7 @@ def train_with_optimizer(loss_fn, params, optimizer, steps):
 # step is proportional to the slope, so it crawls across the plateau and then rushes down the valley;
 # Adagrad and RMSProp divide by the gradient's size and move at a steadier pace; Adam carries momentum,
 # so it overshoots the minimum and swings back. Adadelta hardly moves: its first steps are about
-# $\sqrt{\varepsilon}$ in size and grow slowly, so it needs far more steps here. Adaptive does not mean
+# $\sqrt{\varepsilon / (1 - \rho)} \approx 0.0045$ in size and grow slowly, so it needs far more steps here. Adaptive does not mean
 # fast on every problem.
 
 # %%

@@ -86,8 +86,8 @@ OPTIMIZERS = {"SGD": "SGD", "Adam": "Adam", "Adagrad": "Adagrad", "RMSProp": "RM
 
 def make_optimizer(name, params, lr):
     """A Keras optimizer by the lecture's name (SGD, Adam, Adagrad, RMSProp, Adadelta); `params` unused."""
-    options = {"SGD": {}, "Adam": {"epsilon": 1e-8}, "Adagrad": {"epsilon": 1e-8},
-               "RMSProp": {"rho": 0.9, "epsilon": 1e-8}, "Adadelta": {"rho": 0.9, "epsilon": 1e-6}}[name]
+    options = {"SGD": {}, "Adam": {"epsilon": 1e-8}, "Adagrad": {"initial_accumulator_value": 0.0, "epsilon": 1e-16},
+               "RMSProp": {"rho": 0.9, "epsilon": 1e-16}, "Adadelta": {"rho": 0.95, "epsilon": 1e-6}}[name]
     return getattr(tf.keras.optimizers, OPTIMIZERS[name])(learning_rate=lr, **options)
 
 

@@ -89,8 +89,8 @@ OPTIMIZERS = {"SGD": "SGD", "Adam": "Adam", "Adagrad": "Adagrad", "RMSProp": "RM
 def make_optimizer(name, params, lr):
     """A torch.optim optimizer for `params` by the lecture's name (SGD, Adam, Adagrad, RMSProp, Adadelta),
     with the same settings as the TensorFlow reference."""
-    options = {"SGD": {}, "Adam": {"eps": 1e-8}, "Adagrad": {"eps": 1e-8, "initial_accumulator_value": 0.1},
-               "RMSProp": {"alpha": 0.9, "eps": 1e-8}, "Adadelta": {"rho": 0.9, "eps": 1e-6}}[name]
+    options = {"SGD": {}, "Adam": {"eps": 1e-8}, "Adagrad": {"eps": 1e-8, "initial_accumulator_value": 0.0},
+               "RMSProp": {"alpha": 0.9, "eps": 1e-8}, "Adadelta": {"rho": 0.95, "eps": 1e-6}}[name]
     return getattr(torch.optim, OPTIMIZERS[name])(params, lr=lr, **options)
 
 
