@@ -5,15 +5,20 @@ PY := $(VENV)/bin/python
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install demo test release bench bench-full clean
+.PHONY: install lock demo test release bench bench-full clean
 
-$(VENV)/.installed: pyproject.toml
+# constraints.txt: the exact versions of the environment the suite last passed in (`make lock` rewrites it)
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $@
 
 install: $(VENV)/.installed
+
+## lock: write constraints.txt from the installed environment (after a change of dependencies, once make test passes)
+lock: install
+	$(PY) -m pip freeze --exclude-editable --exclude pip | grep -v '^#' > constraints.txt
 
 ## demo: release the labs, autograde sample submissions, print the grade table, write grades.csv + feedback
 demo: install
