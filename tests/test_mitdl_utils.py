@@ -49,8 +49,9 @@ def test_assert_close_names_the_likely_mistake():
 
 
 def test_environment_yml_pins_match_pyproject(repo):
-    project = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["optional-dependencies"]
-    pins = {dep for deps in project.values() for dep in deps if "==" in dep}
+    project = tomllib.loads((repo / "pyproject.toml").read_text())["project"]
+    pins = {dep for deps in [project["dependencies"], *project["optional-dependencies"].values()] for dep in deps
+            if "==" in dep}
     environment = (repo / "environment.yml").read_text()
     assert pins and all(pin in environment for pin in pins), pins
 
