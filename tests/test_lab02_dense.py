@@ -265,6 +265,25 @@ def test_the_mlp_passes_on_fresh_rings_and_a_linear_one_fails_with_both_numbers(
     assert "classifies" in message and "at least 90.0%" in message, message
 
 
+def test_the_torch_trainer_is_torch_adam_written_out(lab, framework):
+    """The PyTorch reference trains without torch.optim (its first use is slow): the same steps as its Adam."""
+    if framework != "torch":
+        pytest.skip("the TensorFlow reference uses Keras's Adam itself")
+    torch, nn = get_framework("torch").torch, get_framework("torch").torch.nn
+    X, y = two_rings(60, seed=3)
+    ours = lab.reference.mlp_classifier(5)
+    theirs = lab.reference.mlp_classifier(5)
+    theirs.load_state_dict(ours.state_dict())
+    lab.reference.fit_classifier(ours, X, y, 20, 0.1)
+    optimizer, loss_fn = torch.optim.Adam(theirs.parameters(), lr=0.1), nn.BCELoss()
+    for _ in range(20):
+        optimizer.zero_grad()
+        loss_fn(theirs(torch.as_tensor(X)), torch.as_tensor(y[:, None])).backward()
+        optimizer.step()
+    for a, b in zip(ours.parameters(), theirs.parameters(), strict=True):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), atol=1e-5)
+
+
 def test_two_rings_are_seeded_balanced_and_beyond_a_straight_line():
     X, y = two_rings(200)
     again, _ = two_rings(200)

@@ -84,18 +84,25 @@ def mlp_classifier(hidden):
     return nn.Sequential(MyDenseLayer(2, hidden), MyDenseLayer(hidden, 1))
 
 
-def fit_classifier(model, X, y, steps, learning_rate):
+def fit_classifier(model, X, y, steps, learning_rate, betas=(0.9, 0.999), eps=1e-8):
     """Full-batch Adam on the binary cross-entropy of the model's probabilities, as the notebook trains.
-    X (n, 2), y (n,) NumPy -> the last loss (float)."""
-    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
-    loss_fn = nn.BCELoss()
+    X (n, 2), y (n,) NumPy -> the last loss (float). Adam's update is written out: torch.optim's first use
+    imports torch._dynamo (over a second), and while grading nothing in the notebook has trained before."""
+    parameters = [p for p in model.parameters() if p.requires_grad]
+    moments = [(torch.zeros_like(p), torch.zeros_like(p)) for p in parameters]
+    loss_fn, (beta1, beta2) = nn.BCELoss(), betas
     X = torch.as_tensor(X, dtype=torch.float32)
     y = torch.as_tensor(y, dtype=torch.float32).reshape(-1, 1)
-    for _ in range(steps):
-        optimizer.zero_grad()
+    for step in range(1, steps + 1):
         loss = loss_fn(model(X), y)
-        loss.backward()
-        optimizer.step()
+        gradients = torch.autograd.grad(loss, parameters, allow_unused=True)
+        with torch.no_grad():
+            for p, g, (m, v) in zip(parameters, gradients, moments):
+                if g is None:
+                    continue
+                m.mul_(beta1).add_(g, alpha=1 - beta1)
+                v.mul_(beta2).addcmul_(g, g, value=1 - beta2)
+                p -= learning_rate * (m / (1 - beta1 ** step)) / ((v / (1 - beta2 ** step)).sqrt() + eps)
     return loss.item()
 
 
