@@ -295,6 +295,25 @@ def test_two_rings_are_seeded_balanced_and_beyond_a_straight_line():
     assert 0.6 < best_line_accuracy(X, y) < 0.8
 
 
+def test_boundary_snapshots_plot_one_row_per_model_and_one_picture_per_step(monkeypatch):
+    import matplotlib
+    matplotlib.use("Agg")
+    from mitdl_utils import plots
+    plt = plots.pyplot()
+    monkeypatch.setattr(plt, "show", lambda: None)
+    X, y = two_rings(40)
+    x1, x2, _ = plots.plane_grid(1.5, size=21)
+    snapshot = lambda step, p: plots.BoundarySnapshot(step, p, 0.5)
+    rows = {"line": [snapshot(0, 1 / (1 + np.exp(-x1))), snapshot(5, 1 / (1 + np.exp(-x2)))],
+            "constant": [snapshot(0, np.full_like(x1, 0.7))]}  # no boundary to draw: p never crosses 0.5
+    plots.plot_boundary_snapshots(rows, X, y, 1.5)
+    fig = plt.gcf()
+    pictures = [ax for ax in fig.axes if ax.get_title()]
+    assert [ax.get_title().splitlines()[0] for ax in pictures] == ["line", "line", "constant"]
+    assert "step 5: 50% right" in pictures[1].get_title()
+    plt.close(fig)
+
+
 def test_best_line_accuracy_on_known_cases():
     corners = np.array([[0, 0], [1, 0], [0, 1], [1, 1]], np.float32)
     assert best_line_accuracy(corners, np.array([0, 1, 1, 0])) == 0.75  # XOR: three corners of four at best

@@ -556,7 +556,8 @@ elif lab.ready("will_i_pass"):
 # that costs: real data is rarely split by a straight line, and lines stacked on lines are still a line. Here is
 # data of that kind: 200 points on two rings, an inner ring of radius 0.5 (class 1) inside an outer ring of
 # radius 1 (class 0), with a little noise. `two_rings()` makes them on the spot, seeded. The cell also tries
-# every straight line through the plane and reports how many points the best of them puts on the right side.
+# straight lines in 720 directions, each at every offset between the points, and reports how many points the
+# best of them puts on the right side.
 
 # %%
 X_rings, y_rings = two_rings(200)
@@ -573,7 +574,7 @@ print(f"the best straight line classifies {best_line_accuracy(X_rings, y_rings):
 # **A perceptron draws a straight line.** On two inputs it computes $p(x) = \sigma(w_1 x_1 + w_2 x_2 + b)$, the
 # probability of class 1, and answers class 1 where $p > 0.5$, which is where $w_1 x_1 + w_2 x_2 + b > 0$: every
 # point on one side of the line $w_1 x_1 + w_2 x_2 + b = 0$. Training can turn and move that line, never bend it,
-# and the inner ring has outer points on every side of it.
+# and wherever it runs, the outer ring reaches round to the inner ring's side of it.
 #
 # **A hidden layer bends it.** With $h$ hidden units the network computes
 #
@@ -689,7 +690,7 @@ elif lab.ready("accuracy") and lab.ready("nonlinear_mlp"):
           f"MLP {rows['MLP, 16 hidden units'][-1].accuracy:.1%}; the best straight line: {best:.1%}")
 
 # %% [markdown]
-# The perceptron ends near 50%, no better than a guess: the line that makes its loss smallest cuts through both
+# The perceptron ends near 50%, no better than a guess: the line its training settles on cuts through both
 # rings, and even the best line there is leaves almost a third of the points on the wrong side. The MLP starts out
 # almost linear too: small random weights keep each hidden sigmoid in the nearly straight middle of its S, so
 # for its first few dozen steps its boundary is close to a line. As training pulls the hidden units' lines
