@@ -14,9 +14,10 @@
 
 # %% fw="tensorflow"
 import numpy as np
-import tensorflow as tf
 
 from mitdl_utils import open_lab, plots
+# TensorFlow after mitdl_utils, which turns its start-up messages off (that works only before the import)
+import tensorflow as tf
 
 lab = open_lab("perceptron", framework="tensorflow")
 

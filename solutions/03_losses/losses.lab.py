@@ -15,10 +15,11 @@
 
 # %% fw="tensorflow"
 import numpy as np
-import tensorflow as tf
 
 from mitdl_utils import budget, open_lab, plots
 from mitdl_utils.data import final_grades, pass_fail
+# TensorFlow after mitdl_utils, which turns its start-up messages off (that works only before the import)
+import tensorflow as tf
 
 lab = open_lab("losses", framework="tensorflow")
 sigmoid = tf.math.sigmoid

@@ -16,11 +16,12 @@
 
 # %% fw="tensorflow"
 import numpy as np
-import tensorflow as tf
 from tqdm.auto import tqdm
 
 from mitdl_utils import budget, open_lab, to_numpy
 from mitdl_utils.labs.gradient_descent import helpers
+# TensorFlow after mitdl_utils, which turns its start-up messages off (that works only before the import)
+import tensorflow as tf
 
 lab = open_lab("gradient_descent", framework="tensorflow")
 

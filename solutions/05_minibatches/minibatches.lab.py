@@ -19,11 +19,12 @@
 import time
 
 import numpy as np
-import tensorflow as tf
 from tqdm.auto import tqdm
 
 from mitdl_utils import budget, open_lab, plots
 from mitdl_utils.data import pass_fail
+# TensorFlow after mitdl_utils, which turns its start-up messages off (that works only before the import)
+import tensorflow as tf
 
 lab = open_lab("minibatches", framework="tensorflow")
 

@@ -15,7 +15,6 @@
 
 # %% fw="tensorflow"
 import numpy as np
-import tensorflow as tf
 from tqdm.auto import tqdm
 
 from mitdl_utils import open_lab
@@ -24,6 +23,8 @@ from mitdl_utils.data import noisy_sine
 from mitdl_utils.labs.regularization import STOPPING_CURVE, initial_weights
 from mitdl_utils.labs.regularization.plots import (plot_capacity, plot_data, plot_dropout_runs, plot_early_stopping,
                                                    plot_fits, show_dropout)
+# TensorFlow after mitdl_utils, which turns its start-up messages off (that works only before the import)
+import tensorflow as tf
 
 lab = open_lab("regularization", framework="tensorflow")
 
