@@ -1,0 +1,425 @@
+"""Lab 07, digits: mistakes and alternatives as notebook code."""
+from tests.verdicts.variant import ALTERNATIVE, MISTAKE, variants
+
+LAB = "07_digits"
+
+
+VARIANTS = [
+    # ---- stratified_split (one cell for both frameworks)
+    *variants(LAB, MISTAKE, "stratified_split", "one_shuffle_for_all_classes", both="""
+        def stratified_split(y, val_fraction, test_fraction, seed):
+            order = np.random.default_rng(seed).permutation(len(y))
+            n_test, n_val = round(test_fraction * len(y)), round(val_fraction * len(y))
+            return order[n_test + n_val:], order[n_test:n_test + n_val], order[:n_test]
+        """),
+    *variants(LAB, ALTERNATIVE, "stratified_split", "np_split_at_cut_points", both="""
+        def stratified_split(y, val_fraction, test_fraction, seed):
+            rng = np.random.default_rng(seed)
+            pieces = {"train": [], "val": [], "test": []}
+            for label in sorted(set(y.tolist())):
+                members = np.flatnonzero(y == label)
+                rng.shuffle(members)
+                n_test = round(test_fraction * len(members))
+                n_val = round(val_fraction * len(members))
+                test, val, train = np.split(members, [n_test, n_test + n_val])
+                pieces["train"].append(train)
+                pieces["val"].append(val)
+                pieces["test"].append(test)
+            return tuple(np.concatenate(pieces[name]) for name in ("train", "val", "test"))
+        """),
+    # ---- standardize
+    *variants(LAB, MISTAKE, "standardize", "statistics_of_all_the_data", both="""
+        def standardize(X_train, X_val, X_test):
+            everything = np.concatenate([X_train, X_val, X_test])
+            mean, std = everything.mean(axis=0), everything.std(axis=0)
+            std[std == 0] = 1
+            return (X_train - mean) / std, (X_val - mean) / std, (X_test - mean) / std
+        """),
+    *variants(LAB, ALTERNATIVE, "standardize", "sample_std_in_a_loop", both="""
+        def standardize(X_train, X_val, X_test):
+            mean = np.mean(X_train, axis=0)
+            std = np.std(X_train, axis=0, ddof=1)
+            std[std == 0] = 1.0
+            return tuple((X - mean) / std for X in (X_train, X_val, X_test))
+        """),
+    # ---- classifier
+    *variants(LAB, MISTAKE, "classifier", "no_activation", tensorflow="""
+        def dropout(x, p, training=True):
+            if not training:
+                return x
+            keep = tf.random.uniform(tf.shape(x), dtype=x.dtype) >= p
+            return tf.where(keep, x / (1 - p), tf.zeros_like(x))
+
+
+        class DigitClassifier(tf.keras.Model):
+            def __init__(self, n_inputs, n_hidden, n_classes, p, **kwargs):
+                super().__init__(**kwargs)
+                self.p = p
+                self.W1 = self.add_weight(shape=(n_inputs, n_hidden), initializer="random_normal")
+                self.b1 = self.add_weight(shape=(n_hidden,), initializer="zeros")
+                self.W2 = self.add_weight(shape=(n_hidden, n_classes), initializer="random_normal")
+                self.b2 = self.add_weight(shape=(n_classes,), initializer="zeros")
+
+            def call(self, x, training=None):
+                hidden = dropout(x @ self.W1 + self.b1, self.p, training=bool(training))
+                return hidden @ self.W2 + self.b2
+        """, torch="""
+        def dropout(x, p, training=True):
+            if not training:
+                return x
+            keep = torch.rand_like(x) >= p
+            return torch.where(keep, x / (1 - p), torch.zeros_like(x))
+
+
+        class DigitClassifier(nn.Module):
+            def __init__(self, n_inputs, n_hidden, n_classes, p):
+                super().__init__()
+                self.p = p
+                self.W1 = nn.Parameter(torch.randn(n_inputs, n_hidden) * 0.05)
+                self.b1 = nn.Parameter(torch.zeros(n_hidden))
+                self.W2 = nn.Parameter(torch.randn(n_hidden, n_classes) * 0.05)
+                self.b2 = nn.Parameter(torch.zeros(n_classes))
+
+            def forward(self, x):
+                hidden = dropout(x @ self.W1 + self.b1, self.p, training=self.training)
+                return hidden @ self.W2 + self.b2
+        """),
+    *variants(LAB, ALTERNATIVE, "classifier", "mask_multiplied_weights_built_later", tensorflow="""
+        def dropout(x, p, training=True):
+            if training:
+                mask = tf.cast(tf.random.uniform(tf.shape(x)) < 1 - p, x.dtype)
+                return x * mask / (1 - p)
+            return x
+
+
+        class DigitClassifier(tf.keras.Model):
+            def __init__(self, n_inputs, n_hidden, n_classes, p, **kwargs):
+                super().__init__(**kwargs)
+                self.n_hidden, self.n_classes, self.p = n_hidden, n_classes, p
+
+            def build(self, input_shape):
+                self.W1 = self.add_weight(shape=(input_shape[-1], self.n_hidden), initializer="glorot_uniform")
+                self.b1 = self.add_weight(shape=(self.n_hidden,), initializer="zeros")
+                self.W2 = self.add_weight(shape=(self.n_hidden, self.n_classes), initializer="glorot_uniform")
+                self.b2 = self.add_weight(shape=(self.n_classes,), initializer="zeros")
+
+            def call(self, x, training=None):
+                hidden = tf.maximum(tf.matmul(x, self.W1) + self.b1, 0.0)
+                return tf.matmul(dropout(hidden, self.p, training=bool(training)), self.W2) + self.b2
+        """, torch="""
+        def dropout(x, p, training=True):
+            if training:
+                return x * torch.bernoulli(torch.full_like(x, 1 - p)) / (1 - p)
+            return x
+
+
+        class DigitClassifier(nn.Module):
+            def __init__(self, n_inputs, n_hidden, n_classes, p):
+                super().__init__()
+                self.p = p
+                self.W1 = nn.Parameter(nn.init.xavier_uniform_(torch.empty(n_inputs, n_hidden)))
+                self.b1 = nn.Parameter(torch.zeros(n_hidden))
+                self.W2 = nn.Parameter(nn.init.xavier_uniform_(torch.empty(n_hidden, n_classes)))
+                self.b2 = nn.Parameter(torch.zeros(n_classes))
+
+            def forward(self, x):
+                hidden = torch.clamp(x @ self.W1 + self.b1, min=0)
+                return dropout(hidden, self.p, self.training) @ self.W2 + self.b2
+        """),
+    # ---- cross_entropy
+    *variants(LAB, MISTAKE, "cross_entropy", "softmax_then_log", tensorflow="""
+        def softmax_cross_entropy(logits, labels):
+            probabilities = tf.exp(logits) / tf.reduce_sum(tf.exp(logits), axis=1, keepdims=True)
+            return -tf.reduce_mean(tf.math.log(tf.gather(probabilities, labels, axis=1, batch_dims=1)))
+        """, torch="""
+        def softmax_cross_entropy(logits, labels):
+            probabilities = torch.exp(logits) / torch.exp(logits).sum(dim=1, keepdim=True)
+            return -torch.log(probabilities[torch.arange(len(labels)), labels]).mean()
+        """),
+    *variants(LAB, ALTERNATIVE, "cross_entropy", "logsumexp_and_one_hot", tensorflow="""
+        def softmax_cross_entropy(logits, labels):
+            label_logits = tf.reduce_sum(logits * tf.one_hot(labels, tf.shape(logits)[1]), axis=1)
+            return tf.reduce_mean(tf.reduce_logsumexp(logits, axis=1) - label_logits)
+        """, torch="""
+        def softmax_cross_entropy(logits, labels):
+            label_logits = logits.gather(1, labels[:, None])[:, 0]
+            return (torch.logsumexp(logits, dim=1) - label_logits).mean()
+        """),
+    # ---- train_step
+    *variants(LAB, MISTAKE, "train_step", "loss_outside_the_tape", tensorflow="""
+        def make_train_step(model, optimizer, loss_fn):
+            def step(x, y):
+                with tf.GradientTape() as tape:
+                    logits = model(x, training=True)
+                loss = loss_fn(logits, y)
+                grads = tape.gradient(loss, model.trainable_variables)
+                optimizer.apply_gradients(zip(grads, model.trainable_variables))
+                return loss, logits
+            return step
+        """, torch="""
+        def make_train_step(model, optimizer, loss_fn):
+            def step(x, y):
+                model.train()
+                logits = model(x)
+                loss = loss_fn(logits, y)
+                loss.backward()
+                optimizer.step()
+                return loss.detach(), logits.detach()
+            return step
+        """),
+    *variants(LAB, ALTERNATIVE, "train_step", "eager_or_zeroed_after", tensorflow="""
+        def make_train_step(model, optimizer, loss_fn):
+            def step(x, y):
+                with tf.GradientTape() as tape:
+                    logits = model(x, training=True)
+                    loss = loss_fn(logits, y)
+                variables = model.trainable_variables
+                optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+                return loss, logits
+            return step
+        """, torch="""
+        def make_train_step(model, optimizer, loss_fn):
+            def step(x, y):
+                model.train()
+                logits = model(x)
+                loss = loss_fn(logits, y)
+                loss.backward()
+                optimizer.step()
+                optimizer.zero_grad(set_to_none=True)
+                return loss.item(), logits.detach()
+            return step
+        """),
+    # ---- train_epoch
+    *variants(LAB, MISTAKE, "train_epoch", "mean_of_the_batch_losses", tensorflow="""
+        def train_epoch(step, batches):
+            losses, correct, seen = [], 0, 0
+            for x, y in batches:
+                loss, logits = step(x, y)
+                losses.append(float(loss))
+                correct += int(tf.reduce_sum(tf.cast(tf.argmax(logits, axis=1) == y, tf.int32)))
+                seen += len(y)
+            return sum(losses) / len(losses), correct / seen
+        """, torch="""
+        def train_epoch(step, batches):
+            losses, correct, seen = [], 0, 0
+            for x, y in batches:
+                loss, logits = step(x, y)
+                losses.append(float(loss))
+                correct += int((logits.argmax(dim=1) == y).sum())
+                seen += len(y)
+            return sum(losses) / len(losses), correct / seen
+        """),
+    *variants(LAB, ALTERNATIVE, "train_epoch", "weighted_average_with_numpy", tensorflow="""
+        def train_epoch(step, batches):
+            losses, sizes, right = [], [], 0
+            for x, y in batches:
+                loss, logits = step(x, y)
+                losses.append(loss.numpy())
+                sizes.append(int(tf.size(y)))
+                right += int(np.sum(np.argmax(logits.numpy(), axis=1) == y.numpy()))
+            return float(np.average(losses, weights=sizes)), right / sum(sizes)
+        """, torch="""
+        def train_epoch(step, batches):
+            losses, sizes, right = [], [], 0
+            for x, y in batches:
+                loss, logits = step(x, y)
+                losses.append(float(loss))
+                sizes.append(y.numel())
+                right += logits.argmax(1).eq(y).sum().item()
+            return float(np.average(losses, weights=sizes)), right / sum(sizes)
+        """),
+    # ---- fit
+    *variants(LAB, MISTAKE, "fit", "best_weights_never_restored", tensorflow="""
+        def fit(model, X_train, y_train, X_val, y_val, max_epochs, patience, batch_size, learning_rate, seed):
+            step = make_train_step(model, tf.keras.optimizers.Adam(learning_rate), softmax_cross_entropy)
+            batches = make_batches(X_train, y_train, batch_size, seed)
+            history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
+            best_loss, epochs_without_improvement = float("inf"), 0
+            for _ in range(max_epochs):
+                loss, accuracy = train_epoch(step, batches)
+                val_loss, val_accuracy = evaluate(model, X_val, y_val)
+                for key, value in zip(history, (loss, accuracy, val_loss, val_accuracy)):
+                    history[key].append(value)
+                if val_loss < best_loss:
+                    best_loss, epochs_without_improvement = val_loss, 0
+                else:
+                    epochs_without_improvement += 1
+                    if epochs_without_improvement == patience:
+                        break
+            return history
+        """, torch="""
+        def fit(model, X_train, y_train, X_val, y_val, max_epochs, patience, batch_size, learning_rate, seed):
+            step = make_train_step(model, torch.optim.Adam(model.parameters(), lr=learning_rate), softmax_cross_entropy)
+            batches = make_batches(X_train, y_train, batch_size, seed)
+            history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
+            best_loss, best_state, epochs_without_improvement = float("inf"), model.state_dict(), 0
+            for _ in range(max_epochs):
+                loss, accuracy = train_epoch(step, batches)
+                val_loss, val_accuracy = evaluate(model, X_val, y_val)
+                for key, value in zip(history, (loss, accuracy, val_loss, val_accuracy)):
+                    history[key].append(value)
+                if val_loss < best_loss:
+                    best_loss, best_state, epochs_without_improvement = val_loss, model.state_dict(), 0
+                else:
+                    epochs_without_improvement += 1
+                    if epochs_without_improvement == patience:
+                        break
+            model.load_state_dict(best_state)
+            return history
+        """),
+    *variants(LAB, ALTERNATIVE, "fit", "distance_from_the_best_epoch", tensorflow="""
+        def fit(model, X_train, y_train, X_val, y_val, max_epochs, patience, batch_size, learning_rate, seed):
+            optimizer = tf.keras.optimizers.Adam(learning_rate=learning_rate)
+            step = make_train_step(model, optimizer, softmax_cross_entropy)
+            batches = make_batches(X_train, y_train, batch_size, seed)
+            history = {name: [] for name in ("loss", "accuracy", "val_loss", "val_accuracy")}
+            best_epoch, snapshot = -1, None
+            for epoch in range(max_epochs):
+                results = train_epoch(step, batches) + evaluate(model, X_val, y_val)
+                for name, value in zip(history, results):
+                    history[name].append(value)
+                if best_epoch < 0 or history["val_loss"][-1] < history["val_loss"][best_epoch]:
+                    best_epoch, snapshot = epoch, [v.numpy() for v in model.trainable_variables]
+                elif epoch - best_epoch >= patience:
+                    break
+            for variable, value in zip(model.trainable_variables, snapshot):
+                variable.assign(value)
+            return history
+        """, torch="""
+        def fit(model, X_train, y_train, X_val, y_val, max_epochs, patience, batch_size, learning_rate, seed):
+            optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+            step = make_train_step(model, optimizer, softmax_cross_entropy)
+            batches = make_batches(X_train, y_train, batch_size, seed)
+            history = {name: [] for name in ("loss", "accuracy", "val_loss", "val_accuracy")}
+            best_epoch, snapshot = -1, None
+            for epoch in range(max_epochs):
+                results = train_epoch(step, batches) + evaluate(model, X_val, y_val)
+                for name, value in zip(history, results):
+                    history[name].append(value)
+                if best_epoch < 0 or history["val_loss"][-1] < history["val_loss"][best_epoch]:
+                    best_epoch, snapshot = epoch, {k: v.clone() for k, v in model.state_dict().items()}
+                elif epoch - best_epoch >= patience:
+                    break
+            model.load_state_dict(snapshot)
+            return history
+        """),
+    # ---- framework
+    *variants(LAB, MISTAKE, "framework", "best_weights_not_restored", tensorflow="""
+        def framework_model(n_inputs, n_hidden, n_classes, p):
+            return tf.keras.Sequential([tf.keras.Input((n_inputs,)), tf.keras.layers.Dense(n_hidden, activation="relu"),
+                                        tf.keras.layers.Dropout(p), tf.keras.layers.Dense(n_classes)])
+
+
+        def framework_fit(model, X_train, y_train, X_val, y_val, max_epochs, patience, batch_size, learning_rate, seed):
+            tf.keras.utils.set_random_seed(seed)
+            model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate),
+                          loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+            stopper = tf.keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience)
+            history = model.fit(X_train, y_train, validation_data=(X_val, y_val), epochs=max_epochs,
+                                batch_size=batch_size, callbacks=[stopper], verbose=0)
+            return history.history
+        """, torch="""
+        def framework_model(n_inputs, n_hidden, n_classes, p):
+            return nn.Sequential(nn.Linear(n_inputs, n_hidden), nn.ReLU(), nn.Dropout(p), nn.Linear(n_hidden, n_classes))
+
+
+        def framework_fit(model, X_train, y_train, X_val, y_val, max_epochs, patience, batch_size, learning_rate, seed):
+            loader = DataLoader(TensorDataset(X_train, y_train), batch_size=batch_size, shuffle=True,
+                                generator=torch.Generator().manual_seed(seed))
+            loss_fn, optimizer = nn.CrossEntropyLoss(), torch.optim.Adam(model.parameters(), lr=learning_rate)
+            history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
+            best_loss, epochs_without_improvement = float("inf"), 0
+            for _ in range(max_epochs):
+                model.train()
+                total_loss, correct = 0.0, 0
+                for x, y in loader:
+                    optimizer.zero_grad()
+                    logits = model(x)
+                    loss = loss_fn(logits, y)
+                    loss.backward()
+                    optimizer.step()
+                    total_loss += loss.item() * len(y)
+                    correct += int((logits.argmax(dim=1) == y).sum())
+                model.eval()
+                with torch.no_grad():
+                    val_logits = model(X_val)
+                val_loss = loss_fn(val_logits, y_val).item()
+                history["loss"].append(total_loss / len(y_train))
+                history["accuracy"].append(correct / len(y_train))
+                history["val_loss"].append(val_loss)
+                history["val_accuracy"].append((val_logits.argmax(dim=1) == y_val).float().mean().item())
+                if val_loss < best_loss:
+                    best_loss, epochs_without_improvement = val_loss, 0
+                else:
+                    epochs_without_improvement += 1
+                    if epochs_without_improvement == patience:
+                        break
+            return history
+        """),
+    *variants(LAB, ALTERNATIVE, "framework", "a_dataset_and_the_functional_loss", tensorflow="""
+        def framework_model(n_inputs, n_hidden, n_classes, p):
+            model = tf.keras.Sequential(name="digits")
+            model.add(tf.keras.Input(shape=(n_inputs,)))
+            model.add(tf.keras.layers.Dense(n_hidden))
+            model.add(tf.keras.layers.Activation("relu"))
+            model.add(tf.keras.layers.Dropout(rate=p))
+            model.add(tf.keras.layers.Dense(n_classes))
+            return model
+
+
+        def framework_fit(model, X_train, y_train, X_val, y_val, max_epochs, patience, batch_size, learning_rate, seed):
+            model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=learning_rate), metrics=["accuracy"],
+                          loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+            data = tf.data.Dataset.from_tensor_slices((X_train, y_train)).shuffle(2048, seed=seed).batch(batch_size)
+            callbacks = [tf.keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)]
+            return model.fit(data, validation_data=(X_val, y_val), epochs=max_epochs, callbacks=callbacks,
+                             verbose=0).history
+        """, torch="""
+        def framework_model(n_inputs, n_hidden, n_classes, p):
+            return nn.Sequential(nn.Linear(n_inputs, n_hidden), nn.ReLU(), nn.Dropout(p=p), nn.Linear(n_hidden, n_classes))
+
+
+        def framework_fit(model, X_train, y_train, X_val, y_val, max_epochs, patience, batch_size, learning_rate, seed):
+            loader = DataLoader(TensorDataset(X_train, y_train), batch_size=batch_size, shuffle=True,
+                                generator=torch.Generator().manual_seed(seed))
+            optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+            history, best, saved = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}, 0, None
+            for epoch in range(max_epochs):
+                model.train()
+                sums = [0.0, 0]
+                for x, y in loader:
+                    optimizer.zero_grad()
+                    logits = model(x)
+                    loss = torch.nn.functional.cross_entropy(logits, y)
+                    loss.backward()
+                    optimizer.step()
+                    sums[0] += loss.item() * len(y)
+                    sums[1] += (logits.argmax(1) == y).sum().item()
+                model.eval()
+                with torch.no_grad():
+                    val_logits = model(X_val)
+                history["loss"].append(sums[0] / len(y_train))
+                history["accuracy"].append(sums[1] / len(y_train))
+                history["val_loss"].append(torch.nn.functional.cross_entropy(val_logits, y_val).item())
+                history["val_accuracy"].append((val_logits.argmax(1) == y_val).double().mean().item())
+                if saved is None or history["val_loss"][-1] < history["val_loss"][best]:
+                    best, saved = epoch, copy.deepcopy(model.state_dict())
+                elif epoch - best >= patience:
+                    break
+            model.load_state_dict(saved)
+            return history
+        """),
+    # ---- confusion_matrix (one cell for both frameworks)
+    *variants(LAB, MISTAKE, "confusion_matrix", "rows_and_columns_swapped", both="""
+        def confusion_matrix(y_true, y_pred, n_classes):
+            counts = np.zeros((n_classes, n_classes), dtype=int)
+            for true, predicted in zip(y_true, y_pred):
+                counts[predicted, true] += 1
+            return counts
+        """),
+    *variants(LAB, ALTERNATIVE, "confusion_matrix", "bincount_of_pairs", both="""
+        def confusion_matrix(y_true, y_pred, n_classes):
+            pairs = np.asarray(y_true) * n_classes + np.asarray(y_pred)
+            return np.bincount(pairs, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
+        """),
+]
