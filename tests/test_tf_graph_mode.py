@@ -26,6 +26,7 @@ GRAPH_FUNCTIONS = {
     # tf.Variables on every call, which tf.function refuses in the notebook as well
     "05_minibatches": ["batch_gradient", "per_example_gradients"],
     "06_regularization": ["polynomial_features", "dropout"],
+    "07_digits": ["dropout", "softmax_cross_entropy"],  # its make_train_step compiles its step already
 }
 
 # a cell a student adds to try Keras out: fit, evaluate and predict at the top level of the notebook
