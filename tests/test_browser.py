@@ -1,6 +1,6 @@
 """A real browser: JupyterLab on loopback, headless Chromium (Debian's) driven by Playwright.
 
-Runs every cell of lab 01's PyTorch solution and of its untouched student version through
+Runs every cell of lab 01's and lab 07's PyTorch solutions and of their untouched student versions through
 JupyterLab's own "Run > Run All Cells" menu, then reads what a student would see: each check
 says passed (solution) or not attempted (student version), and the plots rendered as images.
 Then clicks nbgrader's own Validate button on a part-done student notebook and on the solution, and reads
@@ -33,6 +33,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-s
 ARTIFACTS = REPO / "test-artifacts"
 LAB = find_labs()[0]
 NOTEBOOK = f"{LAB.notebook_name('torch')}.ipynb"  # PyTorch: the faster of the two to run
+# the labs whose solution and student notebooks are run whole in the browser: the first, and lab 07 (real data,
+# trained networks, the most plots)
+OPENED = [LAB] + [lab for lab in find_labs() if lab.name == "07_digits"]
 CHECK_LINE = re.compile(r"^(✅|⏳|❌) (\w+): (passed|not attempted|failed)", re.M)
 
 if not CHROMIUM.exists():
@@ -63,8 +66,10 @@ def jupyterlab(tmp_path_factory):
     (root / "solution").mkdir(parents=True)
     (root / "student").mkdir()
     (root / "partial").mkdir()
-    shutil.copy(REPO / "solutions" / LAB.name / NOTEBOOK, root / "solution" / NOTEBOOK)
-    shutil.copy(REPO / "labs" / LAB.name / NOTEBOOK, root / "student" / NOTEBOOK)
+    for lab in OPENED:
+        name = f"{lab.notebook_name('torch')}.ipynb"
+        shutil.copy(REPO / "solutions" / lab.name / name, root / "solution" / name)
+        shutil.copy(REPO / "labs" / lab.name / name, root / "student" / name)
     nbformat.write(student_notebook(LAB, "torch", _exercises()[:1]), root / "partial" / NOTEBOOK)
     for name, values in SETTINGS.items():
         (home / "settings" / name).parent.mkdir(parents=True, exist_ok=True)
@@ -162,26 +167,32 @@ def _checks(text):
     return {exercise: status for _, exercise, status in CHECK_LINE.findall(text)}
 
 
-def _exercises():
+def _exercises(lab=LAB):
     import importlib
 
-    return [e.name for e in importlib.import_module(f"mitdl_utils.labs.{LAB.stem}").EXERCISES]
+    return [e.name for e in importlib.import_module(f"mitdl_utils.labs.{lab.stem}").EXERCISES]
 
 
-def test_solution_in_jupyterlab_passes_every_check_and_plots(jupyterlab, browser):
-    text, images, errors = run_all_cells(browser, *jupyterlab, f"solution/{NOTEBOOK}", "browser-solution.png")
-    assert _checks(text) == {name: "passed" for name in _exercises()}, text[-3000:]
+@pytest.mark.parametrize("lab", OPENED, ids=[lab.name for lab in OPENED])
+def test_solution_in_jupyterlab_passes_every_check_and_plots(jupyterlab, browser, lab):
+    text, images, errors = run_all_cells(browser, *jupyterlab, f"solution/{lab.notebook_name('torch')}.ipynb",
+                                         f"browser-solution-{lab.name}.png")
+    exercises = _exercises(lab)
+    assert _checks(text) == {name: "passed" for name in exercises}, text[-3000:]
     assert "Traceback" not in text and not any("Error" in e for e in errors), (text[-2000:], errors)
     assert images and all(w > 100 and h > 100 for w, h in images), f"no plot rendered: {images}"
-    assert f"{len(_exercises())}/{len(_exercises())} exercises pass" in text
+    assert f"{len(exercises)}/{len(exercises)} exercises pass" in text
 
 
-def test_untouched_student_notebook_in_jupyterlab_says_not_attempted(jupyterlab, browser):
-    text, images, errors = run_all_cells(browser, *jupyterlab, f"student/{NOTEBOOK}", "browser-student.png")
-    assert _checks(text) == {name: "not attempted" for name in _exercises()}, text[-3000:]
+@pytest.mark.parametrize("lab", OPENED, ids=[lab.name for lab in OPENED])
+def test_untouched_student_notebook_in_jupyterlab_says_not_attempted(jupyterlab, browser, lab):
+    text, images, errors = run_all_cells(browser, *jupyterlab, f"student/{lab.notebook_name('torch')}.ipynb",
+                                         f"browser-student-{lab.name}.png")
+    exercises = _exercises(lab)
+    assert _checks(text) == {name: "not attempted" for name in exercises}, text[-3000:]
     assert "Traceback" not in text, text[-2000:]
     assert images and all(w > 100 and h > 100 for w, h in images), f"no plot rendered: {images}"
-    assert f"0/{len(_exercises())} exercises pass" in text
+    assert f"0/{len(exercises)} exercises pass" in text
     assert "Outcome(" not in text, "progress() shows its table, not a list of objects"
 
 
