@@ -279,7 +279,8 @@ def predict(model, X):
         return model(X).argmax(dim=1).numpy()
 
 # %% [markdown]
-# An untrained network knows nothing: about one digit in ten right, by chance.
+# An untrained network knows nothing: what it gets right, it gets right by chance (one digit in ten on
+# average), and its loss is close to $\ln 10$, for a reason the next section explains.
 
 # %%
 MODEL_READY = DATA_READY and lab.ready("classifier")
@@ -378,7 +379,8 @@ def make_train_step(model, optimizer, loss_fn):
 # %% tests="train_step"
 
 # %% [markdown]
-# Ten steps of Adam on the same 128 training digits: the loss on that batch falls from about 2.3.
+# Ten steps of Adam on the same 128 training digits: the loss on that batch falls from about 2.3 to almost
+# nothing. The network has all but memorised these 128 images, which says nothing yet about new ones.
 
 # %% fw="tensorflow"
 if MODEL_READY and lab.ready("train_step") and lab.ready("cross_entropy"):
@@ -540,16 +542,17 @@ if FIT_READY:
     plot_learning_curves({"your MLP": mlp_history})
 
 # %% [markdown]
-# Read the curves from the left. The training loss keeps falling; the validation loss falls, flattens and
-# starts to creep up again as the network begins to learn its training digits by heart, and early stopping
-# ends the run a few epochs after the lowest point, keeping that epoch's weights (the star). The training
-# accuracy sits below the validation accuracy early on for a reason of its own: it is measured with dropout
-# on, while the weights are still changing.
+# Read the curves from the left. The training loss keeps falling towards zero: the network is learning its
+# training digits by heart. The validation loss falls fast, then flattens out, and early stopping ends the run
+# `patience` epochs after its lowest point, keeping that epoch's weights (the star). In the first epoch the
+# training accuracy is below the validation accuracy: it is averaged over an epoch in which the weights
+# started out random, with dropout on.
 #
 # ### A linear baseline
 #
 # Is the hidden layer worth having? The fairest comparison is the simplest model trained the same way:
-# softmax regression, one dense layer straight from pixels to logits, trained by your `fit`.
+# softmax regression, one dense layer straight from pixels to logits, trained by your `fit`. It learns more
+# slowly than the MLP and may well use all of its 100 epochs.
 
 # %% fw="tensorflow"
 class LinearClassifier(tf.keras.Model):
@@ -716,16 +719,20 @@ if RESULTS_READY:
 
 # %% [markdown]
 # The mistakes themselves, with the label each image carries and the network's answer. Several would make a
-# person hesitate too: at 8 × 8 pixels a hurried 4 and a 9, or a 1 and a 7, can be a pixel or two apart.
+# person hesitate too: at 8 × 8 pixels one faint or missing stroke can turn a digit into another, and the
+# errors gather in a few cells of the matrix above rather than spreading evenly.
 
 # %%
 if RESULTS_READY:
     show_misclassified(X[test_idx], y_test_np, mlp_predictions)
 
 # %% [markdown]
-# And the verdict, one number per model, all on the same test split. Handwritten digits at this size are
-# nearly separable by a linear model, so the baseline is strong; the hidden layer removes a good part of its
-# errors. Count the errors, not only the percentages: on 359 test images every 0.3% is one digit.
+# And the verdict, one number per model, all on the same test split. Count the errors, not only the
+# percentages: on 359 test images every 0.28% is one digit. Handwritten digits at this size are nearly
+# separable by a linear model (flat boundaries between the classes in the 64-dimensional space of pixels), so
+# the baseline is strong, and on one split the hidden layer's lead is a handful of digits, more on some splits
+# than on others. Over ten different splits (measured with this lab's PyTorch reference, trained as here) the
+# MLP made 9 errors on average and the linear model 14: about a third fewer, and fewer on every one of the ten.
 
 # %%
 if RESULTS_READY:
