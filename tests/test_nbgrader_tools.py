@@ -8,6 +8,7 @@ lms.csv with a row of maximum points and an empty cell for a lab never handed in
 """
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
@@ -90,7 +91,8 @@ DENSE = find_labs()[1]
 HANDED_IN = {"alice": [(LAB, "torch", "solutions"), (DENSE, "torch", "solutions")],
              "bob": [(LAB, "tensorflow", "labs"), (DENSE, "tensorflow", "labs")],
              "carol": [(LAB, "tensorflow", "solutions"), (LAB, "torch", "labs")]}
-LAB_POINTS = {LAB.name: 13.0, DENSE.name: 16.0}
+LAB_POINTS = {lab.name: float(sum(e.points for e in importlib.import_module(f"mitdl_utils.labs.{lab.stem}").EXERCISES))
+              for lab in (LAB, DENSE)}  # from the specs, where points are declared
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +127,7 @@ def test_nbgrader_export_gives_each_lab_its_own_maximum_and_a_one_framework_stud
     rows = {(r["student_id"], r["assignment"]): r for r in csv.DictReader(open(tmp_path / "export.csv"))}
     assert {lab for _, lab in rows} == set(LAB_POINTS)
     assert all(float(r["max_score"]) == LAB_POINTS[lab] for (_, lab), r in rows.items())
-    assert float(rows["alice", LAB.name]["score"]) == 13 and float(rows["alice", DENSE.name]["score"]) == 16
+    assert float(rows["alice", LAB.name]["score"]) == 13 and float(rows["alice", DENSE.name]["score"]) == LAB_POINTS[DENSE.name]
     assert float(rows["bob", LAB.name]["score"]) == 0
 
 
@@ -166,10 +168,11 @@ def test_lms_csv_has_a_row_of_maximum_points_and_leaves_a_lab_never_handed_in_em
     from autograder.report import MAXIMUM_ROW
 
     rows = {r["student"]: r for r in csv.DictReader(open(course / "lms.csv"))}
-    assert rows[MAXIMUM_ROW] == {"student": MAXIMUM_ROW, LAB.name: "13", DENSE.name: "16", "total": "29"}
+    dense, total = f"{LAB_POINTS[DENSE.name]:g}", f"{sum(LAB_POINTS.values()):g}"
+    assert rows[MAXIMUM_ROW] == {"student": MAXIMUM_ROW, LAB.name: "13", DENSE.name: dense, "total": total}
     assert rows["carol"][DENSE.name] == "" and rows["carol"][LAB.name] == "13"
     assert rows["bob"][DENSE.name] == "0" and rows["bob"]["total"] == "0"
-    assert rows["alice"]["total"] == "29"
+    assert rows["alice"]["total"] == total
 
 
 @pytest.fixture(scope="module")
