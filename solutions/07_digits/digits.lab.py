@@ -731,7 +731,7 @@ if RESULTS_READY:
 # percentages: on 359 test images every 0.28% is one digit. Handwritten digits at this size are nearly
 # separable by a linear model (flat boundaries between the classes in the 64-dimensional space of pixels), so
 # the baseline is strong, and on one split the hidden layer's lead is a handful of digits, more on some splits
-# than on others. Over ten different splits (measured with this lab's PyTorch reference, trained as here) the
+# than on others. Over ten different splits (measured with this lab's reference code, trained as here) the
 # MLP made 9 errors on average and the linear model 14: about a third fewer, and fewer on every one of the ten.
 
 # %%
