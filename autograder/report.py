@@ -108,7 +108,9 @@ def write_rejection_page(result: Result, folder: Path) -> Path:
 def _mathjax_url() -> str:
     from nbconvert.exporters.html import HTMLExporter
 
-    return HTMLExporter().mathjax_url  # the MathJax that nbconvert's (and so nbgrader's feedback) pages load
+    # the MathJax that nbconvert's (and so nbgrader's feedback) pages load; read from the class, since making an
+    # exporter looks for its templates, which an environment without nbconvert's share/ folder lacks
+    return HTMLExporter.class_traits()["mathjax_url"].default_value
 
 
 def _page_head(title: str) -> str:
