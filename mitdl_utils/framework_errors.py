@@ -78,7 +78,8 @@ TRANSLATIONS = [
                 _MATMUL, about_shapes=True),
     Translation(r"Matrix size-incompatible: In\[0\]: \[(?P<a>\d+),(?P<b>\d+)\], In\[1\]: \[(?P<c>\d+),(?P<d>\d+)\]",
                 _MATMUL, about_shapes=True),
-    Translation(r"In\[\d\] (?:ndims must be >= 2|is not a matrix)|both arguments to matmul need to be at least 1D",
+    Translation(r"In\[\d\] (?:ndims must be >= 2|is not a matrix)|In\[0\] and In\[1\] has different ndims|"
+                "both arguments to matmul need to be at least 1D",
                 "tf.matmul needs matrices (2-D) on both sides: for a matrix times a vector use tf.linalg.matvec, "
                 "or give the vector a second axis (x[:, None]) and remove it afterwards", about_shapes=True),
     Translation(r"size mismatch, got input \((?P<out>\d+)\), mat \((?P<a>\d+)x(?P<b>\d+)\), vec \((?P<v>\d+)\)",
