@@ -16,13 +16,14 @@
 
 # %% fw="tensorflow"
 import numpy as np
-import tensorflow as tf
 from tqdm.auto import tqdm
 
 from mitdl_utils import open_lab, plots, seed_everything, to_numpy
 from mitdl_utils.budget import grading
 from mitdl_utils.data import pass_fail, two_rings
 from mitdl_utils.labs.dense.lines import best_line_accuracy
+# TensorFlow after mitdl_utils, which turns its start-up messages off (that works only before the import)
+import tensorflow as tf
 
 lab = open_lab("dense", framework="tensorflow")
 
