@@ -142,9 +142,10 @@ def test_collapse(t):
 EXERCISES = [
     Exercise("activations", "Activation functions from their formulas", 3, test_activations, [
         "Write each formula with elementwise operations on tensors: exp, division, maximum.",
-        "sigmoid(z) = 1 / (1 + exp(-z)); tanh(z) = (exp(z) - exp(-z)) / (exp(z) + exp(-z)); relu(z) = max(z, 0).",
-        "tanh far from 0: exp(90) is inf in float32 and inf / inf is nan. Divide the formula's top and bottom by "
-        "exp(z): tanh(z) = 2 / (1 + exp(-2 z)) - 1, which is 2 sigmoid(2 z) - 1.",
+        "sigmoid(z) = 1 / (1 + exp(-z)) and relu(z) = max(z, 0). For tanh, the textbook ratio of exponentials "
+        "overflows: exp(90) is inf in float32, and inf / inf is nan.",
+        "Divide tanh's top and bottom by exp(z): tanh(z) = 2 / (1 + exp(-2 z)) - 1, that is 2 sigmoid(2 z) - 1; "
+        "sigmoid(z) = 1 / (1 + exp(-z)) stays as it is.",
     ]),
     Exercise("derivatives", "Their derivatives", 3, test_derivatives, [
         "Each derivative can be written with the activation itself.",
