@@ -159,11 +159,17 @@ VARIANTS = [
     *variants(LAB, MISTAKE, "train_epoch", "last_batch_loss_returned", tensorflow="""
         def train_epoch(model, optimizer, loss_fn, batches):
             for x_batch, y_batch in batches:
-                with tf.GradientTape() as tape:
-                    loss = loss_fn(model(x_batch, training=True), y_batch)
-                grads = tape.gradient(loss, model.trainable_variables)
-                optimizer.apply_gradients(zip(grads, model.trainable_variables))
+                loss = train_step(model, optimizer, loss_fn, x_batch, y_batch)
             return float(loss)
+
+
+        @tf.function
+        def train_step(model, optimizer, loss_fn, x_batch, y_batch):
+            with tf.GradientTape() as tape:
+                loss = loss_fn(model(x_batch, training=True), y_batch)
+            grads = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(grads, model.trainable_variables))
+            return loss
         """, torch="""
         def train_epoch(model, optimizer, loss_fn, batches):
             model.train()
@@ -189,12 +195,16 @@ VARIANTS = [
         def train_epoch(model, optimizer, loss_fn, batches):
             total, count = 0.0, 0
             for x_batch, y_batch in batches:
-                with tf.GradientTape() as tape:
-                    loss = loss_fn(model(x_batch), y_batch)
-                variables = model.trainable_variables
-                optimizer.apply(tape.gradient(loss, variables), variables)
-                total, count = total + loss, count + 1
+                total, count = total + train_step(model, optimizer, loss_fn, x_batch, y_batch), count + 1
             return total / count
+
+
+        def train_step(model, optimizer, loss_fn, x_batch, y_batch):  # eager: no @tf.function
+            with tf.GradientTape() as tape:
+                loss = loss_fn(model(x_batch), y_batch)
+            variables = model.trainable_variables
+            optimizer.apply(tape.gradient(loss, variables), variables)
+            return loss
         """, torch="""
         def train_epoch(model, optimizer, loss_fn, batches):
             total, count = 0.0, 0
