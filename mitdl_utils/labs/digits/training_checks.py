@@ -33,7 +33,7 @@ class Training:
 
 
 # How the notebook and the grader train the 64-256-10 network.
-TRAINING = Training(max_epochs=100, patience=5, batch_size=128, learning_rate=5e-3)
+TRAINING = Training(max_epochs=100, patience=3, batch_size=128, learning_rate=5e-3)
 N_HIDDEN, DROPOUT = 256, 0.2
 # A short run for the checks: 100 training digits in one batch, and validation labels that training cannot
 # learn, so that the validation loss turns upward within a few epochs.
