@@ -18,7 +18,6 @@
 
 # %% fw="tensorflow"
 import numpy as np
-import tensorflow as tf
 from sklearn.datasets import load_digits
 
 from mitdl_utils import open_lab
@@ -26,6 +25,8 @@ from mitdl_utils.budget import grading
 from mitdl_utils.labs.digits import DROPOUT, N_CLASSES, N_HIDDEN, SPLIT_SEED, TEST_FRACTION, TRAINING, VAL_FRACTION
 from mitdl_utils.labs.digits.plots import (plot_accuracies, plot_confusion_matrix, plot_learning_curves,
                                            show_digits, show_misclassified)
+
+import tensorflow as tf
 
 lab = open_lab("digits", framework="tensorflow")
 
