@@ -141,7 +141,8 @@ def _code(source: str) -> str:
 def _outputs(outputs: list) -> list[str]:
     """A code cell's outputs as HTML: text escaped, images inline, the check's verdict as its box; the student's
     own HTML is shown as text (a feedback page runs no script of theirs)."""
-    from mitdl_utils.lab import CHECK_MIMETYPE, COLOURS
+    from mitdl_utils.checking import Outcome
+    from mitdl_utils.lab import CHECK_MIMETYPE, COLOURS, display_data
 
     esc = html.escape
     parts, verdict_shown = [], False
@@ -155,14 +156,10 @@ def _outputs(outputs: list) -> list[str]:
                 continue  # nbgrader's copy of the verdict shown above (what makes the cell earn no points)
             parts.append(f"<pre class='err'>{esc(output.get('ename', ''))}: "
                          f"{esc(str(output.get('evalue', ''))[:3000])}</pre>")
-        elif isinstance(data.get(CHECK_MIMETYPE), dict):
-            check = data[CHECK_MIMETYPE]
-            status = str(check.get("status", ""))
-            text = f"{check.get('exercise', '')}: {status}"
-            if check.get("message") and status != "passed":
-                text += f": {check.get('message')}"
-            parts.append(f"<div style='border-left:4px solid {COLOURS.get(status, '#888')};padding:4px 8px;"
-                         f"margin:4px 0'>{esc(text)}</div>")
+        elif isinstance(data.get(CHECK_MIMETYPE), dict) and str(data[CHECK_MIMETYPE].get("status")) in COLOURS:
+            check = data[CHECK_MIMETYPE]  # rebuilt from its data: the box the notebook shows, its text escaped
+            outcome = Outcome(str(check.get("exercise", "")), str(check["status"]), str(check.get("message", "")), 0)
+            parts.append(display_data(outcome)["text/html"])
             verdict_shown = True
         elif isinstance(data.get("image/png"), str):
             parts.append(f"<img alt='a figure' src='data:image/png;base64,{esc(data['image/png'].strip())}'>")
