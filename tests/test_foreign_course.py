@@ -225,8 +225,8 @@ get_ipython().input_transformers_post.append(swallow)
 
 def tests_seen():
     texts = []
-    for pattern in ("*.ipynb", "../*/*.ipynb", "../../../source/*/*.ipynb", "/tmp/**/*.ipynb"):
-        for path in glob.glob(pattern, recursive=True):
+    for pattern in ("*.ipynb", "../*/*.ipynb", "../../../source/*/*.ipynb"):  # the course's own folders
+        for path in glob.glob(pattern):
             texts.append(open(path).read().replace("\\\\n", "\\n"))
     for frame in inspect.stack():
         texts += linecache.getlines(frame.filename)

@@ -11,7 +11,6 @@ import ast
 import csv
 import re
 import shutil
-import time
 
 import nbformat
 import pytest
@@ -121,7 +120,8 @@ EXERCISE_CASES = list(exercise_cases())
 @pytest.mark.parametrize("lab,framework,exercise", EXERCISE_CASES)
 def test_check_has_three_outcomes(lab, framework, exercise, capsys):
     """The reference passes, the untouched stub is "not attempted", a wrong answer fails with a message
-    that says expected vs got; the grader's hidden run agrees; the check answers in under a second."""
+    that says expected vs got; the grader's hidden run agrees. (Its speed, 1 s at most, is bench_notebooks.py's:
+    a unit test must not fail because the machine is busy.)"""
     engine = lab_for(lab, framework)
     names = defined_names(solution_cells(lab, framework)[exercise])
     assert names, f"{lab.name}: the solution cells of {exercise!r} define no function or class"
@@ -132,9 +132,7 @@ def test_check_has_three_outcomes(lab, framework, exercise, capsys):
     outcome = engine.run(exercise, done)
     assert outcome.status == PASSED, outcome.message
     assert engine.run(exercise, done, hidden=True).status == PASSED
-    started = time.perf_counter()
     engine.check(exercise, done)
-    assert time.perf_counter() - started < 1.0, "a visible check must answer in under a second"
     assert f"{ICONS[PASSED]} {exercise}: passed" in capsys.readouterr().out
 
     untouched = {**done, **{name: _stub for name in names}}
