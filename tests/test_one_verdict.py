@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import csv
 import importlib
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -134,12 +135,22 @@ def verdicts(tmp_path_factory) -> Verdicts:
 
 # ------------------------------------------------------------------ the corpus itself
 
-def test_every_exercise_of_every_lab_has_a_mistake_and_an_alternative_in_both_frameworks():
-    have = {(v.lab, v.framework, v.exercise, v.kind) for v in CORPUS}
-    missing = [(lab.name, framework, exercise, kind) for lab in find_labs() for framework in FRAMEWORKS
-               for exercise in exercises(lab.name) for kind in (MISTAKE, ALTERNATIVE)
-               if (lab.name, framework, exercise, kind) not in have]
-    assert not missing, missing
+MISTAKES_PER_EXERCISE, ALTERNATIVES_PER_EXERCISE = 6, 2  # per exercise and framework, at least
+NAMED_AT_LEAST = 0.95  # the share of each lab's mistakes whose message names them
+
+
+def test_every_exercise_has_six_mistakes_and_two_alternatives_in_both_frameworks():
+    count = Counter((v.lab, v.framework, v.exercise, v.kind == ALTERNATIVE) for v in CORPUS)
+    short = [f"{lab.name} {framework} {exercise}: {count[lab.name, framework, exercise, False]} mistakes, "
+             f"{count[lab.name, framework, exercise, True]} alternatives"
+             for lab in find_labs() for framework in FRAMEWORKS for exercise in exercises(lab.name)
+             if count[lab.name, framework, exercise, False] < MISTAKES_PER_EXERCISE
+             or count[lab.name, framework, exercise, True] < ALTERNATIVES_PER_EXERCISE]
+    assert not short, "\n".join(short)
+
+
+def test_every_mistake_says_which_words_name_it():
+    assert not [v.id for v in CORPUS if v.kind != ALTERNATIVE and not v.names]
 
 
 def test_variants_have_distinct_ids_and_student_ids_the_grader_keeps_whole():
@@ -207,3 +218,29 @@ def test_validate_says_what_the_notebook_check_says(tmp_path, verdicts, variant)
     [line] = [line for line in lines if f" {variant.exercise} (" in line]
     assert (code, shown.status) == ((1, FAILED) if variant.kind == MISTAKE else (0, PASSED)), lines
     assert line.endswith(f"{shown.status}: {shown.message}" if variant.kind == MISTAKE else shown.status), lines
+
+
+# ------------------------------------------------------------------ mistakes named
+
+def naming_message(verdicts: Verdicts, variant: Variant) -> str:
+    """What the student reads about the mistake: the notebook check's message, or for a mistake only the hidden
+    tests find, the judge's (the feedback page's)."""
+    if variant.kind == HIDDEN_ONLY:
+        judge = verdicts.grade(variant).verdicts.get(variant.exercise)
+        return judge.message if judge else ""
+    return verdicts.check(variant).verdict.message
+
+
+def test_each_labs_messages_name_at_least_95_percent_of_its_mistakes(verdicts):
+    """Caught is not enough: the message must say what went wrong. Prints the figures per lab."""
+    mistakes = [v for v in CORPUS if v.kind != ALTERNATIVE]
+    unnamed = [v for v in mistakes if not v.is_named_by(naming_message(verdicts, v))]
+    print(f"\n{'lab':<22}{'mistakes':>9}{'named':>7}{'share':>8}")
+    shares = {}
+    for lab in sorted({v.lab for v in mistakes}):
+        total = sum(v.lab == lab for v in mistakes)
+        named = total - sum(v.lab == lab for v in unnamed)
+        shares[lab] = named / total
+        print(f"{lab:<22}{total:>9}{named:>7}{shares[lab]:>8.0%}")
+    below = {lab: share for lab, share in shares.items() if share < NAMED_AT_LEAST}
+    assert not below, (below, [f"{v.id} {v.names}: {naming_message(verdicts, v)}" for v in unnamed])

@@ -21,6 +21,12 @@ class Variant:
     name: str  # unique within (lab, framework, exercise)
     source: str
     known_disagreement: str = ""  # what the paths say where they disagree today ("" when they agree)
+    names: tuple[str, ...] = ()  # a mistake's naming words: each must be in its message ("a|b": either will do)
+
+    def is_named_by(self, message: str) -> bool:
+        """Whether `message` names this mistake: it holds each of `names` (case does not matter)."""
+        said = message.lower()
+        return bool(self.names) and all(any(word.lower() in said for word in entry.split("|")) for entry in self.names)
 
     @property
     def id(self) -> str:
@@ -35,9 +41,10 @@ class Variant:
 
 
 def variants(lab: str, kind: str, exercise: str, name: str, *, tensorflow: str | None = None,
-             torch: str | None = None, both: str | None = None, known_disagreement: str = "") -> list[Variant]:
+             torch: str | None = None, both: str | None = None, known_disagreement: str = "",
+             names: tuple[str, ...] = ()) -> list[Variant]:
     """The variant for each framework given a source: `both` is one source for the two frameworks' notebooks
-    (an exercise whose cell is shared); sources are dedented."""
+    (an exercise whose cell is shared); sources are dedented. `names`: the words that name a mistake."""
     sources = {"tensorflow": both, "torch": both} if both is not None else {"tensorflow": tensorflow, "torch": torch}
-    return [Variant(lab, framework, exercise, kind, name, textwrap.dedent(source).strip() + "\n", known_disagreement)
-            for framework, source in sources.items() if source is not None]
+    return [Variant(lab, framework, exercise, kind, name, textwrap.dedent(source).strip() + "\n", known_disagreement,
+                    tuple(names)) for framework, source in sources.items() if source is not None]
