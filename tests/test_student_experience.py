@@ -11,6 +11,8 @@ import ast
 import csv
 import re
 import shutil
+import textwrap
+import warnings
 
 import nbformat
 import pytest
@@ -277,3 +279,90 @@ def test_student_cells_output_and_variables_do_not_cost_points(tmp_path, repo):
     feedback = list((tmp_path / "out" / "feedback").rglob("*.html"))
     assert feedback and "my debugging output" in feedback[0].read_text()
     shutil.rmtree(tmp_path / "out")
+
+
+# ---------------------------------------------------------------- the code inside the hints
+
+# Math words of the hints, as each framework's functions: a fragment `mean((y - y_hat) ** 2)` runs as written.
+HINT_FUNCTIONS = {
+    "tensorflow": "import tensorflow as tf\n"
+                  "_hint = dict(mean=tf.reduce_mean, sum=tf.reduce_sum, log=tf.math.log, exp=tf.exp, sqrt=tf.sqrt,\n"
+                  "             abs=tf.abs, clip=tf.clip_by_value, where=tf.where, log1p=tf.math.log1p,\n"
+                  "             max=lambda a, *b: tf.maximum(a, *b) if b else tf.reduce_max(a))\n",
+    "torch": "import torch\n"
+             "_t = torch.as_tensor\n"
+             "_hint = dict(mean=torch.mean, sum=torch.sum, log=torch.log, exp=torch.exp, sqrt=torch.sqrt,\n"
+             "             abs=torch.abs, clip=torch.clamp, where=torch.where, log1p=torch.log1p,\n"
+             "             max=lambda a, *b: torch.maximum(_t(a), _t(*b)) if b else torch.max(a))\n",
+}
+
+
+def _as_python(fragment: str) -> str:
+    """Hint notation as Python: x^2 -> x**2, |z| -> abs(z), `y log(p)` -> `y * log(p)`, math words -> _hint[...]."""
+    code = fragment.strip().strip(".").replace("^", "**").replace("·", "*").replace("×", "*")
+    code = re.sub(r"\|([^|]+)\|", r"abs(\1)", code)
+    code = re.sub(r"(?<=[\w)\]])\s+(?=[A-Za-z_(])(?!(?:for|in|if|else|and|or|not)\b)", " * ", code)
+    code = re.sub(r"(?<![\w.])(mean|sum|log|exp|sqrt|abs|clip|where|log1p|max)\(", r"_hint['\1'](", code)
+    return code
+
+
+def code_in_hints(hints: list[str]) -> list[str]:
+    """The hints' code-like fragments, as Python statements: pieces between `;`, `. `, `: ` and `, then` that parse
+    and do some arithmetic or call something (a bare word is prose)."""
+    fragments = []
+    for hint in hints:
+        for piece in re.split(r";|\.\s|:\s|,\s+then\s|\bthen\b", hint):
+            if not re.search(r"[-+*/@(\[=]", piece):
+                continue
+            code = _as_python(piece)
+            try:
+                ast.parse(code)
+            except SyntaxError:
+                continue
+            fragments.append(code)
+    return fragments
+
+
+def pasted(fragments: list[str]) -> str:
+    """A function body made of the fragments: each statement (one that raises is skipped), then `return` the last
+    value computed."""
+    body = ["_last = None"]
+    for code in fragments:
+        [node] = ast.parse(code).body if len(ast.parse(code).body) == 1 else [None]
+        if isinstance(node, ast.Expr):
+            code = f"_last = {code}"
+        elif isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets):
+            code = f"{code}\n_last = {node.targets[0].id}"
+        body.append(f"try:\n{textwrap.indent(code, '    ')}\nexcept Exception:\n    pass")
+    return "\n".join(body) + "\nreturn _last\n"
+
+
+def with_block_replaced(source: str, index: int, body: str) -> str:
+    """`source` with its `index`-th BEGIN/END SOLUTION block replaced by `body` (indented like the block)."""
+    blocks = list(re.finditer(r"( *)### BEGIN SOLUTION\n.*?### END SOLUTION\n?", source, re.S))
+    block = blocks[index]
+    indent = block.group(1)
+    return source[:block.start()] + textwrap.indent(body, indent) + source[block.end():]
+
+
+@pytest.mark.parametrize("lab,framework,exercise", EXERCISE_CASES)
+def test_the_code_in_the_hints_pasted_into_the_stub_does_not_pass_the_check(lab, framework, exercise):
+    """A hint may show the shape of the formula, never the whole answer: the code of all its tiers together, pasted
+    into any one of the exercise's functions (the others solved), still fails the check."""
+    engine = lab_for(lab, framework)
+    fragments = code_in_hints(engine.exercises[exercise].hints)
+    sources = solution_cells(lab, framework)[exercise]
+    tries = [fragments] + [[code] for code in fragments]
+    passing = []
+    warnings.simplefilter("ignore", SyntaxWarning)  # `(-1)(3)` is notation for a product, not a call
+    for attempt_ in tries:
+        for cell, source in enumerate(sources):
+            for index in range(source.count("### BEGIN SOLUTION")):
+                namespace = reference_namespace(engine)
+                exec(HINT_FUNCTIONS[framework], namespace)
+                for other, solved in enumerate(sources):
+                    exec(with_block_replaced(source, index, pasted(attempt_)) if other == cell else solved,
+                         namespace)
+                if engine.run(exercise, namespace).status == PASSED:
+                    passing.append(attempt_)
+    assert not passing, f"the hints of {exercise!r} hold its answer: pasted as code, {passing} passes the check"

@@ -396,7 +396,8 @@ IN_NOTEBOOK = frozenset({
 EXERCISES = [
     Exercise("dense_forward", "Many perceptrons side by side", 2, test_dense_forward, [
         "One matrix product computes every output for every example at once; then add b and apply g.",
-        "X has shape (n, inputs), W shape (inputs, outputs): z = X @ W + b has shape (n, outputs); return g(z).",
+        "X has shape (n, inputs) and W shape (inputs, outputs), so the product of the two, in that order, has shape "
+        "(n, outputs); b (outputs,) is added to every row, and g acts on the result.",
     ]),
     Exercise("dense_layer", "A dense layer from scratch", 3, test_dense_layer, [
         "Create W and b once, in __init__, the way the framework registers trainable weights (the comment at "
@@ -441,8 +442,8 @@ EXERCISES = [
     Exercise("nonlinear_mlp", "A straight line against a bent boundary", 3, test_nonlinear_mlp, [
         "Both models are made of your MyDenseLayer: the perceptron is one layer with one output; the MLP puts a "
         "hidden layer of `hidden` units before such an output layer.",
-        "linear_classifier: MyDenseLayer(2, 1). mlp_classifier: a Sequential of MyDenseLayer(2, hidden) and then "
-        "MyDenseLayer(hidden, 1); each applies the sigmoid, so the hidden layer is non-linear and the output is "
-        "a probability.",
+        "linear_classifier: a single MyDenseLayer from the 2 inputs to 1 output. mlp_classifier: a Sequential of two "
+        "MyDenseLayers, inputs -> `hidden` units and `hidden` units -> 1 output; each applies the sigmoid, so the "
+        "hidden layer is non-linear and the output is a probability.",
     ]),
 ]

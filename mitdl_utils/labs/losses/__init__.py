@@ -322,7 +322,8 @@ EXERCISES = [
         "Clip first, then apply the formula to every example, then average. The framework's clip (clamp) "
         "and log functions do the work.",
         "Clip y_hat into [eps, 1 - eps] before any log: a prediction of exactly 0 or 1 would give log(0).",
-        "p = clip(y_hat, eps, 1 - eps); loss = -mean(y log(p) + (1 - y) log(1 - p)). Mind the leading minus.",
+        "The shape is -mean(y log(?) + (1 - y) log(?)): each log takes the probability the model gave to that "
+        "outcome, computed from y_hat clipped into [eps, 1 - eps]. Mind the leading minus.",
     ]),
     Exercise("bce_with_logits", "Binary cross-entropy from logits, stably", 3, test_bce_with_logits, [
         "Never compute sigmoid(z): for |z| above about 17 it rounds to exactly 0 or 1 in float32.",
@@ -349,7 +350,8 @@ EXERCISES = [
              ]),
     Exercise("mean_squared_error", "Mean squared error", 2, test_mean_squared_error, [
         "Square each difference between prediction and target, then average over every element.",
-        "mean((y - y_hat) ** 2): the mean of the squares, not the square of the mean.",
+        "mean(d ** 2), where d is the difference between target and prediction element by element: the mean of "
+        "the squares, not the square of the mean.",
     ]),
     Exercise("loss_for_task", "Which loss for which task", 2, test_loss_for_task, [
         "Ask two questions: is the target a class (classification) or a real number (regression)? "

@@ -163,7 +163,8 @@ EXERCISES = [
     ]),
     Exercise("decision_boundary", "The decision boundary", 2, test_decision_boundary, [
         "On the boundary z = 0 exactly: solve 1 + 3 x1 - 2 x2 = 0 for x2.",
-        "x2 = (1 + 3 x1) / 2. A point is on the positive side when 1 + 3 x1 - 2 x2 > 0, i.e. sigmoid(z) > 0.5.",
+        "Solved for x2 the line reads x2 = (a + b x1) / c: read a, b and c off 1 + 3 x1 - 2 x2 = 0 (mind the sign of "
+        "the x2 term). A point is on the positive side when z > 0, i.e. when sigmoid(z) > 0.5.",
     ]),
     Exercise("collapse", "Two linear layers are one", 2, test_collapse, [
         "Write out what the two layers do to x, one after the other, and collect every term that multiplies x.",

@@ -336,8 +336,9 @@ EXERCISES = [
     Exercise("dropout", "Inverted dropout from scratch", 3, test_dropout, [
         "In training, keep each entry with probability 1 - p: compare a uniform random number in [0, 1) "
         "with p. At evaluation (training=False) return x as it is.",
-        "mask = uniform(shape of x) >= p; return where(mask, x / (1 - p), 0). The division keeps the expected "
-        "value of every entry equal to x, so nothing needs rescaling at evaluation.",
+        "mask = (uniform numbers of x's shape) >= p keeps each entry with probability 1 - p. Set the dropped "
+        "entries to 0 and divide the kept ones by the chance (?) of being kept: that keeps the expected value of "
+        "every entry equal to x, so nothing needs rescaling at evaluation.",
     ]),
     Exercise("dropout_layer", "Dropout as a layer that knows its mode", 2, test_dropout_layer, [
         "The layer should call your dropout with training=True only while the model trains.",
