@@ -1,12 +1,12 @@
 """Lab 07, digits: mistakes and alternatives as notebook code."""
-from tests.verdicts.variant import ALTERNATIVE, MISTAKE, variants
+from tests.verdicts.variant import ALTERNATIVE, HIDDEN_ONLY, MISTAKE, variants
 
 LAB = "07_digits"
 
 
 VARIANTS = [
     # ---- stratified_split (one cell for both frameworks)
-    *variants(LAB, MISTAKE, "stratified_split", "one_shuffle_for_all_classes", both="""
+    *variants(LAB, MISTAKE, "stratified_split", "one_shuffle_for_all_classes", names=("stratified",), both="""
         def stratified_split(y, val_fraction, test_fraction, seed):
             order = np.random.default_rng(seed).permutation(len(y))
             n_test, n_val = round(test_fraction * len(y)), round(val_fraction * len(y))
@@ -28,7 +28,7 @@ VARIANTS = [
             return tuple(np.concatenate(pieces[name]) for name in ("train", "val", "test"))
         """),
     # ---- standardize
-    *variants(LAB, MISTAKE, "standardize", "statistics_of_all_the_data", both="""
+    *variants(LAB, MISTAKE, "standardize", "statistics_of_all_the_data", names=("X_train", "leak"), both="""
         def standardize(X_train, X_val, X_test):
             everything = np.concatenate([X_train, X_val, X_test])
             mean, std = everything.mean(axis=0), everything.std(axis=0)
@@ -43,7 +43,7 @@ VARIANTS = [
             return tuple((X - mean) / std for X in (X_train, X_val, X_test))
         """),
     # ---- classifier
-    *variants(LAB, MISTAKE, "classifier", "no_activation", tensorflow="""
+    *variants(LAB, MISTAKE, "classifier", "no_activation", names=("activation",), tensorflow="""
         def dropout(x, p, training=True):
             if not training:
                 return x
@@ -127,7 +127,7 @@ VARIANTS = [
                 return dropout(hidden, self.p, self.training) @ self.W2 + self.b2
         """),
     # ---- cross_entropy
-    *variants(LAB, MISTAKE, "cross_entropy", "softmax_then_log", tensorflow="""
+    *variants(LAB, MISTAKE, "cross_entropy", "softmax_then_log", names=("overflow",), tensorflow="""
         def softmax_cross_entropy(logits, labels):
             probabilities = tf.exp(logits) / tf.reduce_sum(tf.exp(logits), axis=1, keepdims=True)
             return -tf.reduce_mean(tf.math.log(tf.gather(probabilities, labels, axis=1, batch_dims=1)))
@@ -190,7 +190,7 @@ VARIANTS = [
             return step
         """),
     # ---- train_epoch
-    *variants(LAB, MISTAKE, "train_epoch", "mean_of_the_batch_losses", tensorflow="""
+    *variants(LAB, MISTAKE, "train_epoch", "mean_of_the_batch_losses", names=("weight", "size"), tensorflow="""
         def train_epoch(step, batches):
             losses, correct, seen = [], 0, 0
             for x, y in batches:
@@ -229,7 +229,7 @@ VARIANTS = [
             return float(np.average(losses, weights=sizes)), right / sum(sizes)
         """),
     # ---- fit
-    *variants(LAB, MISTAKE, "fit", "best_weights_never_restored", tensorflow="""
+    *variants(LAB, MISTAKE, "fit", "best_weights_never_restored", names=("last epoch", "best"), tensorflow="""
         def fit(model, X_train, y_train, X_val, y_val, max_epochs, patience, batch_size, learning_rate, seed):
             step = make_train_step(model, tf.keras.optimizers.Adam(learning_rate), softmax_cross_entropy)
             batches = make_batches(X_train, y_train, batch_size, seed)
@@ -304,7 +304,7 @@ VARIANTS = [
             return history
         """),
     # ---- framework
-    *variants(LAB, MISTAKE, "framework", "best_weights_not_restored", tensorflow="""
+    *variants(LAB, MISTAKE, "framework", "best_weights_not_restored", names=("last epoch", "best"), tensorflow="""
         def framework_model(n_inputs, n_hidden, n_classes, p):
             return tf.keras.Sequential([tf.keras.Input((n_inputs,)), tf.keras.layers.Dense(n_hidden, activation="relu"),
                                         tf.keras.layers.Dropout(p), tf.keras.layers.Dense(n_classes)])
@@ -410,7 +410,7 @@ VARIANTS = [
             return history
         """),
     # ---- confusion_matrix (one cell for both frameworks)
-    *variants(LAB, MISTAKE, "confusion_matrix", "rows_and_columns_swapped", both="""
+    *variants(LAB, MISTAKE, "confusion_matrix", "rows_and_columns_swapped", names=("swapped",), both="""
         def confusion_matrix(y_true, y_pred, n_classes):
             counts = np.zeros((n_classes, n_classes), dtype=int)
             for true, predicted in zip(y_true, y_pred):
@@ -421,5 +421,238 @@ VARIANTS = [
         def confusion_matrix(y_true, y_pred, n_classes):
             pairs = np.asarray(y_true) * n_classes + np.asarray(y_pred)
             return np.bincount(pairs, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
+        """),
+]
+
+# ---- more answers per exercise: the data pieces (one cell for both frameworks)
+VARIANTS += [
+    *variants(LAB, MISTAKE, "stratified_split", "returned_in_the_wrong_order", names=("swapped",), both="""
+        def stratified_split(y, val_fraction, test_fraction, seed):
+            rng = np.random.default_rng(seed)
+            train, val, test = [], [], []
+            for label in np.unique(y):
+                members = rng.permutation(np.flatnonzero(y == label))
+                n_test, n_val = round(test_fraction * len(members)), round(val_fraction * len(members))
+                test.append(members[:n_test])
+                val.append(members[n_test:n_test + n_val])
+                train.append(members[n_test + n_val:])
+            return np.concatenate(train), np.concatenate(test), np.concatenate(val)
+        """),
+    *variants(LAB, MISTAKE, "stratified_split", "a_generator_without_the_seed", names=("seed",), both="""
+        def stratified_split(y, val_fraction, test_fraction, seed):
+            rng = np.random.default_rng()
+            train, val, test = [], [], []
+            for label in np.unique(y):
+                members = rng.permutation(np.flatnonzero(y == label))
+                n_test, n_val = round(test_fraction * len(members)), round(val_fraction * len(members))
+                test.append(members[:n_test])
+                val.append(members[n_test:n_test + n_val])
+                train.append(members[n_test + n_val:])
+            return np.concatenate(train), np.concatenate(val), np.concatenate(test)
+        """),
+    *variants(LAB, MISTAKE, "stratified_split", "classes_never_shuffled", names=("shuffle",), both="""
+        def stratified_split(y, val_fraction, test_fraction, seed):
+            train, val, test = [], [], []
+            for label in np.unique(y):
+                members = np.flatnonzero(y == label)
+                n_test, n_val = round(test_fraction * len(members)), round(val_fraction * len(members))
+                test.append(members[:n_test])
+                val.append(members[n_test:n_test + n_val])
+                train.append(members[n_test + n_val:])
+            return np.concatenate(train), np.concatenate(val), np.concatenate(test)
+        """),
+    *variants(LAB, MISTAKE, "stratified_split", "boolean_masks", names=("mask", "flatnonzero"), both="""
+        def stratified_split(y, val_fraction, test_fraction, seed):
+            rng = np.random.default_rng(seed)
+            part = np.zeros(len(y), dtype=int)  # 0 train, 1 val, 2 test
+            for label in np.unique(y):
+                members = rng.permutation(np.flatnonzero(y == label))
+                n_test, n_val = round(test_fraction * len(members)), round(val_fraction * len(members))
+                part[members[:n_test]] = 2
+                part[members[n_test:n_test + n_val]] = 1
+            return part == 0, part == 1, part == 2
+        """),
+    *variants(LAB, MISTAKE, "stratified_split", "lists_never_concatenated", names=("concatenate",), both="""
+        def stratified_split(y, val_fraction, test_fraction, seed):
+            rng = np.random.default_rng(seed)
+            train, val, test = [], [], []
+            for label in np.unique(y):
+                members = rng.permutation(np.flatnonzero(y == label))
+                n_test, n_val = round(test_fraction * len(members)), round(val_fraction * len(members))
+                test.append(members[:n_test])
+                val.append(members[n_test:n_test + n_val])
+                train.append(members[n_test + n_val:])
+            return train, val, test
+        """),
+    *variants(LAB, MISTAKE, "stratified_split", "validation_cut_at_n_val", names=("cut",), both="""
+        def stratified_split(y, val_fraction, test_fraction, seed):
+            rng = np.random.default_rng(seed)
+            train, val, test = [], [], []
+            for label in np.unique(y):
+                members = rng.permutation(np.flatnonzero(y == label))
+                n_test, n_val = round(test_fraction * len(members)), round(val_fraction * len(members))
+                test.append(members[:n_test])
+                val.append(members[n_test:n_val])
+                train.append(members[n_val:])
+            return np.concatenate(train), np.concatenate(val), np.concatenate(test)
+        """),
+    *variants(LAB, MISTAKE, "stratified_split", "training_keeps_the_test_examples", names=("both",), both="""
+        def stratified_split(y, val_fraction, test_fraction, seed):
+            rng = np.random.default_rng(seed)
+            train, val, test = [], [], []
+            for label in np.unique(y):
+                members = rng.permutation(np.flatnonzero(y == label))
+                n_test, n_val = round(test_fraction * len(members)), round(val_fraction * len(members))
+                test.append(members[:n_test])
+                val.append(members[n_test:n_test + n_val])
+                train.append(members[n_val:])
+            return np.concatenate(train), np.concatenate(val), np.concatenate(test)
+        """),
+    *variants(LAB, ALTERNATIVE, "stratified_split", "legacy_seeded_global_state", both="""
+        def stratified_split(y, val_fraction, test_fraction, seed):
+            np.random.seed(seed)
+            train, val, test = np.array([], int), np.array([], int), np.array([], int)
+            for label in range(y.max() + 1):
+                idx = np.where(y == label)[0]
+                if len(idx) == 0:
+                    continue
+                idx = np.random.permutation(idx)
+                a = int(round(test_fraction * len(idx)))
+                b = a + int(round(val_fraction * len(idx)))
+                test, val, train = np.append(test, idx[:a]), np.append(val, idx[a:b]), np.append(train, idx[b:])
+            return train, val, test
+        """),
+    *variants(LAB, ALTERNATIVE, "stratified_split", "random_keys_and_ranks", both="""
+        def stratified_split(y, val_fraction, test_fraction, seed):
+            rng = np.random.default_rng(seed)
+            keys = rng.random(len(y))
+            which = np.empty(len(y), dtype=object)
+            for label in np.unique(y):
+                members = np.flatnonzero(y == label)
+                members = members[np.argsort(keys[members])]
+                n_test, n_val = round(test_fraction * len(members)), round(val_fraction * len(members))
+                which[members] = "train"
+                which[members[:n_test]] = "test"
+                which[members[n_test:n_test + n_val]] = "val"
+            return tuple(np.flatnonzero(which == name) for name in ("train", "val", "test"))
+        """),
+
+    *variants(LAB, MISTAKE, "standardize", "each_split_its_own_statistics", names=("own statistics",), both="""
+        def standardize(X_train, X_val, X_test):
+            scaled = []
+            for X in (X_train, X_val, X_test):
+                std = X.std(axis=0)
+                scaled.append((X - X.mean(axis=0)) / np.where(std == 0, 1, std))
+            return tuple(scaled)
+        """),
+    *variants(LAB, MISTAKE, "standardize", "statistics_per_example", names=("axis",), both="""
+        def standardize(X_train, X_val, X_test):
+            out = []
+            for X in (X_train, X_val, X_test):
+                mean, std = X.mean(axis=1, keepdims=True), X.std(axis=1, keepdims=True)
+                out.append((X - mean) / np.where(std > 0, std, 1.0))
+            return out[0], out[1], out[2]
+        """),
+    *variants(LAB, MISTAKE, "standardize", "divided_by_the_variance", names=("variance",), both="""
+        def standardize(X_train, X_val, X_test):
+            mean, var = X_train.mean(axis=0), X_train.var(axis=0)
+            var = np.where(var > 0, var, 1.0)
+            return (X_train - mean) / var, (X_val - mean) / var, (X_test - mean) / var
+        """),
+    *variants(LAB, MISTAKE, "standardize", "constant_pixels_divided_by_zero", names=("standard deviation 0",),
+              both="""
+        def standardize(X_train, X_val, X_test):
+            mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+            return (X_train - mean) / std, (X_val - mean) / std, (X_test - mean) / std
+        """),
+    *variants(LAB, MISTAKE, "standardize", "changed_in_place", names=("in place", "new arrays"), both="""
+        def standardize(X_train, X_val, X_test):
+            mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+            std[std == 0] = 1
+            for X in (X_train, X_val, X_test):
+                X -= mean
+                X /= std
+            return X_train, X_val, X_test
+        """),
+    *variants(LAB, MISTAKE, "standardize", "min_max_scaling", names=("min-max", "standard deviation"), both="""
+        def standardize(X_train, X_val, X_test):
+            low, high = X_train.min(axis=0), X_train.max(axis=0)
+            span = np.where(high > low, high - low, 1.0)
+            return (X_train - low) / span, (X_val - low) / span, (X_test - low) / span
+        """),
+    *variants(LAB, MISTAKE, "standardize", "epsilon_added_to_the_std", names=("epsilon", "divide by 1"), both="""
+        def standardize(X_train, X_val, X_test):
+            mean, std = X_train.mean(axis=0), X_train.std(axis=0) + 1e-8
+            return (X_train - mean) / std, (X_val - mean) / std, (X_test - mean) / std
+        """),
+    *variants(LAB, ALTERNATIVE, "standardize", "sklearn_standard_scaler", both="""
+        from sklearn.preprocessing import StandardScaler
+
+
+        def standardize(X_train, X_val, X_test):
+            scaler = StandardScaler().fit(X_train)
+            return scaler.transform(X_train), scaler.transform(X_val), scaler.transform(X_test)
+        """),
+    *variants(LAB, ALTERNATIVE, "standardize", "column_by_column", both="""
+        def standardize(X_train, X_val, X_test):
+            outputs = [np.zeros(X.shape) for X in (X_train, X_val, X_test)]
+            for j in range(X_train.shape[1]):
+                column = X_train[:, j]
+                mu = column.sum() / len(column)
+                sigma = np.sqrt(((column - mu) ** 2).mean()) or 1.0
+                for out, X in zip(outputs, (X_train, X_val, X_test)):
+                    out[:, j] = (X[:, j] - mu) / sigma
+            return tuple(outputs)
+        """),
+
+    *variants(LAB, MISTAKE, "confusion_matrix", "sklearn_with_labels", names=("yourself",), both="""
+        from sklearn import metrics
+
+
+        def confusion_matrix(y_true, y_pred, n_classes):
+            return metrics.confusion_matrix(y_true, y_pred, labels=np.arange(n_classes))
+        """),
+    *variants(LAB, MISTAKE, "confusion_matrix", "size_from_the_data", names=("never appears",), both="""
+        def confusion_matrix(y_true, y_pred, n_classes):
+            size = max(y_true.max(), y_pred.max()) + 1
+            counts = np.zeros((size, size), dtype=int)
+            for t, p in zip(y_true, y_pred):
+                counts[t, p] += 1
+            return counts
+        """),
+    *variants(LAB, MISTAKE, "confusion_matrix", "rows_normalized", names=("normalized",), both="""
+        def confusion_matrix(y_true, y_pred, n_classes):
+            counts = np.zeros((n_classes, n_classes))
+            np.add.at(counts, (y_true, y_pred), 1)
+            return counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+        """),
+    *variants(LAB, MISTAKE, "confusion_matrix", "float_counts", names=("integer",), both="""
+        def confusion_matrix(y_true, y_pred, n_classes):
+            counts = np.zeros((n_classes, n_classes))
+            for t, p in zip(y_true, y_pred):
+                counts[t, p] += 1
+            return counts
+        """),
+    *variants(LAB, MISTAKE, "confusion_matrix", "fancy_index_plus_equals", names=("np.add.at",), both="""
+        def confusion_matrix(y_true, y_pred, n_classes):
+            counts = np.zeros((n_classes, n_classes), dtype=int)
+            counts[y_true, y_pred] += 1
+            return counts
+        """),
+    *variants(LAB, MISTAKE, "confusion_matrix", "loop_one_short", names=("last example",), both="""
+        def confusion_matrix(y_true, y_pred, n_classes):
+            counts = np.zeros((n_classes, n_classes), dtype=int)
+            for i in range(len(y_true) - 1):
+                counts[y_true[i], y_pred[i]] += 1
+            return counts
+        """),
+    *variants(LAB, ALTERNATIVE, "confusion_matrix", "histogram2d_as_integers", both="""
+        def confusion_matrix(y_true, y_pred, n_classes):
+            edges = np.arange(n_classes + 1)
+            return np.histogram2d(y_true, y_pred, bins=[edges, edges])[0].astype(np.int64)
+        """),
+    *variants(LAB, ALTERNATIVE, "confusion_matrix", "row_by_row_bincount", both="""
+        def confusion_matrix(y_true, y_pred, n_classes):
+            return np.stack([np.bincount(y_pred[y_true == c], minlength=n_classes) for c in range(n_classes)])
         """),
 ]

@@ -6,7 +6,7 @@ import textwrap
 
 import numpy as np
 
-from mitdl_utils.checking import CheckFailed, assert_close, expect, to_numpy
+from mitdl_utils.checking import CheckFailed, assert_close, attempt, expect, to_numpy
 from mitdl_utils.labs.digits.shared import confusion_matrix, digits, standardize
 
 
@@ -35,6 +35,10 @@ def _labels(t, sizes) -> np.ndarray:
 def _index_arrays(result, what: str) -> list[np.ndarray]:
     expect(isinstance(result, (tuple, list)) and len(result) == 3,
            f"{what}: expected three index arrays (train, val, test), got {type(result).__name__}")
+    for part, label in zip(result, ("train", "val", "test")):
+        expect(not (isinstance(part, (list, tuple)) and part and np.ndim(part[0]) == 1),
+               f"{what}: the {label} part is a list of {len(part)} arrays (one per class?): np.concatenate them "
+               "into one array of indices")
     parts = [np.asarray(to_numpy(part)) for part in result]
     for part, label in zip(parts, ("train", "val", "test")):
         expect(part.dtype != bool, f"{what}: expected the {label} part as indices of examples, got a boolean "
@@ -73,11 +77,14 @@ def test_stratified_split(t):
                 if abs(got - fraction * n_c) <= 1:
                     continue
                 swapped = abs(got - other * n_c) <= 1 and fraction != other
+                sized_right = abs(len(part) - fraction * len(y)) <= len(np.unique(y))
+                likely = ("the validation and test fractions are swapped" if swapped else
+                          "the split is not stratified: split each class on its own, so that every class keeps "
+                          "its share in every split" if sized_right else
+                          f"the {label} split holds {len(part)} examples in all, expected about "
+                          f"{fraction} x {len(y)} = {fraction * len(y):.0f}: check where it is cut")
                 raise CheckFailed(f"{what}: class {c} has {got} of its {n_c} examples in the {label} split, expected "
-                                  f"round({fraction} x {n_c}) = {round(fraction * n_c)}. Likely mistake: " +
-                                  ("the validation and test fractions are swapped" if swapped else
-                                   "the split is not stratified: split each class on its own, so that every class "
-                                   "keeps its share in every split"))
+                                  f"round({fraction} x {n_c}) = {round(fraction * n_c)}. Likely mistake: {likely}")
         again = _index_arrays(t.call("stratified_split", y.copy(), val_fraction, test_fraction, seed), what)
         expect(all(np.array_equal(a, b) for a, b in zip((train, val, test), again)),
                f"{what}: expected the same split from two calls with seed={seed}, got two different ones: draw "
@@ -116,7 +123,12 @@ def test_standardize(t):
     splits_names = ("X_train", "X_val", "X_test")
     for splits in cases:
         what = f"standardize(X_train {splits[0].shape}, X_val {splits[1].shape}, X_test {splits[2].shape})"
-        result = t.call("standardize", *(X.copy() for X in splits))
+        given = [X.copy() for X in splits]
+        result = t.call("standardize", *given)
+        for X, before, label in zip(given, splits, splits_names):
+            expect(np.array_equal(X, before), f"{what} changed the caller's {label} in place (X -= mean or "
+                   "X /= std on the arrays it was given): compute new arrays, (X - mean) / std, and leave the "
+                   "inputs as they were")
         expect(isinstance(result, (tuple, list)) and len(result) == 3,
                f"{what} should return the three scaled splits, got {type(result).__name__}")
         got = [to_numpy(part).astype(np.float64) for part in result]
@@ -138,17 +150,44 @@ def test_standardize(t):
                 lambda s, i: (s[0].mean(axis=0), s[0].var(axis=0)), splits),
             "only centred: divide by the standard deviation too": _standardized_by(
                 lambda s, i: (s[0].mean(axis=0), np.ones(s[0].shape[1])), splits),
+            "min-max scaling (x - min) / (max - min): standardize with the mean and the standard deviation":
+                _standardized_by(lambda s, i: (s[0].min(axis=0), s[0].max(axis=0) - s[0].min(axis=0)), splits),
         }
         for part, want, label, index in zip(got, expected, splits_names, range(3)):
             expect(part.shape == want.shape, f"{what}: the scaled {label} has shape {part.shape}, expected {want.shape}")
             expect(np.all(np.isfinite(part)), f"{what}: the scaled {label} holds NaN or inf: a feature that is "
                    "constant in the training split has standard deviation 0; divide by 1 there instead")
+            constant = splits[0].std(axis=0) == 0
+            expect(np.all(np.abs(part[:, constant]) < 1e3), f"{what}: the scaled {label} reaches "
+                   f"{np.abs(part[:, constant]).max():.3g} on the feature that is constant in the training split: "
+                   "a tiny number added to its std of 0 (std + epsilon) divides by almost nothing; divide by 1 "
+                   "where the std is 0 (np.where)")
             # rtol 2e-3 accepts the sample std (ddof=1) as well as NumPy's default (ddof=0)
             assert_close(part, want, f"{what}: the scaled {label}", rtol=2e-3, atol=1e-6,
                          mistakes={mistake: wrong[index] for mistake, wrong in mistakes_of.items()})
+    # Raw pixels are integers: arrays of ints must work too (they cannot be changed in place to floats)
+    pixels = [t.rng.integers(0, 17, size=(n, 6)) for n in (600, 200, 200)]
+    what = "standardize(X_train, X_val, X_test) on integer pixels (int64 arrays)"
+    try:
+        result = attempt(what, t.function("standardize"), *(X.copy() for X in pixels))
+    except CheckFailed as error:
+        if "cast" not in str(error).lower():
+            raise
+        raise CheckFailed(f"{what} raised an error about casting: X -= mean changes the caller's array in place, "
+                          "and an integer array cannot hold the result; compute new arrays, (X - mean) / std, and "
+                          f"leave the inputs as they were. ({error})") from None
+    for part, want, label in zip(result, standardize(*pixels), splits_names):
+        assert_close(to_numpy(part).astype(np.float64), want, f"{what}: the scaled {label}", rtol=2e-3, atol=1e-6)
 
 
 # ---- the confusion matrix ----
+
+def _one_pair(true: int, predicted: int, n_classes: int) -> np.ndarray:
+    """The confusion matrix of one example."""
+    matrix = np.zeros((n_classes, n_classes), np.int64)
+    matrix[true, predicted] = 1
+    return matrix
+
 
 def test_confusion_matrix(t):
     cases = [(np.array([0, 1, 2, 2, 1, 0, 2, 1]), np.array([0, 2, 2, 1, 1, 0, 0, 1]), 4)]
@@ -168,6 +207,15 @@ def test_confusion_matrix(t):
             "rows and columns are swapped: row i is the true class, column j the predicted one": expected.T,
             "the rows are normalized: count the examples (normalize only for the plot, if at all)":
                 expected / np.maximum(expected.sum(axis=1, keepdims=True), 1),
+            "each (true, predicted) pair is counted once however often it occurs: matrix[y_true, y_pred] += 1 "
+            "with arrays adds 1 once per distinct pair; use np.add.at(matrix, (y_true, y_pred), 1) or a loop":
+                (expected > 0).astype(np.int64),
+            "the last example is not counted (a loop one step short): go over every example":
+                expected - _one_pair(y_true[-1], y_pred[-1], n_classes),
+            "the first example is not counted (a loop that starts at 1): go over every example":
+                expected - _one_pair(y_true[0], y_pred[0], n_classes),
         })
+        expect(np.issubdtype(got.dtype, np.integer), f"{what}: the counts are right, but as {got.dtype}: a "
+               "confusion matrix holds integer counts; make the table with np.zeros(..., dtype=int)")
     forbid(t, "confusion_matrix", ("confusion_matrix", "crosstab"),
            "count the pairs yourself (a loop, or np.add.at) instead of a library's confusion matrix")
