@@ -220,7 +220,7 @@ MISTAKES = [
         o.select(y, _distance(o, X, p) < r))}, "rate of failing"),
     # accuracy
     ("accuracy", lambda o: {"accuracy": lambda p, y: o.mean(o.as_float(predicted(o, p) == y))}, "broadcasts"),
-    ("accuracy", lambda o: {"accuracy": lambda p, y: o.as_float(predicted(o, p) == y)}, "has shape (6, 6)"),
+    ("accuracy", lambda o: {"accuracy": lambda p, y: o.as_float(predicted(o, p) == y)}, "has shape (8, 8)"),
     ("accuracy", lambda o: {"accuracy": lambda p, y: o.total(o.as_float(predicted(o, p)[:, 0] == y))},
      "counts the examples"),
     ("accuracy", lambda o: {"accuracy": lambda p, y: o.mean(o.as_float(predicted(o, p)[:, 0] != y))}, "error rate"),

@@ -51,7 +51,7 @@ def test_dense_forward(t):
     X = np.array([[1.0, -2.0, 0.5], [0.0, 1.0, -1.0], [2.0, 0.5, 1.5], [-1.0, -1.0, 3.0]], np.float32)
     W_square = np.array([[0.5, -1.0, 0.2], [1.5, 0.3, -0.7], [-0.4, 0.8, 1.0]], np.float32)
     W_wide = np.array([[0.5, -1.0], [1.5, 0.3], [-0.4, 0.8]], np.float32)
-    cases = [(X, W_square, np.array([0.1, -0.2, 0.3], np.float32), "sigmoid"),
+    cases = [(X[:3], W_square, np.array([0.1, -0.2, 0.3], np.float32), "sigmoid"),  # X W and X * W both run
              (X, W_wide, np.array([1.0, -0.5], np.float32), "tanh")]
     if t.hidden:
         cases += [(t.normal(6, 4), t.normal(4, 4), t.normal(4), "sigmoid"),
@@ -67,9 +67,37 @@ def test_dense_forward(t):
         }
         if W.shape[0] == W.shape[1]:
             mistakes["W is transposed: z = X W with W of shape (inputs, outputs), not X W^T"] = np_g(X @ W.T + b)
+        if X.shape == W.shape:
+            mistakes["X * W multiplies entry by entry: z = X W is the matrix product (X @ W, tf.matmul)"] = \
+                np_g(X * W + b)
+        if activation != "sigmoid":
+            mistakes[f"the activation `g` you are given ({activation} here) is not used: the result is the sigmoid "
+                     "of X W + b; return g(z)"] = _sigmoid(X @ W + b)
         expected = t.ref.dense_forward(t.tensor(X), t.tensor(W), t.tensor(b), g)
         assert_close(got, expected, f"dense_forward(X {X.shape}, W {W.shape}, b, g={activation})",
                      mistakes=mistakes)
+    _check_differentiable(t, *cases[1][:3])
+
+
+def _check_differentiable(t, X, W, b):
+    """dense_forward(X, W, b, g) with W and b that autograd tracks: the z that reaches g must depend on both."""
+    W_tracked, b_tracked = t.ref.trainable(W), t.ref.trainable(b)
+    probe = t.ref.gradient_probe(t.fw.activations["sigmoid"], [W_tracked, b_tracked])
+    what = "dense_forward(X, W, b, g) with W and b that autograd tracks (as a layer's weights are)"
+    try:
+        attempt(what, t.function("dense_forward"), t.tensor(X), W_tracked, b_tracked, probe)
+    except CheckFailed as failure:
+        if "numpy" not in str(failure).lower():
+            raise
+        raise CheckFailed(f"{failure}. Likely mistake: NumPy in the computation (np.dot, .numpy()): autograd "
+                          f"cannot follow it there, so no gradient would reach W and b. Use {t.fw.label} operations "
+                          "throughout") from None
+    followed = t.ref.probe_followed(probe)
+    lost = [name for name, kept in zip(("W", "b"), followed or ()) if not kept]
+    expect(not lost, f"{what}: the z your function gives g cannot be differentiated with respect to "
+                     f"{' and '.join(lost)}: autograd lost track of the computation. Likely mistake: NumPy on the way "
+                     f"(np.dot, .numpy(), np.array(...)), which autograd cannot follow, so a layer built on it could "
+                     f"never be trained. Use {t.fw.label} operations throughout")
 
 
 def test_dense_layer(t):
@@ -110,6 +138,17 @@ def test_dense_layer(t):
                 _sigmoid(x @ W.T + b)
         assert_close(got, expected, f"{call}(x) with W and b set to fixed values: sigmoid(x W + b)",
                      mistakes=mistakes)
+        gradients = attempt(f"differentiating the sum of {call}(x) with respect to W and b", t.ref.layer_gradients,
+                            layer, x)
+        slope = expected * (1 - expected)
+        for name, gradient, right in [("W", gradients[0], x.T.astype(np.float64) @ slope),
+                                      ("b", gradients[1], slope.sum(axis=0))]:
+            expect(gradient is not None, f"no gradient reaches {call}.{name}: autograd cannot follow the forward "
+                                         "pass from the weights to the output, so the layer could never be trained. "
+                                         "Likely mistake: NumPy on the way (np.dot, .numpy(), np.asarray, .detach()): "
+                                         f"use {t.fw.label} operations throughout")
+            assert_close(np.reshape(gradient, -1), right.reshape(-1),
+                         f"the gradient of sum({call}(x)) with respect to {name}, by autograd", rtol=1e-3, atol=1e-4)
 
 
 def test_builtin_dense(t):
@@ -119,7 +158,17 @@ def test_builtin_dense(t):
         if t.hidden:
             W, b = t.normal(input_dim, output_dim), t.normal(output_dim)
         call = f"builtin_dense(W {W.shape}, b)"
-        layer = t.call("builtin_dense", t.tensor(W), t.tensor(b))
+        try:
+            layer = t.call("builtin_dense", t.tensor(W), t.tensor(b))
+        except CheckFailed as failure:
+            if "has no setter" in str(failure):
+                advice = "overwrite them in place with layer.kernel.assign(W) and layer.bias.assign(b)"
+            elif "as parameter" in str(failure):
+                advice = ("copy into them inside `with torch.no_grad():` (layer.weight.copy_(W.T)), or wrap a new "
+                          "value in nn.Parameter(...)")
+            else:
+                raise
+            raise CheckFailed(f"{failure}. A layer's weights cannot be replaced by a plain tensor: {advice}") from None
         expect(t.ref.is_builtin_dense(layer), f"{call} should return a {t.ref.BUILTIN_NAME}, "
                                               f"got {type(layer).__name__}")
         got_W, got_b = attempt(f"reading the weights of {call}", t.ref.builtin_weights, layer, input_dim)
@@ -140,6 +189,23 @@ def test_builtin_dense(t):
                                "the layer applies ReLU: leave it linear (no activation)": _relu(x @ W + b)})
 
 
+def _model(t, name, *args):
+    """The student's `name`(*args), with what the framework says about a badly assembled Sequential explained."""
+    try:
+        return t.call(name, *args)
+    except CheckFailed as failure:
+        text = str(failure)
+        if "Sequential.__init__() takes" in text:
+            advice = "tf.keras.Sequential takes one list of layers: tf.keras.Sequential(layers), not (*layers)"
+        elif ("is not a Module subclass" in text and "list is not" not in text) or "Only instances of" in text:
+            example = "tf.keras.layers.ReLU(), not tf.keras.layers.ReLU" if t.fw.name == "tensorflow" else \
+                "nn.ReLU(), not nn.ReLU"
+            advice = f"A layer class was given where a layer is needed: make the layer with parentheses, {example}"
+        else:
+            raise
+        raise CheckFailed(f"{text}. {advice}") from None
+
+
 def _check_network(t, model, sizes, what, hidden=_relu, output=_identity, hidden_name="ReLU"):
     """The model is a stack of dense layers of `sizes` computing `output(... hidden(x W1 + b1) ...)`."""
     expect(t.ref.is_model(model), f"{what} should return a {t.ref.MODEL_NAME}, got {type(model).__name__}")
@@ -149,7 +215,13 @@ def _check_network(t, model, sizes, what, hidden=_relu, output=_identity, hidden
     if got_shapes != expected_shapes:
         message = (f"{what}: its dense layers should have weight shapes (inputs, outputs) {expected_shapes}, "
                    f"got {got_shapes}")
-        if len(got_shapes) == len(expected_shapes) - 1:
+        wrong = [k for k, (got, right) in enumerate(zip(got_shapes, expected_shapes), start=1) if got != right]
+        if len(got_shapes) == len(expected_shapes):
+            k = wrong[0]
+            (a, b), (c, d) = got_shapes[k - 1], expected_shapes[k - 1]
+            message += (f": layer {k} maps {a} inputs to {b} outputs; it should map {c} inputs to {d} outputs "
+                        f"({'the sizes in the wrong order?' if (a, b) == (d, c) else 'check which size goes where'})")
+        elif len(got_shapes) == len(expected_shapes) - 1:
             message += ". A layer is missing: K + 1 sizes make K layers, one per pair of neighbouring sizes"
         elif len(got_shapes) == len(expected_shapes) + 1:
             message += ". One layer too many: K + 1 sizes make K layers, one per pair of neighbouring sizes"
@@ -159,12 +231,17 @@ def _check_network(t, model, sizes, what, hidden=_relu, output=_identity, hidden
     attempt(f"loading weights into {what}", t.ref.load_dense_weights, model, sizes[0], weights)
     x = t.normal(6, sizes[0], scale=2.0)
     got = attempt(f"running {what}", t.ref.run_model, model, x)
+    others = {name: g for name, g in [("ReLU", _relu), ("the sigmoid", _sigmoid), ("tanh", np.tanh)]
+              if name != hidden_name}
     mistakes = {
+        **{f"use {hidden_name} between the layers, not {name}": _forward(x, weights, g, output)
+           for name, g in others.items()},
         f"no activation between the layers: without {hidden_name} the stack collapses into one linear layer":
             _forward(x, weights, _identity, output),
         f"{hidden_name} after the last layer too: only the hidden layers get {hidden_name}":
             _forward(x, weights, hidden, hidden),
-        f"use {hidden_name} between the layers, not the sigmoid": _forward(x, weights, _sigmoid, output),
+        f"{hidden_name} is applied to the input, before the first layer: it belongs after each hidden layer's "
+        "output": _forward(hidden(x), weights, hidden, output),
         "the output layer has no sigmoid: a probability must lie between 0 and 1":
             _forward(x, weights, hidden, _identity),
     }
@@ -176,14 +253,14 @@ def _check_network(t, model, sizes, what, hidden=_relu, output=_identity, hidden
 def test_two_layer_model(t):
     cases = [(3, 4)] + ([(5, 6), (2, 3)] if t.hidden else [])
     for m, n in cases:
-        model = t.call("two_layer_model", m, n)
+        model = _model(t, "two_layer_model", m, n)
         _check_network(t, model, [m, n, 2], f"two_layer_model({m}, {n})")
 
 
 def test_deep_network(t):
     cases = [[3, 5, 4, 2]] + ([[4, 8, 8, 6, 2], [2, 3, 1], [3, 2]] if t.hidden else [])
     for sizes in cases:
-        model = t.call("deep_network", list(sizes))
+        model = _model(t, "deep_network", list(sizes))
         _check_network(t, model, sizes, f"deep_network({sizes})")
 
 
@@ -197,12 +274,19 @@ def test_parameter_count(t):
         got = t.call("count_parameters", list(sizes))
         expected = sum(n_in * n_out + n_out for n_in, n_out in pairs)
         assert_close(to_numpy(got), expected, f"count_parameters({sizes})", mistakes={
+            "each layer has one bias per output unit, not one per layer":
+                sum(n_in * n_out + 1 for n_in, n_out in pairs),
+            "the last layer is not counted: there is one layer per pair of neighbouring sizes, the last pair too":
+                sum(n_in * n_out + n_out for n_in, n_out in pairs[:-1]),
             "the biases are not counted: each layer also has one bias per output unit":
                 sum(n_in * n_out for n_in, n_out in pairs),
             "one bias per output unit, not per input": sum(n_in * n_out + n_in for n_in, n_out in pairs),
             "the input is not a layer: count the weights between neighbouring sizes only":
                 sum(n_in * n_out + n_out for n_in, n_out in pairs) + sizes[0],
         })
+        expect(isinstance(got, (int, np.integer)) and not isinstance(got, bool),
+               f"count_parameters({sizes}) returns {got!r}, a {type(got).__name__}: a count is an int. A division "
+               "(/) gives a float even when it comes out whole: use *, + and // only, or int(...)")
         framework_count = t.ref.framework_count(t.ref.deep_network(list(sizes)), sizes[0])
         expect(framework_count == expected, f"internal: the framework counts {framework_count} for {sizes}")
 
@@ -219,6 +303,12 @@ def test_will_i_pass(t):
         lectures, hours = float(lectures), float(hours)
         call = f"predict_pass(model, lectures={lectures:.2f}, hours={hours:.2f})"
         got = t.tensor_result("predict_pass", model, lectures, hours)
+        expect(got.shape != (1, 1), f"{call} has the wrong shape, (1, 1), the model's whole output: return a scalar tensor, "
+                                    "shape (), the one number inside it (index it with [0, 0])")
+        again = t.tensor_result("predict_pass", model, lectures, hours)
+        expect(got.shape != () or abs(float(again) - float(got)) < 1e-6,
+               f"{call} gives {float(got):.4f}, then {float(again):.4f} for the same model and student: use the "
+               "model it is given (the argument `model`), not a new one made inside predict_pass")
         predict = lambda a, b: _forward(np.array([[a, b]]), weights, _sigmoid, _sigmoid)[0, 0]
         assert_close(got, predict(lectures, hours), f"{call}, one probability as a scalar tensor",
                      mistakes={"the features are swapped: the model's input is (lectures, hours)":
@@ -226,9 +316,10 @@ def test_will_i_pass(t):
 
 
 def test_pass_rate_near(t):
-    X = np.array([[4, 5], [5, 5], [4, 6], [3, 4], [8, 9], [0, 0], [4.5, 5.5]], np.float32)
-    y = np.array([1, 0, 1, 0, 1, 0, 1], np.float32)
-    cases = [(X, y, np.array(STUDENT, np.float32), 1.5)]
+    X = np.array([[4, 5], [5, 5], [4, 6], [3, 4], [8, 9], [0, 0], [4.5, 5.5], [5.3, 5]], np.float32)
+    y = np.array([1, 0, 1, 0, 1, 0, 1, 0], np.float32)
+    # radius 1: (5, 5) and (4, 6) lie on it, exactly (float32 gives a distance of exactly 1 there)
+    cases = [(X, y, np.array(STUDENT, np.float32), 1.5), (X, y, np.array(STUDENT, np.float32), 1.0)]
     if t.hidden:
         X_random = t.uniform(150, 2, low=0, high=12)
         y_random = (t.rng.uniform(size=150) < 0.5).astype(np.float32)
@@ -237,6 +328,7 @@ def test_pass_rate_near(t):
     for X, y, point, radius in cases:
         distance = np.sqrt(((X - point) ** 2).sum(axis=1))
         near = distance < radius
+        fixed_point = np.sqrt(((X - np.float32(STUDENT)) ** 2).sum(axis=1)) < radius
         got = t.tensor_result("pass_rate_near", t.tensor(X), t.tensor(y), t.tensor(point), radius)
         assert_close(got, y[near].mean(), f"pass_rate_near(X {X.shape}, y, point={np.round(point, 2)}, "
                                           f"radius={radius}): the pass rate as a scalar tensor", mistakes={
@@ -245,6 +337,13 @@ def test_pass_rate_near(t):
             "that is the rate of failing: y = 1 means passed": 1 - y[near].mean(),
             "the squared distance is compared with the radius: take the square root, or compare with radius^2":
                 y[distance ** 2 < radius].mean(),
+            "that is the Manhattan distance, the sum of |differences|: the Euclidean distance is the square root "
+            "of the sum of squared differences": y[np.abs(X - point).sum(axis=1) < radius].mean(),
+            "that divides the passes near the point by every student: divide by the number of students near it":
+                y[near].sum() / len(y),
+            "students exactly at the radius are counted: keep those strictly closer (distance < radius, not <=)":
+                y[distance <= radius].mean(),
+            f"the point is fixed at {STUDENT}: use the argument `point`": y[fixed_point].mean(),
         })
 
 
@@ -252,8 +351,8 @@ def test_pass_rate_near(t):
 # ---- 8. a straight line against a bent boundary
 
 def test_accuracy(t):
-    p = np.array([[0.9], [0.2], [0.6], [0.4], [0.7], [0.1]], np.float32)
-    y = np.array([1, 0, 0, 0, 1, 1], np.float32)
+    p = np.array([[0.9], [0.2], [0.6], [0.4], [0.7], [0.1], [0.5], [0.5]], np.float32)  # 0.5 exactly: class 0
+    y = np.array([1, 0, 0, 0, 1, 1, 0, 0], np.float32)
     cases = [(p, y)]
     if t.hidden:
         cases += [(t.uniform(n, 1, low=0.01, high=0.99), (t.rng.uniform(size=n) < 0.5).astype(np.float32))
@@ -261,7 +360,14 @@ def test_accuracy(t):
     for p, y in cases:
         n, predicted = len(y), p[:, 0] > 0.5
         what = f"accuracy(p {p.shape}, y {y.shape})"
-        got = t.tensor_result("accuracy", t.tensor(p), t.tensor(y))
+        result = t.call("accuracy", t.tensor(p), t.tensor(y))
+        t.require_tensor(result, "`accuracy`")
+        raw = to_numpy(result)
+        expect(raw.dtype.kind not in "iub" or np.isclose(float(np.mean(raw)), np.mean(predicted == y)),
+               f"{what} returns {raw} as {raw.dtype}: the mean was taken over integers or booleans, which cannot hold "
+               f"a fraction such as {np.mean(predicted == y):.4f}. Cast the comparison to float32 before the mean "
+               "(tf.cast(..., tf.float32), .float())")
+        got = raw.astype(np.float64)
         expect(got.shape != (n, n) or n == 1,
                f"{what} has shape {got.shape}: p has shape (n, 1) and y shape (n,), so comparing them broadcasts "
                "to an (n, n) table of every prediction against every label. Compare p[:, 0] (one number per "
@@ -274,6 +380,10 @@ def test_accuracy(t):
             "that is the error rate: class 1 is predicted where p > 0.5": np.mean(predicted != y),
             "the probabilities are compared with the labels as they are: first turn each into a class "
             "(1 where p > 0.5, else 0)": np.mean(p[:, 0] == y),
+            "p = 0.5 exactly is counted as class 1: class 1 is where p > 0.5, strictly (not >=)":
+                np.mean((p[:, 0] >= 0.5) == y),
+            "argmax over p's single column is always 0, so every point is put in class 0: with one probability "
+            "per point, class 1 is where p > 0.5": np.mean(y == 0),
         })
 
 
@@ -320,6 +430,9 @@ def _check_count(t, model, what, expected, hidden=None):
         message += ": a perceptron on two inputs has two weights and one bias, one MyDenseLayer(2, 1)"
     elif count == 3:
         message += ": that is a perceptron, one layer. Put a hidden layer of `hidden` units before the output"
+    elif count == hidden ** 2 + 5 * hidden + 1:
+        message += (f": that is two hidden layers of {hidden} units (2 x {hidden} + {hidden}, then {hidden} x {hidden} "
+                    f"+ {hidden}, then {hidden} + 1). The MLP has one hidden layer: 2 -> {hidden} -> 1")
     elif (count - 1) % 4 == 0:
         units = (count - 1) // 4
         message += (f" (2 x {hidden} + {hidden} in the hidden layer, {hidden} + 1 in the output): it has "
@@ -352,6 +465,8 @@ def _train(fit, model, X, y, what):
 def test_nonlinear_mlp(t):
     X, y = two_rings(200)  # the notebook's rings
     linear = t.call("linear_classifier")
+    expect(not t.ref.is_class(linear), "linear_classifier() returns a class, not a layer: make one and return it, "
+                                       "MyDenseLayer(2, 1)")
     p = _probabilities(t, linear, X, "linear_classifier()")
     _check_count(t, linear, "linear_classifier()", 3)
     expect(_nonlinearity(p, X) < 1e-3, "linear_classifier() is not linear: its log-odds is not an affine function "
@@ -389,8 +504,8 @@ def test_nonlinear_mlp(t):
 # every other helper works on data and runs in the judge.
 IN_NOTEBOOK = frozenset({
     "build_layer", "builtin_weights", "deep_network", "dense_weights", "fit_classifier", "framework_count",
-    "is_builtin_dense", "is_model", "load_dense_weights", "pass_model", "run_model",
-    "set_layer_weights", "trainable_shapes"
+    "gradient_probe", "is_builtin_dense", "is_class", "is_model", "layer_gradients", "load_dense_weights",
+    "pass_model", "probe_followed", "run_model", "set_layer_weights", "trainable", "trainable_shapes"
 })
 
 EXERCISES = [

@@ -110,9 +110,64 @@ def fit_classifier(model, X, y, steps, learning_rate):
 
 # --- test machinery: reading and writing the weights of TensorFlow layers and models ---
 
+def trainable(array):
+    """NumPy -> a tf.Variable: what is computed from it can be differentiated with respect to it."""
+    return tf.Variable(np.asarray(array, np.float32))
+
+
+class GradientProbe:
+    """An activation g that also notes whether autograd can follow the z it is given back to each of `sources`
+    (tf.Variables): a tape watches them from the probe's creation to its first call."""
+
+    def __init__(self, activation, sources):
+        self.activation, self.sources, self.followed = activation, list(sources), None
+        self._tape = tf.GradientTape(persistent=True, watch_accessed_variables=False)
+        self._tape.__enter__()
+        self._tape.watch(self.sources)
+
+    def close(self):
+        if self._tape is not None:
+            self._tape.__exit__(None, None, None)
+
+    def __call__(self, z):
+        if self.followed is None:
+            self.close()
+            try:
+                gradients = self._tape.gradient(z, self.sources)
+            except (TypeError, ValueError, AttributeError):  # z is not a tensor (NumPy on the way)
+                gradients = [None] * len(self.sources)
+            self._tape, self.followed = None, [g is not None for g in gradients]
+        return self.activation(z)
+
+
+def gradient_probe(activation, sources):
+    return GradientProbe(activation, sources)
+
+
+def probe_followed(probe):
+    """-> for each source, whether the probe's z depends on it (None: the probe was never called)."""
+    if probe.followed is None:
+        probe.close()
+        probe._tape = None
+    return probe.followed
+
+
+def layer_gradients(layer, x):
+    """d sum(layer(x)) / d (layer.W, layer.b) by autograd, as NumPy (None where no gradient arrives)."""
+    x = tf.constant(x, tf.float32)
+    with tf.GradientTape() as tape:
+        out = tf.reduce_sum(layer(x))
+    return [None if g is None else tf.convert_to_tensor(g).numpy() for g in tape.gradient(out, [layer.W, layer.b])]
+
+
+def is_class(obj):
+    return isinstance(obj, type)
+
+
 def build_layer(layer, input_dim):
-    """Make sure a from-scratch layer has its weights, also when it creates them in build()."""
-    if not layer.built:
+    """Make sure a from-scratch layer has its weights, also when it creates them in build() (a layer that made
+    them in __init__ is not called: its weights' shapes are checked before it runs)."""
+    if not layer.built and not layer.weights:
         layer(tf.zeros((1, input_dim)))
 
 

@@ -108,6 +108,49 @@ def fit_classifier(model, X, y, steps, learning_rate, betas=(0.9, 0.999), eps=1e
 
 # --- test machinery: reading and writing the weights of PyTorch modules ---
 
+def trainable(array):
+    """NumPy -> a tensor that requires grad: what is computed from it can be differentiated with respect to it."""
+    return torch.tensor(np.asarray(array, np.float32), requires_grad=True)
+
+
+class GradientProbe:
+    """An activation g that also notes whether autograd can follow the z it is given back to each of `sources`."""
+
+    def __init__(self, activation, sources):
+        self.activation, self.sources, self.followed = activation, list(sources), None
+
+    def __call__(self, z):
+        if self.followed is None:
+            if isinstance(z, torch.Tensor) and z.requires_grad:
+                gradients = torch.autograd.grad(z.sum(), self.sources, retain_graph=True, allow_unused=True)
+            else:
+                gradients = [None] * len(self.sources)
+            self.followed = [g is not None for g in gradients]
+        return self.activation(z)
+
+
+def gradient_probe(activation, sources):
+    return GradientProbe(activation, sources)
+
+
+def probe_followed(probe):
+    """-> for each source, whether the probe's z depends on it (None: the probe was never called)."""
+    return probe.followed
+
+
+def layer_gradients(layer, x):
+    """d sum(layer(x)) / d (layer.W, layer.b) by autograd, as NumPy (None where no gradient arrives)."""
+    out = layer(torch.as_tensor(x, dtype=torch.float32))
+    if not isinstance(out, torch.Tensor) or not out.requires_grad:
+        return [None, None]
+    gradients = torch.autograd.grad(out.sum(), [layer.W, layer.b], allow_unused=True)
+    return [None if g is None else g.numpy() for g in gradients]
+
+
+def is_class(obj):
+    return isinstance(obj, type)
+
+
 def build_layer(layer, input_dim):
     """A module creates its parameters in __init__: nothing to do."""
 
