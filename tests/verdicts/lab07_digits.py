@@ -656,3 +656,137 @@ VARIANTS += [
             return np.stack([np.bincount(y_pred[y_true == c], minlength=n_classes) for c in range(n_classes)])
         """),
 ]
+
+
+# ---- the network's pieces, per framework. A classifier cell is the solution's with one thing changed, as a
+# student who got the rest right would write it.
+TF_DROPOUT = """
+    def dropout(x, p, training=True):
+        if not training:
+            return x
+        keep = tf.random.uniform(tf.shape(x), dtype=x.dtype) >= p
+        return tf.where(keep, x / (1 - p), tf.zeros_like(x))
+    """
+TF_CLASSIFIER = """
+
+    class DigitClassifier(tf.keras.Model):
+        def __init__(self, n_inputs, n_hidden, n_classes, p, **kwargs):
+            super().__init__(**kwargs)
+            self.p = p
+            self.W1 = self.add_weight(shape=(n_inputs, n_hidden), initializer="random_normal")
+            self.b1 = self.add_weight(shape=(n_hidden,), initializer="zeros")
+            self.W2 = self.add_weight(shape=(n_hidden, n_classes), initializer="random_normal")
+            self.b2 = self.add_weight(shape=(n_classes,), initializer="zeros")
+
+        def call(self, x, training=None):
+            hidden = dropout(tf.nn.relu(x @ self.W1 + self.b1), self.p, training=bool(training))
+            return hidden @ self.W2 + self.b2
+    """
+TORCH_DROPOUT = """
+    def dropout(x, p, training=True):
+        if not training:
+            return x
+        keep = torch.rand_like(x) >= p
+        return torch.where(keep, x / (1 - p), torch.zeros_like(x))
+    """
+TORCH_CLASSIFIER = """
+
+    class DigitClassifier(nn.Module):
+        def __init__(self, n_inputs, n_hidden, n_classes, p):
+            super().__init__()
+            self.p = p
+            self.W1 = nn.Parameter(torch.randn(n_inputs, n_hidden) * 0.05)
+            self.b1 = nn.Parameter(torch.zeros(n_hidden))
+            self.W2 = nn.Parameter(torch.randn(n_hidden, n_classes) * 0.05)
+            self.b2 = nn.Parameter(torch.zeros(n_classes))
+
+        def forward(self, x):
+            hidden = dropout(torch.relu(x @ self.W1 + self.b1), self.p, training=self.training)
+            return hidden @ self.W2 + self.b2
+    """
+
+
+def changed(source: str, *edits: tuple[str, str]) -> str:
+    """`source` with each (old, new) edit made; each old text must be there."""
+    for old, new in edits:
+        assert old in source, old
+        source = source.replace(old, new)
+    return source
+
+
+TF_CALL = "hidden = dropout(tf.nn.relu(x @ self.W1 + self.b1), self.p, training=bool(training))"
+TORCH_CALL = "hidden = dropout(torch.relu(x @ self.W1 + self.b1), self.p, training=self.training)"
+
+VARIANTS += [
+    *variants(LAB, MISTAKE, "classifier", "dropout_on_while_evaluating", names=("evaluation",),
+              tensorflow=TF_DROPOUT + changed(TF_CLASSIFIER, ("training=bool(training)", "training=True")),
+              torch=TORCH_DROPOUT + changed(TORCH_CLASSIFIER, ("training=self.training", "training=True"))),
+    *variants(LAB, MISTAKE, "classifier", "the_frameworks_dropout_layer", names=("your own dropout",),
+              tensorflow=TF_DROPOUT + changed(TF_CLASSIFIER, (
+                  "self.p = p", "self.p = p\n            self.drop = tf.keras.layers.Dropout(p)"), (
+                  TF_CALL, "hidden = self.drop(tf.nn.relu(x @ self.W1 + self.b1), training=training)")),
+              torch=TORCH_DROPOUT + changed(TORCH_CLASSIFIER, (
+                  "self.p = p", "self.p = p\n            self.drop = nn.Dropout(p)"), (
+                  TORCH_CALL, "hidden = self.drop(torch.relu(x @ self.W1 + self.b1))"))),
+    *variants(LAB, MISTAKE, "classifier", "dropout_on_the_inputs", names=("hidden layer", "after the ReLU"),
+              tensorflow=TF_DROPOUT + changed(TF_CLASSIFIER, (
+                  TF_CALL, "hidden = tf.nn.relu(dropout(x, self.p, training=bool(training)) @ self.W1 + self.b1)")),
+              torch=TORCH_DROPOUT + changed(TORCH_CLASSIFIER, (
+                  TORCH_CALL, "hidden = torch.relu(dropout(x, self.p, training=self.training) @ self.W1 + self.b1)"))),
+    *variants(LAB, MISTAKE, "classifier", "dropout_on_the_logits", names=("logits", "hidden layer"),
+              tensorflow=TF_DROPOUT + changed(TF_CLASSIFIER, (TF_CALL, "hidden = tf.nn.relu(x @ self.W1 + self.b1)"), (
+                  "return hidden @ self.W2 + self.b2",
+                  "return dropout(hidden @ self.W2 + self.b2, self.p, training=bool(training))")),
+              torch=TORCH_DROPOUT + changed(TORCH_CLASSIFIER, (TORCH_CALL, "hidden = torch.relu(x @ self.W1 + self.b1)"), (
+                  "return hidden @ self.W2 + self.b2",
+                  "return dropout(hidden @ self.W2 + self.b2, self.p, training=self.training)"))),
+    *variants(LAB, MISTAKE, "classifier", "kept_units_not_scaled", names=("scale", "1 - p"),
+              tensorflow=changed(TF_DROPOUT, ("x / (1 - p)", "x")) + TF_CLASSIFIER,
+              torch=changed(TORCH_DROPOUT, ("x / (1 - p)", "x")) + TORCH_CLASSIFIER),
+    *variants(LAB, MISTAKE, "classifier", "a_softmax_at_the_end", names=("softmax", "logits"),
+              tensorflow=TF_DROPOUT + changed(TF_CLASSIFIER, (
+                  "return hidden @ self.W2 + self.b2", "return tf.nn.softmax(hidden @ self.W2 + self.b2)")),
+              torch=TORCH_DROPOUT + changed(TORCH_CLASSIFIER, (
+                  "return hidden @ self.W2 + self.b2", "return torch.softmax(hidden @ self.W2 + self.b2, dim=1)"))),
+    *variants(LAB, MISTAKE, "classifier", "none_taken_for_training", names=("training=None",),
+              tensorflow=changed(TF_DROPOUT, ("if not training:", "if training == False:")) + changed(
+                  TF_CLASSIFIER, ("training=bool(training)", "training=training"))),
+    *variants(LAB, MISTAKE, "classifier", "a_numpy_mask", names=("NumPy", "traces"), tensorflow="""
+        def dropout(x, p, training=True):
+            if not training:
+                return x
+            keep = np.random.uniform(size=x.shape) >= p
+            return tf.where(keep, x / (1 - p), tf.zeros_like(x))
+        """ + TF_CLASSIFIER),
+    *variants(LAB, MISTAKE, "classifier", "weights_as_plain_tensors", names=("trainable",),
+              torch=TORCH_DROPOUT + changed(TORCH_CLASSIFIER,
+                                            ("nn.Parameter(torch.randn(n_inputs, n_hidden) * 0.05)",
+                                             "torch.randn(n_inputs, n_hidden, requires_grad=True)"),
+                                            ("nn.Parameter(torch.zeros(n_hidden))", "torch.zeros(n_hidden, requires_grad=True)"),
+                                            ("nn.Parameter(torch.randn(n_hidden, n_classes) * 0.05)",
+                                             "torch.randn(n_hidden, n_classes, requires_grad=True)"),
+                                            ("nn.Parameter(torch.zeros(n_classes))", "torch.zeros(n_classes, requires_grad=True)"))),
+    *variants(LAB, MISTAKE, "classifier", "weight_matrices_transposed", names=("transposed",),
+              tensorflow=TF_DROPOUT + changed(TF_CLASSIFIER, ("shape=(n_inputs, n_hidden)", "shape=(n_hidden, n_inputs)"), (
+                  "shape=(n_hidden, n_classes)", "shape=(n_classes, n_hidden)"), (
+                  "x @ self.W1", "x @ tf.transpose(self.W1)"), ("hidden @ self.W2", "hidden @ tf.transpose(self.W2)"))),
+    *variants(LAB, ALTERNATIVE, "classifier", "a_mask_from_bernoulli_and_dense_math",
+              tensorflow="""
+        def dropout(x, p, training=True):
+            if training is None or training is False or p == 0:
+                return x
+            mask = tf.cast(tf.random.uniform(tf.shape(x)) > p, x.dtype)
+            return mask * x * (1.0 / (1.0 - p))
+        """ + changed(TF_CLASSIFIER, (TF_CALL, "hidden = dropout(tf.maximum(tf.matmul(x, self.W1) + self.b1, 0), "
+                                                "self.p, training)")),
+              torch="""
+        def dropout(x, p, training=True):
+            if not training or p == 0:
+                return x
+            mask = (torch.rand(x.shape) > p).to(x.dtype)
+            return mask * x * (1.0 / (1.0 - p))
+        """ + changed(TORCH_CLASSIFIER, ("nn.Parameter(torch.randn(n_inputs, n_hidden) * 0.05)",
+                                         "nn.Parameter(0.05 * torch.randn(n_inputs, n_hidden))"), (
+            TORCH_CALL, "hidden = dropout(torch.nn.functional.relu(torch.addmm(self.b1, x, self.W1)), self.p, "
+                        "self.training)"))),
+]

@@ -18,8 +18,9 @@ VAL_FRACTION, TEST_FRACTION, SPLIT_SEED = 0.2, 0.2, 0
 # objects it returns: the grader runs these in the notebook's process (autograder.remote); every other helper
 # works on data and runs in the judge.
 IN_NOTEBOOK = frozenset({
-    "check_model", "evaluate", "layer_kinds", "linear_weights", "logits_in_mode", "make_classifier", "make_linear",
-    "make_sgd", "parameter_arrays", "seeded_framework_model",
+    "check_model", "evaluate", "layer_kinds", "linear_weights", "logits_by_default", "logits_compiled_twice",
+    "logits_in_mode", "make_classifier", "make_linear", "make_sgd", "parameter_arrays", "seeded_framework_model",
+    "training_modes",
 })
 
 EXERCISES = [

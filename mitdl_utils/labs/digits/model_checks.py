@@ -92,6 +92,13 @@ def test_classifier(t):
         again = to_numpy(t.ref.logits_in_mode(model, t.tensor(x), False))
         expect(np.allclose(again, logits), f"{what}: two calls in evaluation mode gave different outputs: dropout is "
                                            f"on at evaluation. {t.ref.MODE_HINT}")
+        default = to_numpy(_call(f"{what} called as model(x)", t.ref.logits_by_default, model, t.tensor(x)))
+        expect(np.allclose(default, logits), f"{what} called as model(x), without saying the mode, gave another "
+               f"output than in evaluation mode: training=None means not training. {t.ref.MODE_HINT}")
+        framework_dropout = t.ref.FRAMEWORK_LAYERS["dropout"]
+        expect(framework_dropout not in attempt(f"listing the layers of {what}", t.ref.layer_kinds, model),
+               f"{what} holds the framework's {framework_dropout} layer: call your own dropout function on the "
+               "hidden layer instead")
         W1, b1, W2, b2 = _named_weights(t, model, (n_inputs, n_hidden, n_classes), what)
         expect(np.any(W1 != 0) and np.any(W2 != 0), f"{what}: W1 or W2 starts at zero: every hidden unit then "
                "computes the same thing and gets the same gradient, so the units never become different; draw the "
@@ -114,6 +121,14 @@ def test_classifier(t):
             continue
         expect(not np.allclose(training[0], training[1:]), f"{what} in training mode: every call gives the same "
                                                            f"output: dropout is never applied. {t.ref.MODE_HINT}")
+        first, second = (to_numpy(a) for a in _call(f"{what} in training mode, compiled", t.ref.logits_compiled_twice,
+                                                     model, t.tensor(repeated[:50])))
+        expect(not np.allclose(first, second), f"{what} in training mode, inside a compiled function (as in the "
+               f"training step): two calls gave the same output, the same dropout mask. {t.ref.COMPILED_HINT}")
+        zeros = training == 0  # a row of zeros only: every hidden unit dropped, with b2 still 0
+        expect(not np.any(zeros.any(axis=1) & ~zeros.all(axis=1)), f"{what} in training mode: some logits are "
+               "exactly 0 while others in their row are not: dropout is "
+               "applied to the output layer's logits; apply it to the hidden layer's activations, after the ReLU")
         spread = training.std(axis=0) / np.sqrt(len(training))
         mean, unscaled = training.mean(axis=0), (1 - p) * hidden[0] @ W2 + b2
         if np.all(np.abs(mean - expected[0]) <= 6 * spread + 1e-4):
@@ -141,6 +156,9 @@ def test_cross_entropy(t):
         got = t.tensor_result("softmax_cross_entropy", t.tensor(z), t.tensor(y, "int64"))
         expect(got.shape != (len(y),), f"{what}: one loss per example, shape {got.shape}: return their mean")
         expect(got.shape == (), f"{what} should return one number, got shape {got.shape}")
+        expect(not np.isposinf(got), f"{what} = {got}: a probability rounded to 0 and its log is -inf: the log "
+                                     "of a softmax underflows; compute log-softmax directly, z - m - log(sum_j "
+                                     "exp(z_j - m)) with m the row's max, and never take the log of a probability")
         expect(np.isfinite(got), f"{what} = {got}: exp() of logits this large overflows; subtract each row's "
                                  "largest logit before exp (the softmax does not change), or use logsumexp")
         log_p = _log_softmax(z.astype(np.float64))
@@ -150,6 +168,8 @@ def test_cross_entropy(t):
             "summed over the batch: take the mean": len(y) * expected,
             "each example must use its own label: this averages every label's column over every example; pick "
             "entry [i, labels[i]] of row i": -log_p[:, y].mean(),
+            "the row's max m was subtracted but never added back: log(sum_j exp(z_j)) = m + log(sum_j exp(z_j - m))":
+                expected - z.astype(np.float64).max(axis=1).mean(),
             "the softmax runs over the batch (axis 0); it runs over the classes, axis 1":
                 -_log_softmax(z.astype(np.float64), axis=0)[np.arange(len(y)), y].mean(),
         })
@@ -159,17 +179,21 @@ def test_cross_entropy(t):
 
 # ---- 5. one training step ----
 
-def _softmax_regression_steps(W, b, batches, lr, accumulate=False, sign=1.0):
-    """NumPy SGD on softmax regression -> (W, b, [(loss, logits) of each batch before its step])."""
+def _loss_and_logits(W, b, X, y):
+    logits = X @ W + b
+    return -_log_softmax(logits)[np.arange(len(y)), y].mean(), logits
+
+
+def _softmax_regression_steps(W, b, batches, lr, accumulate=False, sign=1.0, after=False):
+    """NumPy SGD on softmax regression -> (W, b, [(loss, logits) of each batch before its step, or after it])."""
     seen, grad_W, grad_b = [], 0.0, 0.0
     for X, y in batches:
-        logits = X @ W + b
-        log_p = _log_softmax(logits)
-        seen.append((-log_p[np.arange(len(y)), y].mean(), logits))
-        G = (np.exp(log_p) - np.eye(W.shape[1])[y]) / len(y)
+        loss, logits = _loss_and_logits(W, b, X, y)
+        G = (np.exp(_log_softmax(logits)) - np.eye(W.shape[1])[y]) / len(y)
         grad_W = (grad_W if accumulate else 0.0) + X.T @ G
         grad_b = (grad_b if accumulate else 0.0) + G.sum(axis=0)
         W, b = W - sign * lr * grad_W, b - sign * lr * grad_b
+        seen.append(_loss_and_logits(W, b, X, y) if after else (loss, logits))
     return W, b, seen
 
 
@@ -195,6 +219,8 @@ def test_train_step(t):
                 _softmax_regression_steps(W, b, batches, lr, accumulate=True),
             "the weights moved uphill: the update goes against the gradient":
                 _softmax_regression_steps(W, b, batches, lr, sign=-1.0),
+            "the loss and the logits are those after the update: return the ones computed before it, from which "
+            "the gradients came": _softmax_regression_steps(W, b, batches, lr, after=True),
         }
         for i, ((x, y), (loss, logits)) in enumerate(zip(batches, right)):
             out = _call(f"{what} on batch {i + 1}", step, t.tensor(x), t.tensor(y, "int64"))
@@ -204,6 +230,9 @@ def test_train_step(t):
                          rtol=1e-3, atol=1e-4, mistakes={m: seen[2][i][1] for m, seen in wrong.items()})
             assert_close(to_numpy(out[0]), loss, f"{what}: the loss of batch {i + 1}, before its update",
                          rtol=1e-3, atol=1e-4, mistakes={m: seen[2][i][0] for m, seen in wrong.items()})
+        modes = attempt("reading the modes the model was called in", t.ref.training_modes, model)
+        expect(all(mode is True for mode in modes), f"{what}: the model computed its logits in evaluation mode "
+               f"(the check left it there before the first step): {t.ref.TRAIN_MODE_HINT}")
         got_W, got_b = t.ref.linear_weights(model)
         assert_close(got_W, W_end, f"{what}: W after {len(batches)} steps", rtol=1e-3, atol=1e-4,
                      mistakes={m: seen[0] for m, seen in wrong.items()})
@@ -240,22 +269,36 @@ def test_train_epoch(t):
             if len(calls) > most:  # however the student's code passed the error on
                 raise CheckFailed(too_many) from None
             raise
+        expect(sorted(calls) != list(range(len(batches) - 1)), f"{what}: step was never called on the last "
+               "batch: go over every batch (the last batch is smaller, but it holds examples too)")
         expect(sorted(calls) == list(range(len(batches))), f"{what}: expected one call of step per batch, got "
                f"{len(calls)} calls" + (": step was called more than once per batch" if len(calls) > len(batches)
                                         else ""))
         expect(isinstance(result, (tuple, list)) and len(result) == 2,
                f"`train_epoch` should return a pair (mean loss, accuracy), got {type(result).__name__}")
+        mean_loss, accuracy = (t.require_number(value, f"the {label} `train_epoch` returns")
+                               for value, label in zip(result, ("mean loss", "accuracy")))
         n = np.array(batch_sizes, np.float64)
         correct = np.array([np.sum(z.argmax(axis=1) == y) for z, (_, y) in zip(logits, batches)], np.float64)
-        assert_close(float(to_numpy(result[0])), np.dot(losses, n) / n.sum(), f"{what}: the mean loss", mistakes={
+        assert_close(mean_loss, np.dot(losses, n) / n.sum(), f"{what}: the mean loss", mistakes={
             "the plain mean of the batch losses: weight each batch's loss by its size, so that every example "
             "counts once (the last batch is smaller)": np.mean(losses),
             "that is the last batch's loss: average over the epoch": losses[-1],
             "the sum of the batch losses: divide by the number of examples": np.dot(losses, n),
+            "divided by the number of batches: divide the size-weighted sum by the number of examples":
+                np.dot(losses, n) / len(n),
+            "the number of examples taken as (number of batches) x (the last batch's size): the last batch is "
+            "smaller; add up len(y) over the batches": np.dot(losses, n) / (len(n) * n[-1]),
+            "the number of examples taken as (number of batches) x (the first batch's size): the last batch is "
+            "smaller; add up len(y) over the batches": np.dot(losses, n) / (len(n) * n[0]),
         })
-        assert_close(float(to_numpy(result[1])), correct.sum() / n.sum(), f"{what}: the accuracy", mistakes={
+        assert_close(accuracy, correct.sum() / n.sum(), f"{what}: the accuracy", mistakes={
             "that is the number of examples classified right: divide by the number of examples": correct.sum(),
             "the plain mean of the batch accuracies: count the right answers over the whole epoch":
                 np.mean(correct / n),
             "a percentage: return a fraction between 0 and 1": 100 * correct.sum() / n.sum(),
+            "divided by the number of batches: divide the number right by the number of examples":
+                correct.sum() / len(n),
+            "the number of examples taken as (number of batches) x (one batch's size): the last batch is smaller; "
+            "add up len(y) over the batches": correct.sum() / (len(n) * n[0]),
         })

@@ -136,9 +136,21 @@ def make_classifier(n_inputs, n_hidden, n_classes, p, seed):
     return DigitClassifier(n_inputs, n_hidden, n_classes, p)
 
 
+class _ModeRecordingDense(tf.keras.layers.Dense):
+    """A Dense layer that keeps the `training` argument of every call (a traced call: once per trace)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.modes = []
+
+    def call(self, inputs, training=None):
+        self.modes.append(training)
+        return super().call(inputs)
+
+
 def make_linear(W, b):
     """A linear classifier x -> x W + b (one Dense layer) with the given weights W (d, k), b (k,)."""
-    model = tf.keras.Sequential([tf.keras.Input((np.shape(W)[0],)), tf.keras.layers.Dense(np.shape(W)[1])])
+    model = tf.keras.Sequential([tf.keras.Input((np.shape(W)[0],)), _ModeRecordingDense(np.shape(W)[1])])
     model.set_weights([np.asarray(W, np.float32), np.asarray(b, np.float32)])
     return model
 
@@ -157,6 +169,22 @@ def linear_weights(model):
 def logits_in_mode(model, x, training):
     """The model's output when called with training=True or training=False."""
     return model(x, training=training)
+
+
+def logits_by_default(model, x):
+    """The model's output when called as model(x), the mode left unsaid (training=None)."""
+    return model(x)
+
+
+def logits_compiled_twice(model, x):
+    """The model's output in training mode from two calls of one tf.function (as in a compiled training step)."""
+    compiled = tf.function(lambda x: model(x, training=True))
+    return compiled(x), compiled(x)
+
+
+def training_modes(model):
+    """The `training` arguments a make_linear model's layer was called with."""
+    return list(model.layers[-1].modes)
 
 
 def parameter_arrays(model):
@@ -197,5 +225,8 @@ WEIGHT_HINT = "self.add_weight(shape=..., initializer=...)"
 LOGITS_HINT = "compile with loss=SparseCategoricalCrossentropy(from_logits=True), which applies the softmax itself"
 FRAMEWORK_DROPOUT_CALLS = ("dropout", "Dropout", "experimental_stateless_dropout", "stateless_dropout")
 COPY_HINT = "best = model.get_weights() when the validation loss improves, model.set_weights(best) at the end"
+TRAIN_MODE_HINT = "call the model as model(x, training=True) inside the step, so that dropout is on while it trains"
+COMPILED_HINT = ("A mask drawn with NumPy (np.random) is drawn once, when TensorFlow traces the function, and then "
+                 "frozen into the graph: draw it with tf.random.uniform")
 MODE_HINT = ("`call(self, x, training=None)` must pass `training` on to your dropout: Keras calls the model "
              "with training=True in fit() and training=False in predict() and evaluate()")

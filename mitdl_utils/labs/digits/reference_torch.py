@@ -149,9 +149,22 @@ def make_classifier(n_inputs, n_hidden, n_classes, p, seed):
     return DigitClassifier(n_inputs, n_hidden, n_classes, p)
 
 
+class _ModeRecordingLinear(nn.Linear):
+    """An nn.Linear that keeps the mode (self.training) of every forward pass."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.modes = []
+
+    def forward(self, x):
+        self.modes.append(self.training)
+        return super().forward(x)
+
+
 def make_linear(W, b):
-    """A linear classifier x -> x W + b (nn.Linear) with the given weights W (d, k), b (k,)."""
-    model = nn.Linear(*np.shape(W))
+    """A linear classifier x -> x W + b (nn.Linear) with the given weights W (d, k), b (k,), left in evaluation
+    mode (the step must put it in training mode)."""
+    model = _ModeRecordingLinear(*np.shape(W)).eval()
     with torch.no_grad():
         model.weight.copy_(torch.as_tensor(np.asarray(W).T, dtype=torch.float32))
         model.bias.copy_(torch.as_tensor(b, dtype=torch.float32))
@@ -173,6 +186,21 @@ def logits_in_mode(model, x, training):
     model.train(training)
     with torch.no_grad():
         return model(x)
+
+
+def logits_by_default(model, x):
+    """The model's output in evaluation mode (PyTorch has no training=None: the mode is the module's own)."""
+    return logits_in_mode(model, x, False)
+
+
+def logits_compiled_twice(model, x):
+    """The model's output from two calls in training mode (PyTorch runs them eagerly: nothing is compiled)."""
+    return logits_in_mode(model, x, True), logits_in_mode(model, x, True)
+
+
+def training_modes(model):
+    """The modes (True: training) a make_linear model was in at each forward pass."""
+    return list(model.modes)
 
 
 def parameter_arrays(model):
@@ -203,4 +231,6 @@ LOGITS_HINT = "nn.CrossEntropyLoss takes the logits and applies the softmax itse
 FRAMEWORK_DROPOUT_CALLS = ("dropout", "Dropout", "dropout_", "alpha_dropout")
 COPY_HINT = ("best = copy.deepcopy(model.state_dict()) when the validation loss improves, "
              "model.load_state_dict(best) at the end")
+TRAIN_MODE_HINT = "call model.train() at the start of the step, so that dropout is on while it trains"
+COMPILED_HINT = "Draw the mask afresh on every call (torch.rand_like)"
 MODE_HINT = "`forward` must read `self.training`, which model.train() sets to True and model.eval() to False"
