@@ -4,9 +4,11 @@ Each test gets a Trial `t`: `t.tensor_result(name, ...)` calls the student's fun
 `t.ref` is the reference implementation in the notebook's framework, and the
 `mistakes` dictionaries describe what common wrong answers would return.
 """
+import inspect
+
 import numpy as np
 
-from mitdl_utils.checking import Exercise, assert_close, expect, to_numpy
+from mitdl_utils.checking import CheckFailed, Exercise, assert_close, expect, to_numpy
 
 LECTURE_W0, LECTURE_W, LECTURE_X = 1.0, [3.0, -2.0], [-1.0, 2.0]
 
@@ -21,19 +23,85 @@ def test_activations(t):
         z = np.concatenate([z, t.uniform(20, low=-8, high=8)])
     for name, forbidden in [("sigmoid", ("sigmoid", "Sigmoid", "expit")), ("tanh", ("tanh", "Tanh")),
                             ("relu", ("relu", "ReLU", "relu6"))]:
-        got = t.tensor_result(name, t.tensor(z))
+        given = t.tensor(z)
+        got = t.tensor_result(name, given)
         expected = t.fw.activations[name](t.tensor(z))  # the framework's own function
         mistakes = {
             "sigmoid": {"the sign in the exponent is flipped (that is 1 - sigmoid(z)): "
                         "sigmoid(z) = 1 / (1 + e^(-z))": _sigmoid(-z)},
             "tanh": {"that is sinh(z) = (e^z - e^-z) / 2: divide by (e^z + e^-z) instead": np.sinh(z),
-                     "that is sigmoid(z); tanh(z) = 2 sigmoid(2z) - 1": _sigmoid(z)},
+                     "that is sigmoid(z); tanh(z) = 2 sigmoid(2z) - 1": _sigmoid(z),
+                     "2 sigmoid(z) - 1 is tanh(z / 2): the sigmoid's argument is 2z, tanh(z) = 2 sigmoid(2z) - 1":
+                         2 * _sigmoid(z) - 1},
             "relu": {"use the maximum with 0, not the minimum": np.minimum(z, 0),
-                     "|z| keeps negative inputs; ReLU sets them to 0": np.abs(z)},
+                     "|z| keeps negative inputs; ReLU sets them to 0": np.abs(z),
+                     "that is ReLU's derivative (0 or 1), not ReLU: keep z itself where it is positive":
+                         (z > 0) * 1.0},
         }[name]
         assert_close(got, expected, f"{name}(z) for z = {np.round(z[:6], 2)}...", mistakes=mistakes)
+        _require_unchanged(t, f"`{name}`", {"z": (given, z)})
         t.forbid_calls(name, *forbidden)
+        _require_differentiable(t, name, z[z != 0], np.vectorize(_derivative(name))(z[z != 0]))
     _test_tanh_far_from_zero(t)
+    if t.hidden:
+        _test_any_shape(t)
+
+
+def _derivative(name):
+    """The derivative of an activation, for one float (away from relu's kink)."""
+    return {"sigmoid": lambda v: _sigmoid(v) * (1 - _sigmoid(v)), "tanh": lambda v: 1 - np.tanh(v) ** 2,
+            "relu": lambda v: float(v > 0)}[name]
+
+
+def _require_unchanged(t, what, given):
+    """Fail if the student's code changed an argument in place. given: label -> (the tensor passed, its values
+    before the call). `t.ref.held` reads the tensor where the student's code ran (the grader's sandbox too)."""
+    for label, (tensor, before) in given.items():
+        now = to_numpy(t.ref.held(tensor))
+        expect(np.array_equal(now, before), f"{what} changed its argument `{label}` in place: after the call it "
+               f"holds {_first(now)} instead of {_first(before)}; the "
+               "caller's tensor must stay as it was. An in-place operation (x[...] = ..., +=, or a method ending "
+               "in _, such as clamp_) writes into it: compute a new tensor instead, or work on a copy (x.clone())")
+
+
+def _first(values, most=6):
+    """The first few values, rounded, with "..." when there are more."""
+    values = np.ravel(values)
+    return f"{np.round(values[:most], 4)}{'...' if values.size > most else ''}"
+
+
+def _require_differentiable(t, name, z, derivative):
+    """Autograd through the student's `name` at z must give `derivative` (a NumPy round trip gives nothing).
+    Only where the function runs in this process: autograd cannot reach into the grader's sandbox."""
+    fn = t.function(name)
+    if not inspect.isfunction(fn):
+        return
+    what = f"{t.fw.label} autograd through your `{name}`"
+    try:
+        gradient, reason = t.ref.autograd_derivative(fn, t.tensor(z)), "the gradient is None"
+    except Exception as error:  # the student's code, run on a tensor autograd tracks
+        text = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+        expect("numpy" in text.lower(), f"{what} raised {type(error).__name__}: {text}")
+        gradient, reason = None, f"it raised {type(error).__name__}: {text}"
+    expect(gradient is not None, f"{what} found no path from z to the result ({reason}): the computation left "
+           f"{t.fw.label} on the way (an np.* function, .numpy(), .detach() or .item(), or a new tensor made from "
+           "such values with tf.constant / torch.tensor), and autograd cannot follow it there, so nothing could "
+           f"be trained through it. Use {t.fw.label} operations throughout")
+    assert_close(gradient, derivative, f"{what}: d {name}(z) / dz")
+
+
+def _test_any_shape(t):
+    """The docstrings promise any shape: a matrix and a single number (0-d)."""
+    for shape in [(2, 3), ()]:
+        z = t.uniform(*shape)
+        for name in ("sigmoid", "tanh", "relu"):
+            what = f"`{name}` on a tensor of shape {shape} (the docstring: any shape, and the same shape back)"
+            try:
+                got = t.tensor_result(name, t.tensor(z))
+            except CheckFailed as failure:
+                raise CheckFailed(f"{what}: {failure}. Write it elementwise, without len(), loops or indexing "
+                                  "that assume a vector") from None
+            assert_close(got, to_numpy(t.fw.activations[name](t.tensor(z))), what)
 
 
 def _test_tanh_far_from_zero(t):
@@ -60,17 +128,34 @@ def test_derivatives(t):
                                "apply s(1 - s) to s = sigmoid(z), not to z itself": z * (1 - z),
                                "that is sigmoid(z) itself, not its derivative": s},
         "tanh_derivative": {"square tanh: the derivative is 1 - tanh(z)^2": 1 - np.tanh(z),
-                            "the derivative is 1 - tanh(z)^2, not 1 + tanh(z)^2": 1 + np.tanh(z) ** 2},
+                            "the derivative is 1 - tanh(z)^2, not 1 + tanh(z)^2": 1 + np.tanh(z) ** 2,
+                            "1 / cosh(z) must be squared: the derivative is 1 / cosh(z)^2 = 1 - tanh(z)^2":
+                                1 / np.cosh(z)},
         "relu_derivative": {"that is ReLU itself, not its derivative (0 or 1)": np.maximum(z, 0),
                             "the slope is 1 for positive z and 0 for negative z, not the other way": (z < 0) * 1.0},
     }
     for name, activation in [("sigmoid_derivative", "sigmoid"), ("tanh_derivative", "tanh"),
                              ("relu_derivative", "relu")]:
-        got = t.tensor_result(name, t.tensor(z))
+        got = t.call(name, t.tensor(z))
+        t.require_tensor(got, f"`{name}`")
         expected = getattr(t.ref, name)(t.tensor(z))
-        assert_close(got, expected, f"{name}(z) for z = {np.round(z[:6], 2)}...", mistakes=mistakes[name])
+        assert_close(got, expected, f"{name}(z) for z = {np.round(z[:6], 2)}...", mistakes=mistakes[name],
+                     dtype="float32")
         autograd = t.fw.elementwise_grad(t.fw.activations[activation], t.tensor(z))
         assert_close(got, autograd, f"{name}(z) compared with {t.fw.label} autograd of {activation}")
+    if t.hidden:
+        _test_relu_derivative_at_zero(t)
+
+
+def _test_relu_derivative_at_zero(t):
+    """The docstring asks for 0 at z = 0, exactly where ReLU has no derivative."""
+    got = to_numpy(t.call("relu_derivative", t.tensor(np.float32([-1.0, 0.0, 2.0]))))
+    at_zero = float(got.ravel()[1]) if got.size == 3 else None
+    why = {1.0: ": z >= 0 counts z = 0 as positive; compare with z > 0"}.get(at_zero, "")
+    if at_zero is not None and np.isnan(at_zero):
+        why = ": relu(z) / z is 0 / 0 = nan there; compare z with 0 instead (z > 0)"
+    expect(at_zero == 0.0, f"relu_derivative(z) for z = [-1, 0, 2] gives {got} where [0, 0, 1] is asked: at z = 0 "
+           f"the result should be 0 (the docstring; the frameworks do the same){why}")
 
 
 def test_perceptron(t):
@@ -87,7 +172,13 @@ def test_perceptron(t):
             "the bias w0 is missing: z = w0 + X W": np_g(X @ W),
             "the activation g is not applied to z": w0 + X @ W,
             "the bias is subtracted: z = w0 + X W": np_g(X @ W - w0),
+            "the bias is added after g: it goes inside, y_hat = g(w0 + X W)": np_g(X @ W) + w0,
+            "X * W multiplies elementwise and keeps one value per feature: sum each row's products (a dot product "
+            "per row, X W) to get one value per input": np_g(w0 + X * W),
         }
+        if activation != "sigmoid":
+            mistakes["the result is sigmoid(z) whatever activation g is passed in: apply the argument g, not "
+                     "sigmoid"] = _sigmoid(w0 + X @ W)
         expected = t.ref.perceptron(t.tensor(X), t.tensor(w0), t.tensor(W), g)
         assert_close(got, expected, f"perceptron(X of shape {X.shape}, g={activation})", mistakes=mistakes)
 
@@ -97,33 +188,66 @@ def test_lecture_example(t):
     expect(isinstance(result, tuple) and len(result) == 2,
            f"`lecture_example` should return a pair (z, y_hat), got {type(result).__name__}")
     z, y_hat = result
+    pair = [to_numpy(value).astype(np.float64) if np.asarray(to_numpy(value)).dtype.kind in "biuf" else None
+            for value in result]
+    if all(value is not None and value.size == 1 for value in pair):
+        first, second = (float(value.ravel()[0]) for value in pair)
+        expect(not (np.isclose(first, _sigmoid(-6.0), rtol=1e-3) and np.isclose(second, -6.0)),
+               f"`lecture_example` returned ({first:.4g}, {second:.4g}): that is (y_hat, z), the pair in the wrong "
+               "order; return z first, then y_hat")
+        expect(not (np.isclose(first, _sigmoid(-6.0), rtol=1e-3) and np.isclose(second, _sigmoid(_sigmoid(-6.0)))),
+               f"`lecture_example` returned z = {first:.4g}: that is sigmoid(-6), so z went through the sigmoid "
+               "(and y_hat through it twice). z is the weighted sum before the activation: compute it with the "
+               "identity activation (lambda z: z), then y_hat = sigmoid(z)")
     assert_close(z, -6.0, "z = w0 + x . W for the lecture's example",
                  mistakes={"the bias w0 = 1 is missing": -7.0, "x . W has the wrong sign": 8.0})
     assert_close(y_hat, _sigmoid(-6.0), "y_hat = sigmoid(z)", rtol=1e-3,
-                 mistakes={"y_hat should be sigmoid(z), not z": -6.0, "that is sigmoid(+6)": _sigmoid(6.0)})
+                 mistakes={"y_hat should be sigmoid(z), not z": -6.0, "that is sigmoid(+6)": _sigmoid(6.0),
+                           "0.002 is the slide's figure, rounded: compute y_hat = sigmoid(z) instead of typing it in":
+                               0.002,
+                           "0.0025 is sigmoid(-6) rounded: compute y_hat = sigmoid(z) instead of typing it in":
+                               0.0025})
 
 
 def test_decision_boundary(t):
     x1 = np.array([-2.0, -1.0, 0.0, 1.0, 2.5], np.float32)
     X = np.array([[0.0, 0.0], [1.0, 3.0], [-1.0, -2.0], [2.0, 1.0], [-1.0, 2.0]], np.float32)
-    if t.hidden:
+    if t.hidden:  # after the visible points: three exactly on the line (z = 0), then random ones
         x1 = np.concatenate([x1, t.uniform(10)])
-        X = np.concatenate([X, t.uniform(25, 2)])
+        X = np.concatenate([X, np.float32([[1.0, 2.0], [-1.0, -1.0], [3.0, 5.0]]), t.uniform(25, 2)])
     got = t.tensor_result("boundary_x2", t.tensor(x1))
     assert_close(got, (1 + 3 * x1) / 2, "boundary_x2(x1): the x2 where 1 + 3 x1 - 2 x2 = 0",
                  mistakes={"solve for x2 again: 2 x2 = 1 + 3 x1": (1 - 3 * x1) / 2,
                            "divide by 2 rather than multiply": (1 + 3 * x1) * 2})
     z = 1 + 3 * X[:, 0] - 2 * X[:, 1]
-    got = t.tensor_result("on_positive_side", t.tensor(X))
-    assert_close(got, z > 0, f"on_positive_side(X) for X = {X[:5].tolist()}...",
-                 mistakes={"the inequality is reversed: positive side means z > 0": z < 0})
+    got = t.call("on_positive_side", t.tensor(X))
+    t.require_tensor(got, "`on_positive_side`")
+    what = f"on_positive_side(X) for X = {X[:5].tolist()}..."
+    assert_close(got, z > 0, what, mistakes={
+        "the inequality is reversed: positive side means z > 0": z < 0,
+        "points exactly on the line (z = 0) count as positive: the positive side is z > 0, strictly; use > rather "
+        "than >=": z >= 0,
+        "that is z itself: compare it with 0 (z > 0) to get True or False": z,
+        "x1 and x2 are swapped: x1 is the first column, X[:, 0], and x2 the second": 1 + 3 * X[:, 1] - 2 * X[:, 0] > 0,
+        "X[0] and X[1] are the first two rows, not the columns: x1 is X[:, 0] and x2 is X[:, 1]":
+            1 + 3 * X[0] - 2 * X[1] > 0,
+    })
+    dtype = to_numpy(got).dtype
+    expect(dtype == bool, f"{what}: the values are right, but as {dtype} where a boolean tensor is asked: the "
+           "comparison z > 0 itself gives True or False; return it as it is, without a cast to numbers")
 
 
 def test_collapse(t):
     shapes = [(3, 4, 2)] + ([(5, 6, 3), (2, 3, 1)] if t.hidden else [])
     for d_in, hidden, d_out in shapes:
         W1, b1, W2, b2 = t.normal(d_in, hidden), t.normal(hidden), t.normal(hidden, d_out), t.normal(d_out)
-        result = t.call("collapse_linear", t.tensor(W1), t.tensor(b1), t.tensor(W2), t.tensor(b2))
+        given = {"W1": (t.tensor(W1), W1), "b1": (t.tensor(b1), b1), "W2": (t.tensor(W2), W2), "b2": (t.tensor(b2), b2)}
+        try:
+            result = t.call("collapse_linear", *(tensor for tensor, _ in given.values()))
+        except CheckFailed as failure:
+            raise CheckFailed(f"{failure}. Here W1 is {W1.shape}, b1 {b1.shape}, W2 {W2.shape} and b2 {b2.shape}: "
+                              f"x W1 W2 makes W the matrix product W1 @ W2 of shape {(d_in, d_out)}, and b1 goes "
+                              f"through the second layer as b1 @ W2, of shape {(d_out,)}, like b2") from None
         expect(isinstance(result, (tuple, list)) and len(result) == 2,
                "`collapse_linear` should return a pair (W, b)")
         W, b = result
@@ -133,11 +257,17 @@ def test_collapse(t):
                      mistakes={"multiply in the other order: x W1 W2, so W = W1 W2": (W2.T @ W1.T)})
         assert_close(b, b1 @ W2 + b2, "b of the single equivalent layer",
                      mistakes={"the first bias goes through the second layer too: b = b1 W2 + b2": b2,
-                               "b1 must be multiplied by W2 before adding b2": b1[:d_out] + b2})
+                               "b1 must be multiplied by W2 before adding b2": b1[:d_out] + b2,
+                               "b2 is missing: the second layer adds its own bias, b = b1 W2 + b2": b1 @ W2})
+        _require_unchanged(t, "`collapse_linear`", given)
         x = t.normal(6, d_in)
         two_layers = (x @ W1 + b1) @ W2 + b2
         assert_close(x @ to_numpy(W) + to_numpy(b), two_layers, "x W + b against the two layers applied in turn")
 
+
+# The reference helper that reads the student's tensors where the student's code ran: the grader runs it in the
+# notebook's process (autograder.remote); every other helper works on data and runs in the judge.
+IN_NOTEBOOK = frozenset({"held"})
 
 EXERCISES = [
     Exercise("activations", "Activation functions from their formulas", 3, test_activations, [

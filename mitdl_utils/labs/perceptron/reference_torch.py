@@ -51,3 +51,18 @@ def on_positive_side(X):
 def collapse_linear(W1, b1, W2, b2):
     """W1 (d, h), b1 (h,), W2 (h, k), b2 (k,) -> the single layer (W (d, k), b (k,))."""
     return W1 @ W2, b1 @ W2 + b2
+
+
+def held(x):
+    """x as the notebook holds it now, after the student's code ran on it (an in-place change shows here)."""
+    return x
+
+
+def autograd_derivative(fn, z):
+    """d fn(z)_i / d z_i by autograd for an elementwise fn (z: float32 (n,)), or None where autograd finds no path."""
+    z = z.detach().clone().requires_grad_(True)
+    total = fn(z).sum()
+    if not total.requires_grad:
+        return None
+    total.backward()
+    return z.grad
