@@ -146,7 +146,7 @@ VARIANTS = [
             return (torch.logsumexp(logits, dim=1) - label_logits).mean()
         """),
     # ---- train_step
-    *variants(LAB, MISTAKE, "train_step", "loss_outside_the_tape", tensorflow="""
+    *variants(LAB, MISTAKE, "train_step", "loss_outside_the_tape", names=("GradientTape|zero_grad",), tensorflow="""
         def make_train_step(model, optimizer, loss_fn):
             def step(x, y):
                 with tf.GradientTape() as tape:
@@ -789,4 +789,255 @@ VARIANTS += [
                                          "nn.Parameter(0.05 * torch.randn(n_inputs, n_hidden))"), (
             TORCH_CALL, "hidden = dropout(torch.nn.functional.relu(torch.addmm(self.b1, x, self.W1)), self.p, "
                         "self.training)"))),
+]
+
+TF_LOSS = """
+    def softmax_cross_entropy(logits, labels):
+        shifted = logits - tf.reduce_max(logits, axis=1, keepdims=True)
+        log_probabilities = shifted - tf.math.log(tf.reduce_sum(tf.exp(shifted), axis=1, keepdims=True))
+        return -tf.reduce_mean(tf.gather(log_probabilities, labels, axis=1, batch_dims=1))
+    """
+TORCH_LOSS = """
+    def softmax_cross_entropy(logits, labels):
+        shifted = logits - logits.max(dim=1, keepdim=True).values
+        log_probabilities = shifted - torch.log(torch.exp(shifted).sum(dim=1, keepdim=True))
+        return -log_probabilities[torch.arange(len(labels)), labels].mean()
+    """
+
+VARIANTS += [
+    *variants(LAB, MISTAKE, "cross_entropy", "the_minus_sign_dropped", names=("minus sign",),
+              tensorflow=changed(TF_LOSS, ("return -tf.reduce_mean", "return tf.reduce_mean")),
+              torch=changed(TORCH_LOSS, ("return -log_probabilities", "return log_probabilities"))),
+    *variants(LAB, MISTAKE, "cross_entropy", "summed_over_the_batch", names=("mean",),
+              tensorflow=changed(TF_LOSS, ("-tf.reduce_mean(", "-tf.reduce_sum(")),
+              torch=changed(TORCH_LOSS, ("labels].mean()", "labels].sum()"))),
+    *variants(LAB, MISTAKE, "cross_entropy", "one_loss_per_example", names=("one loss per example", "mean"),
+              tensorflow=changed(TF_LOSS, ("-tf.reduce_mean(tf.gather(log_probabilities, labels, axis=1, batch_dims=1))",
+                                           "-tf.gather(log_probabilities, labels, axis=1, batch_dims=1)")),
+              torch=changed(TORCH_LOSS, ("labels].mean()", "labels]"))),
+    *variants(LAB, MISTAKE, "cross_entropy", "every_label_for_every_row", names=("own label",), tensorflow="""
+        def softmax_cross_entropy(logits, labels):
+            shifted = logits - tf.reduce_max(logits, axis=1, keepdims=True)
+            log_probabilities = shifted - tf.math.log(tf.reduce_sum(tf.exp(shifted), axis=1, keepdims=True))
+            return -tf.reduce_mean(tf.gather(log_probabilities, labels, axis=1))
+        """, torch="""
+        def softmax_cross_entropy(logits, labels):
+            shifted = logits - logits.max(dim=1, keepdim=True).values
+            log_probabilities = shifted - torch.log(torch.exp(shifted).sum(dim=1, keepdim=True))
+            return -log_probabilities[:, labels].mean()
+        """),
+    *variants(LAB, MISTAKE, "cross_entropy", "the_max_never_added_back", names=("added back",), tensorflow="""
+        def softmax_cross_entropy(logits, labels):
+            m = tf.reduce_max(logits, axis=1)
+            log_sum = tf.math.log(tf.reduce_sum(tf.exp(logits - m[:, None]), axis=1))
+            return tf.reduce_mean(log_sum - tf.gather(logits, labels, axis=1, batch_dims=1))
+        """, torch="""
+        def softmax_cross_entropy(logits, labels):
+            m = logits.max(dim=1).values
+            log_sum = torch.log(torch.exp(logits - m[:, None]).sum(dim=1))
+            return (log_sum - logits[torch.arange(len(labels)), labels]).mean()
+        """),
+    *variants(LAB, MISTAKE, "cross_entropy", "log_of_a_stable_softmax", names=("log", "underflow"), tensorflow="""
+        def softmax_cross_entropy(logits, labels):
+            e = tf.exp(logits - tf.reduce_max(logits, axis=1, keepdims=True))
+            p = e / tf.reduce_sum(e, axis=1, keepdims=True)
+            return -tf.reduce_mean(tf.math.log(tf.gather(p, labels, axis=1, batch_dims=1)))
+        """, torch="""
+        def softmax_cross_entropy(logits, labels):
+            e = torch.exp(logits - logits.max(dim=1, keepdim=True).values)
+            p = e / e.sum(dim=1, keepdim=True)
+            return -torch.log(p[torch.arange(len(labels)), labels]).mean()
+        """),
+    *variants(LAB, MISTAKE, "cross_entropy", "the_frameworks_own_loss", names=("formula",), tensorflow="""
+        def softmax_cross_entropy(logits, labels):
+            return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
+        """, torch="""
+        def softmax_cross_entropy(logits, labels):
+            return torch.nn.functional.cross_entropy(logits, labels)
+        """),
+    *variants(LAB, MISTAKE, "cross_entropy", "softmax_over_the_batch", names=("axis",), tensorflow="""
+        def softmax_cross_entropy(logits, labels):
+            shifted = logits - tf.reduce_max(logits, axis=0, keepdims=True)
+            log_probabilities = shifted - tf.math.log(tf.reduce_sum(tf.exp(shifted), axis=0, keepdims=True))
+            return -tf.reduce_mean(tf.gather(log_probabilities, labels, axis=1, batch_dims=1))
+        """, torch="""
+        def softmax_cross_entropy(logits, labels):
+            shifted = logits - logits.max(dim=0, keepdim=True).values
+            log_probabilities = shifted - torch.log(torch.exp(shifted).sum(dim=0, keepdim=True))
+            return -log_probabilities[torch.arange(len(labels)), labels].mean()
+        """),
+    *variants(LAB, ALTERNATIVE, "cross_entropy", "a_loop_over_the_rows", tensorflow="""
+        def softmax_cross_entropy(logits, labels):
+            losses = []
+            for i in range(logits.shape[0]):
+                row = logits[i]
+                m = tf.reduce_max(row)
+                losses.append(m + tf.math.log(tf.reduce_sum(tf.exp(row - m))) - row[labels[i]])
+            return tf.add_n(losses) / len(losses)
+        """, torch="""
+        def softmax_cross_entropy(logits, labels):
+            total = 0.0
+            for row, label in zip(logits, labels):
+                m = row.max()
+                total = total + m + torch.log(torch.exp(row - m).sum()) - row[label]
+            return total / len(labels)
+        """),
+]
+
+TF_STEP = """
+    def make_train_step(model, optimizer, loss_fn):
+        @tf.function
+        def step(x, y):
+            with tf.GradientTape() as tape:
+                logits = model(x, training=True)
+                loss = loss_fn(logits, y)
+            grads = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(grads, model.trainable_variables))
+            return loss, logits
+        return step
+    """
+TORCH_STEP = """
+    def make_train_step(model, optimizer, loss_fn):
+        def step(x, y):
+            model.train()
+            optimizer.zero_grad()
+            logits = model(x)
+            loss = loss_fn(logits, y)
+            loss.backward()
+            optimizer.step()
+            return loss.detach(), logits.detach()
+        return step
+    """
+
+VARIANTS += [
+    *variants(LAB, MISTAKE, "train_step", "the_mode_never_set", names=("evaluation mode", "model.train()|training=True"),
+              tensorflow=changed(TF_STEP, ("model(x, training=True)", "model(x)")),
+              torch=changed(TORCH_STEP, ("            model.train()\n", ""))),
+    *variants(LAB, MISTAKE, "train_step", "logits_from_after_the_update", names=("after the update",),
+              tensorflow=changed(TF_STEP, ("return loss, logits", "return loss_fn(model(x), y), model(x)")),
+              torch=changed(TORCH_STEP, ("return loss.detach(), logits.detach()", """with torch.no_grad():
+                logits = model(x)
+            return loss_fn(logits, y), logits"""))),
+    *variants(LAB, MISTAKE, "train_step", "gradient_ascent", names=("uphill",),
+              tensorflow=changed(TF_STEP, ("zip(grads,", "zip([-g for g in grads],")),
+              torch=changed(TORCH_STEP, ("loss.backward()", "(-loss).backward()"))),
+    *variants(LAB, MISTAKE, "train_step", "the_update_never_made", names=("did not change",),
+              tensorflow=changed(TF_STEP, ("            optimizer.apply_gradients(zip(grads, model.trainable_variables))\n", "")),
+              torch=changed(TORCH_STEP, ("            optimizer.step()\n", ""))),
+    *variants(LAB, MISTAKE, "train_step", "gradients_cleared_before_the_update", names=("did not change",),
+              torch=changed(TORCH_STEP, ("            optimizer.zero_grad()\n", ""), (
+                  "loss.backward()\n", "loss.backward()\n            optimizer.zero_grad()\n"))),
+    *variants(LAB, MISTAKE, "train_step", "the_loss_arguments_swapped", names=("order|argument",),
+              tensorflow=changed(TF_STEP, ("loss_fn(logits, y)", "loss_fn(y, logits)")),
+              torch=changed(TORCH_STEP, ("loss_fn(logits, y)", "loss_fn(y, logits)"))),
+    *variants(LAB, ALTERNATIVE, "train_step", "variables_read_once_and_a_torch_closure", tensorflow="""
+        def make_train_step(model, optimizer, loss_fn):
+            def step(x, y):
+                with tf.GradientTape() as tape:
+                    tape.watch(x)
+                    logits = model(x, training=True)
+                    loss = loss_fn(logits, y)
+                variables = model.trainable_weights
+                optimizer.apply_gradients(list(zip(tape.gradient(loss, variables), variables)))
+                return loss, logits
+            return tf.function(step)
+        """, torch="""
+        def make_train_step(model, optimizer, loss_fn):
+            def step(x, y):
+                model.train(True)
+                for parameter in model.parameters():
+                    parameter.grad = None
+                logits = model(x)
+                loss = loss_fn(logits, y)
+                loss.backward()
+                optimizer.step()
+                return float(loss), logits.detach().clone()
+            return step
+        """),
+]
+
+TF_EPOCH = """
+    def train_epoch(step, batches):
+        total_loss, correct, seen = 0.0, 0, 0
+        for x, y in batches:
+            loss, logits = step(x, y)
+            total_loss += float(loss) * len(y)
+            correct += int(tf.reduce_sum(tf.cast(tf.argmax(logits, axis=1) == y, tf.int32)))
+            seen += len(y)
+        return total_loss / seen, correct / seen
+    """
+TORCH_EPOCH = """
+    def train_epoch(step, batches):
+        total_loss, correct, seen = 0.0, 0, 0
+        for x, y in batches:
+            loss, logits = step(x, y)
+            total_loss += float(loss) * len(y)
+            correct += int((logits.argmax(dim=1) == y).sum())
+            seen += len(y)
+        return total_loss / seen, correct / seen
+    """
+
+VARIANTS += [
+    *variants(LAB, MISTAKE, "train_epoch", "the_last_batch_skipped", names=("last batch",),
+              tensorflow=changed(TF_EPOCH, ("for x, y in batches:", "for x, y in list(batches)[:-1]:")),
+              torch=changed(TORCH_EPOCH, ("for x, y in batches:", "for x, y in list(batches)[:-1]:"))),
+    *variants(LAB, MISTAKE, "train_epoch", "tensors_returned", names=("Python float",),
+              tensorflow=changed(TF_EPOCH, ("float(loss) * len(y)", "loss * len(y)")),
+              torch=changed(TORCH_EPOCH, ("int((logits.argmax(dim=1) == y).sum())", "(logits.argmax(dim=1) == y).sum()"))),
+    *variants(LAB, MISTAKE, "train_epoch", "examples_counted_from_the_last_batch", names=("last batch is smaller",),
+              tensorflow=changed(TF_EPOCH, ("            seen += len(y)\n", ""), (
+                  "return total_loss / seen, correct / seen",
+                  "seen = len(batches) * len(y)\n        return total_loss / seen, correct / seen")),
+              torch=changed(TORCH_EPOCH, ("            seen += len(y)\n", ""), (
+                  "return total_loss / seen, correct / seen",
+                  "seen = len(batches) * len(y)\n        return total_loss / seen, correct / seen"))),
+    *variants(LAB, MISTAKE, "train_epoch", "step_called_twice_per_batch", names=("more than once per batch",),
+              tensorflow=changed(TF_EPOCH, ("loss, logits = step(x, y)", "loss, logits = step(x, y)[0], step(x, y)[1]")),
+              torch=changed(TORCH_EPOCH, ("loss, logits = step(x, y)", "loss, logits = step(x, y)[0], step(x, y)[1]"))),
+    *variants(LAB, MISTAKE, "train_epoch", "the_number_right_returned", names=("number of examples",),
+              tensorflow=changed(TF_EPOCH, ("correct / seen", "correct")),
+              torch=changed(TORCH_EPOCH, ("correct / seen", "correct"))),
+    *variants(LAB, MISTAKE, "train_epoch", "divided_by_the_number_of_batches", names=("number of batches",),
+              tensorflow=changed(TF_EPOCH, ("total_loss / seen,", "total_loss / len(batches),")),
+              torch=changed(TORCH_EPOCH, ("total_loss / seen,", "total_loss / len(batches),"))),
+    *variants(LAB, MISTAKE, "train_epoch", "mean_of_the_batch_accuracies", names=("batch accuracies",), tensorflow="""
+        def train_epoch(step, batches):
+            total_loss, seen, accuracies = 0.0, 0, []
+            for x, y in batches:
+                loss, logits = step(x, y)
+                total_loss += float(loss) * len(y)
+                seen += len(y)
+                accuracies.append(float(tf.reduce_mean(tf.cast(tf.argmax(logits, axis=1) == y, tf.float32))))
+            return total_loss / seen, sum(accuracies) / len(accuracies)
+        """, torch="""
+        def train_epoch(step, batches):
+            total_loss, seen, accuracies = 0.0, 0, []
+            for x, y in batches:
+                loss, logits = step(x, y)
+                total_loss += float(loss) * len(y)
+                seen += len(y)
+                accuracies.append((logits.argmax(dim=1) == y).float().mean().item())
+            return total_loss / seen, sum(accuracies) / len(accuracies)
+        """),
+    *variants(LAB, ALTERNATIVE, "train_epoch", "lists_and_a_dot_product", tensorflow="""
+        def train_epoch(step, batches):
+            losses, sizes, hits = [], [], []
+            for x, y in batches:
+                loss, logits = step(x, y)
+                losses.append(float(loss))
+                sizes.append(int(y.shape[0]))
+                hits.append(int(np.sum(np.argmax(logits, axis=1) == np.asarray(y))))
+            n = sum(sizes)
+            return float(np.dot(losses, sizes)) / n, sum(hits) / n
+        """, torch="""
+        def train_epoch(step, batches):
+            losses, sizes, hits = [], [], []
+            for x, y in batches:
+                loss, logits = step(x, y)
+                losses.append(float(loss))
+                sizes.append(y.shape[0])
+                hits.append(torch.sum(torch.argmax(logits, 1) == y).item())
+            n = sum(sizes)
+            return float(np.dot(losses, sizes)) / n, sum(hits) / n
+        """),
 ]

@@ -209,7 +209,7 @@ def test_train_step(t):
         cases += [(*_step_case(t, 4, [6, 6, 6, 2], 4, 4), 0.3)]
     for W, b, batches, lr in cases:
         model, what = t.ref.make_linear(W, b), f"the step from make_train_step (a linear model, SGD, lr={lr})"
-        step = t.call("make_train_step", model, t.ref.make_sgd(model, lr), t.ref.softmax_cross_entropy)
+        step = t.call("make_train_step", model, t.ref.make_sgd(model, lr), t.ref.loss_in_order)
         expect(callable(step), f"`make_train_step` should return a function step(x, y), got {type(step).__name__}")
         W_end, b_end, right = _softmax_regression_steps(W, b, batches, lr)
         wrong = {
