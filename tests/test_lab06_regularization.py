@@ -286,7 +286,8 @@ def mistakes_for(exercise, o, framework, lab):
     if exercise == "early_stopping":
         return EARLY_STOPPING_MISTAKES
     return [({"train_with_early_stopping": _loop(framework, restore=False)}, "weights of the last epoch"),
-            ({"train_with_early_stopping": _loop(framework, copy_weights=False)}, "weights of the last epoch"),
+            ({"train_with_early_stopping": _loop(framework, copy_weights=False)},
+             "a reference to the live weights, not a copy"),
             ({"train_with_early_stopping": _loop(framework, stop=False)}, "never stopped"),
             ({"train_with_early_stopping": _loop(framework, extra_wait=1)}, "one epoch too many"),
             ({"train_with_early_stopping": _loop(framework, extra_wait=-1)}, "one epoch too few"),

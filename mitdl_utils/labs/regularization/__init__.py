@@ -6,7 +6,9 @@ calling a layer in training or evaluation mode, setting a model's weights), and 
 dictionaries describe what common wrong answers would return.
 """
 import ast
+import dis
 import inspect
+import re
 import textwrap
 
 import numpy as np
@@ -27,17 +29,74 @@ def _attempt(what, fn, *args, **kwargs):
     return result
 
 
+# The frameworks' dropout, called by attribute (tf.nn.dropout, F.dropout, nn.Dropout) or by an imported name.
+_FRAMEWORK_DROPOUT = re.compile(r"[A-Za-z_]*[dD]ropout(\d[dD])?_?")
+_NUMPY = {"np", "numpy"}
+
+
+def _code_objects(fn):
+    """The code of a function, or of every method of a class, nested functions included."""
+    functions = [v for v in vars(fn).values() if inspect.isfunction(v)] if inspect.isclass(fn) else [fn]
+    stack = [f.__code__ for f in functions if hasattr(f, "__code__")]
+    while stack:
+        code = stack.pop()
+        yield code
+        stack += [c for c in code.co_consts if inspect.iscode(c)]
+
+
+def _names_used(fn):
+    """-> (names called or loaded as attributes, global names loaded, base classes' names) in `fn`'s code:
+    from its source where the grader has it, else from its bytecode (a cell run by exec has no source file)."""
+    attributes, globals_, bases = set(), set(), set()
+    source = getattr(fn, "__mitdl_source__", None)
+    if source is None:
+        try:
+            source = inspect.getsource(fn)
+        except (OSError, TypeError):
+            source = None
+    if source is not None:
+        try:
+            tree = ast.parse(textwrap.dedent(source))
+        except SyntaxError:
+            return attributes, globals_, bases
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute):
+                attributes.add(node.attr)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                globals_.add(node.id)
+            elif isinstance(node, ast.ClassDef):
+                bases |= {b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "") for b in node.bases}
+        return attributes, globals_, bases
+    for code in _code_objects(fn):
+        for instruction in dis.get_instructions(code):
+            if instruction.opname in ("LOAD_ATTR", "LOAD_METHOD"):
+                attributes.add(str(instruction.argval))
+            elif instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME"):
+                globals_.add(str(instruction.argval))
+    if inspect.isclass(fn):
+        bases |= {c.__name__ for c in fn.__mro__[1:]}
+    return attributes, globals_, bases
+
+
 def _forbid_framework_dropout(t, name):
-    """Fail if the student's `name` calls the framework's own dropout."""
-    fn = t.function(name)
-    try:
-        tree = ast.parse(textwrap.dedent(getattr(fn, "__mitdl_source__", None) or inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError):
+    """Fail if the student's `name` (a function or a class) calls the framework's own dropout."""
+    attributes, globals_, bases = _names_used(t.function(name))
+    used = sorted(n for n in attributes | (globals_ - {"dropout"}) | bases if _FRAMEWORK_DROPOUT.fullmatch(n))
+    if used:
+        raise CheckFailed(f"`{name}` uses `{used[0]}`, the framework's own dropout: build the mask yourself from "
+                          "uniform random numbers" + (" in `dropout`, and call your own `dropout` in the layer"
+                                                      if name != "dropout" else ""))
+
+
+def _forbid_numpy_random(t, name):
+    """TensorFlow only: NumPy's random numbers are drawn once when tf.function traces the code, not per call."""
+    if t.fw.name != "tensorflow":
         return
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and "ropout" in node.func.attr:
-            raise CheckFailed(f"`{name}` calls `{node.func.attr}`: build the mask yourself from uniform random "
-                              "numbers instead of using the framework's dropout")
+    attributes, globals_, _ = _names_used(t.function(name))
+    if "random" in attributes and globals_ & _NUMPY:
+        raise CheckFailed(f"`{name}` draws its mask with NumPy (np.random): inside a tf.function, as Keras runs a "
+                          "layer in fit(), NumPy runs once, while the function is traced, and every later call "
+                          "reuses that one mask. Draw it with tf.random.uniform, which draws anew on every call")
 
 
 # ---- 1. polynomial features ----
@@ -51,16 +110,25 @@ def test_polynomial_features(t):
         t.require_tensor(result, "`polynomial_features`")
         got, n = to_numpy(result), len(x)
         what = f"polynomial_features(x = {np.round(x, 2).tolist()}, degree={degree})"
-        expect(got.shape != (n, degree) or degree == 0,
-               f"{what}: shape {got.shape}: the constant column x^0 = 1 is missing; "
-               f"there are degree + 1 = {degree + 1} columns")
+        expect(got.shape != (n * (degree + 1),), f"{what}: one flat vector of shape {got.shape}: the columns were "
+               "joined end to end (concatenated); stack them side by side along axis 1 to get (n, degree + 1)")
+        if got.shape == (n, degree) and degree > 0:
+            expect(not np.allclose(got, x.astype(np.float64)[:, None] ** np.arange(degree)),
+                   f"{what}: shape {got.shape}: the last column x^degree = x^{degree} is missing: "
+                   f"range(degree) stops at degree - 1; there are degree + 1 = {degree + 1} columns")
+            raise CheckFailed(f"{what}: shape {got.shape}: the constant column x^0 = 1 is missing; "
+                              f"there are degree + 1 = {degree + 1} columns")
         expect(got.shape != (degree + 1, n) or n == degree + 1,
                f"{what}: shape {got.shape} is transposed: one row per example, shape (n, degree + 1)")
+        expect(got.ndim != 2 or got.shape[0] != n or got.shape[1] == degree + 1,
+               f"{what}: {got.shape[1] if got.ndim == 2 else 0} columns where degree={degree} asks for degree + 1 = "
+               f"{degree + 1}: build the powers from the argument `degree`, not from a fixed number")
         expected = x.astype(np.float64)[:, None] ** np.arange(degree + 1)
         assert_close(got, expected, what, mistakes={
             "the powers are in decreasing order (np.vander's default): put x^0 first and x^degree last":
                 expected[:, ::-1],
-            "the powers start at 1: the first column is x^0 = 1": x.astype(np.float64)[:, None] ** np.arange(1, degree + 2),
+            "the powers start at 1: the first column is x^0 = 1":
+                x.astype(np.float64)[:, None] ** np.arange(1, degree + 2),
         })
         expect(got.dtype == x.dtype, f"{what}: x is {x.dtype} but the features are {got.dtype}: "
                                      "build the powers from x itself so they keep its dtype")
@@ -81,6 +149,8 @@ def test_fit(t):
         what = f"fit_polynomial(x, y, degree={degree}) on {len(x)} points"
         expect(w.shape != (degree + 1, 1), f"{what}: shape {w.shape} is a column: return a vector of shape "
                                            f"({degree + 1},), e.g. the least-squares solution's [:, 0]")
+        expect(w.shape != (degree,), f"{what}: {degree} weights; a polynomial of degree d has d + 1 weights, one per "
+                                     f"power x^0 ... x^d: build the features with `degree`, not degree - 1")
         expect(w.dtype == np.float64, f"{what}: the weights are {w.dtype}; keep float64 (high powers of x "
                                       "lose their precision in float32)")
         expected = np.polynomial.polynomial.polyfit(x, y, degree)
@@ -103,6 +173,9 @@ def test_fit(t):
             "the square root is taken: that is the root mean squared error, not the MSE": np.sqrt(np.mean(d**2)),
             "the differences are not squared": np.mean(d),
             "absolute differences: the MSE squares them": np.mean(np.abs(d)),
+            "the mean is squared: square each difference first, then average the squares": np.mean(d) ** 2,
+            f"divided by n - 1 = {len(y) - 1}: the MSE divides by the number of examples, n = {len(y)}":
+                np.sum(d**2) / (len(y) - 1),
         })
 
 
@@ -119,13 +192,54 @@ def _dropout_stats(out, x):
     return float(dropped.mean()), out[~dropped] / x[~dropped].astype(np.float64)
 
 
+def _mask_per_row_or_column(out, what):
+    """Fail when whole rows or whole columns of a 2-D result are dropped together (a mask of shape (n, 1) or (1, d))."""
+    dropped = out == 0
+    for axis, line, shape in [(1, "row", "(n, 1)"), (0, "column", "(1, d)")]:
+        uniform = dropped.all(axis=axis) | (~dropped).all(axis=axis)
+        expect(not uniform.all(), f"{what}: every {line} is either dropped whole or kept whole: the mask has shape "
+                                  f"{shape}, one random number per {line}. Draw one per entry, with x's own shape")
+
+
+def _unchanged_input(t, xt, x, what):
+    """Fail when the student's code changed the caller's tensor `xt` (made from `x`) in place."""
+    after = to_numpy(t.ref.tensor_values(xt))
+    expect(np.array_equal(after, x), f"{what} changed its input x in place (x[...] = 0, mul_, masked_fill_): the "
+                                     "caller's tensor is not yours to change. Build a new tensor (torch.where, or "
+                                     "x * mask) and return it")
+
+
+def _dropout_other_ranks(t):
+    """x "of any shape": a vector and a 3-D tensor, 100,000 entries each, in training mode."""
+    p = 0.5
+    for shape in [(100_000,), (20, 50, 100)]:
+        x = _nonzero(t, *shape)
+        what = f"dropout(x of shape {shape}, p={p}, training=True)"
+        try:
+            out = t.tensor_result("dropout", t.tensor(x), p, training=True)
+        except CheckFailed as failure:
+            raise CheckFailed(f"{failure}. x can have any shape: build the mask with x's own shape "
+                              "(tf.shape(x), torch.rand_like(x)), not from x.shape[0] and x.shape[1]") from None
+        expect(out.shape == x.shape, f"{what}: wrong shape: expected {x.shape}, got {out.shape}: x can have any "
+                                     "shape, and the result has the shape of x")
+        fraction, ratios = _dropout_stats(out, x)
+        assert_close(fraction, p, f"{what}: the fraction of entries set to 0 (x can have any shape)", rtol=0,
+                     atol=0.01)
+        assert_close(ratios, np.full(ratios.shape, 1 / (1 - p)), f"{what}: kept entries divided by x")
+
+
 def test_dropout(t):
     x = _nonzero(t, 200, 500)
     ps = [0.2, 0.5] + ([0.7, round(float(t.rng.uniform(0.05, 0.9)), 2)] if t.hidden else [])
     for p in ps:
         what = f"dropout(x of shape {x.shape}, p={p}, training=True)"
-        out = t.tensor_result("dropout", t.tensor(x), p, training=True)
+        xt = t.tensor(x)
+        result = t.call("dropout", xt, p, training=True)
+        t.require_tensor(result, "`dropout`")
+        out = to_numpy(result).astype(np.float64)
         expect(out.shape == x.shape, f"{what}: wrong shape: expected {x.shape}, got {out.shape}")
+        _unchanged_input(t, xt, x, what)
+        _mask_per_row_or_column(out, what)
         fraction, ratios = _dropout_stats(out, x)
         assert_close(fraction, p, f"{what}: the fraction of entries set to 0", rtol=0, atol=0.01, mistakes={
             "nothing was dropped: in training each entry is set to 0 with probability p": 0.0,
@@ -139,6 +253,7 @@ def test_dropout(t):
             "the kept entries are multiplied by 1 - p: divide by 1 - p instead": np.full(ratios.shape, 1 - p),
             "the kept entries are divided by p: divide by the keep probability 1 - p": np.full(ratios.shape, 1 / p),
         })
+        t.require_dtype(result, f"{what} for a float32 x", "float32")
         again = t.tensor_result("dropout", t.tensor(x), p, training=True)
         expect(not np.array_equal(again == 0, out == 0), f"{what}: two calls dropped exactly the same entries: "
                "draw fresh random numbers on every call (do not set a seed inside `dropout`)")
@@ -161,7 +276,9 @@ def test_dropout(t):
         })
     out = t.tensor_result("dropout", t.tensor(x), 0.0, training=True)
     assert_close(out, x, "dropout(x, p=0.0, training=True): nothing dropped, nothing scaled")
+    _dropout_other_ranks(t)
     _forbid_framework_dropout(t, "dropout")
+    _forbid_numpy_random(t, "dropout")
 
 
 # ---- 4. dropout as a layer ----
@@ -173,14 +290,21 @@ def test_dropout_layer(t):
         layer = t.call("InvertedDropout", p)
         for apply, where in [(t.ref.apply_in_mode, "called"), (t.ref.apply_in_container, "inside a container")]:
             what = f"InvertedDropout({p}) {where} in training mode"
-            out = to_numpy(_attempt(what, apply, layer, t.tensor(x), True))
+            xt = t.tensor(x)
+            out = to_numpy(_attempt(what, apply, layer, xt, True))
             expect(out.shape == x.shape, f"{what}: wrong shape: expected {x.shape}, got {out.shape}")
+            _unchanged_input(t, xt, x, what)
             fraction, ratios = _dropout_stats(out, x)
             assert_close(fraction, p, f"{what}: the fraction of entries set to 0 (as {t.ref.FRAMEWORK_DROPOUT}"
                          f" sets p of them to 0)", rtol=0, atol=0.015, mistakes={
-                             f"nothing was dropped in training mode: {t.ref.MODE_HINT}": 0.0})
+                             f"nothing was dropped in training mode: {t.ref.MODE_HINT}": 0.0,
+                             "the layer drops 1 - p of the entries: give `dropout` p, the drop probability, as it "
+                             "is": 1 - p})
             assert_close(ratios.mean(), 1 / (1 - p), f"{what}: kept entries divided by x", mistakes={
                 "forgetting to scale: divide the kept entries by 1 - p": 1.0})
+            again = to_numpy(_attempt(what, apply, layer, t.tensor(x), True))
+            expect(not np.array_equal(again == 0, out == 0), f"{what}, twice: both calls dropped the same entries: "
+                   "draw a fresh mask on every call (not once, in __init__ or build, and with no seed set)")
 
             what = f"InvertedDropout({p}) {where} in evaluation mode"
             out = to_numpy(_attempt(what, apply, layer, t.tensor(x), False))
@@ -189,17 +313,28 @@ def test_dropout_layer(t):
                                              f"{t.ref.MODE_HINT}")
             assert_close(out, x, what, mistakes={
                 "scaled by 1 - p at evaluation: inverted dropout returns x unchanged there": x * (1 - p)})
+        for how, out in _attempt(f"InvertedDropout({p}) called without a mode", t.ref.apply_without_mode, layer,
+                                 t.tensor(x)) or []:
+            what = f"InvertedDropout({p}) {how}"
+            expect((to_numpy(out) == 0).mean() < 0.01, f"{what} set entries to 0: {t.ref.NO_MODE_HINT}")
+        first, second = (to_numpy(out) for out in _attempt(f"InvertedDropout({p}) {t.ref.COMPILED}",
+                                                           t.ref.apply_twice_compiled, layer, t.tensor(x)))
+        expect(not np.array_equal(first == 0, second == 0), f"InvertedDropout({p}) {t.ref.COMPILED}, called twice: "
+               f"both calls dropped the same entries. {t.ref.SAME_MASK_HINT}")
+    _forbid_framework_dropout(t, "InvertedDropout")
 
 
 # ---- 5. early stopping on a curve ----
 
-def _replay(curve, patience, *, ties_improve=False, stop_after=None, reset=True, whole_curve=False):
+def _replay(curve, patience, *, ties_improve=False, stop_after=None, reset=True, whole_curve=False,
+            against_previous=False):
     """early_stopping with one switch flipped: what a plausible mistake returns -> (best_epoch, last_epoch)."""
     stop_after = patience if stop_after is None else stop_after
-    best_epoch, best_loss, waited = 0, float("inf"), 0
+    best_epoch, best_loss, waited, previous = 0, float("inf"), 0, float("inf")
     last = len(curve) - 1
     for epoch, loss in enumerate(curve):
-        if loss < best_loss or (ties_improve and loss == best_loss):
+        bar, previous = (previous if against_previous else best_loss), loss
+        if loss < bar or (ties_improve and loss == bar):
             best_epoch, best_loss = epoch, loss
             waited = 0 if reset else waited
         else:
@@ -212,9 +347,10 @@ def _replay(curve, patience, *, ties_improve=False, stop_after=None, reset=True,
     return best_epoch, last
 
 
-# (curve, patience): the lecture's shape with a tie; a curve that never stops; one that stalls before it improves
+# (curve, patience): the lecture's shape with a tie; a curve that never stops; one that stalls before it improves;
+# and one that never stops although its best epoch is behind it
 VISIBLE_CURVES = [(STOPPING_CURVE, 3), ([0.9, 0.8, 0.7, 0.6, 0.5], 2),
-                  ([1.0, 1.1, 1.05, 0.8, 0.7, 0.75, 0.72, 0.71, 0.65], 3)]
+                  ([1.0, 1.1, 1.05, 0.8, 0.7, 0.75, 0.72, 0.71, 0.65], 3), ([1.0, 0.8, 0.6, 0.65, 0.7, 0.68], 4)]
 
 
 def _hidden_curves(t):
@@ -231,37 +367,53 @@ def _curves(t):
     return VISIBLE_CURVES + (_hidden_curves(t) if t.hidden else [])
 
 
+def _stopping_mistakes(curve, patience):
+    """{what a plausible mistake is: the (best_epoch, last_epoch) it returns on this curve}."""
+    best, last = early_stopping(curve, patience)
+    return {
+        "best_epoch is the best loss itself, not the epoch (the index) where it was reached":
+            (curve[best], last),
+        "a loss equal to the best so far counted as an improvement: only a strictly lower loss is one "
+        "(as in keras.callbacks.EarlyStopping)": _replay(curve, patience, ties_improve=True),
+        "best_epoch is the minimum of the whole curve: early stopping only knows the epochs before it stops":
+            _replay(curve, patience, whole_curve=True),
+        "epochs are numbered from 1: number them from 0, like Python indices": (best + 1, last + 1),
+        "one epoch too late: stop at the epoch that completes `patience` epochs in a row without improvement":
+            _replay(curve, patience, stop_after=patience + 1),
+        "one epoch too early: wait for `patience` epochs without improvement, not patience - 1":
+            _replay(curve, patience, stop_after=patience - 1),
+        "the patience counter is not reset when the loss improves": _replay(curve, patience, reset=False),
+        "when the rule never fires, the last epoch is len(val_losses) - 1, counted from 0 like the epochs":
+            (best, len(curve) if last == len(curve) - 1 else last),
+        "each loss was compared with the previous epoch's, not with the best so far: an improvement beats "
+        "the best loss seen yet": _replay(curve, patience, against_previous=True),
+    }
+
+
 def test_early_stopping(t):
-    for curve, patience in _curves(t):
+    results = []
+    for curve, patience in _curves(t):  # the hidden curves are drawn here, once
         result = t.call("early_stopping", list(curve), patience)
-        what = f"early_stopping({np.round(curve, 2).tolist()}, patience={patience})"
         expect(isinstance(result, (tuple, list)) and len(result) == 2,
                f"`early_stopping` should return a pair (best_epoch, last_epoch), got {result!r}")
+        results.append((curve, patience, tuple(result)))
+    # a mistake is named only when it explains the answers on every curve, or else this curve's at least
+    explains_all = {message for message in _stopping_mistakes(*results[0][:2])
+                    if all(np.allclose(_stopping_mistakes(c, k)[message], r) for c, k, r in results)}
+    for curve, patience, result in results:
+        what = f"early_stopping({np.round(curve, 2).tolist()}, patience={patience})"
+        mistakes = _stopping_mistakes(curve, patience)
+        ordered = sorted(mistakes, key=lambda message: message not in explains_all)
         best, last = early_stopping(curve, patience)
-        ties = _replay(curve, patience, ties_improve=True)
-        assert_close(result[0], best, f"{what}: best_epoch", mistakes={
-            "a loss equal to the best so far counted as an improvement: only a strictly lower loss is one "
-            "(as in keras.callbacks.EarlyStopping)": ties[0],
-            "best_epoch is the minimum of the whole curve: early stopping only knows the epochs before it "
-            "stops": _replay(curve, patience, whole_curve=True)[0],
-            "epochs are numbered from 1: number them from 0, like Python indices": best + 1,
-        })
-        assert_close(result[1], last, f"{what}: last_epoch", mistakes={
-            "one epoch too late: stop at the epoch that completes `patience` epochs in a row without improvement":
-                _replay(curve, patience, stop_after=patience + 1)[1],
-            "one epoch too early: wait for `patience` epochs without improvement, not patience - 1":
-                _replay(curve, patience, stop_after=patience - 1)[1],
-            "the patience counter is not reset when the loss improves": _replay(curve, patience, reset=False)[1],
-            "a loss equal to the best so far counted as an improvement: only a strictly lower loss is one":
-                ties[1],
-            "epochs are numbered from 1: number them from 0, like Python indices": last + 1,
-        })
+        assert_close(result[0], best, f"{what}: best_epoch", mistakes={m: mistakes[m][0] for m in ordered})
+        assert_close(result[1], last, f"{what}: last_epoch", mistakes={m: mistakes[m][1] for m in ordered})
 
 
 # ---- 6. a training loop with early stopping ----
 
 def test_train_with_early_stopping(t):
-    cases = [(curve, patience, len(curve)) for curve, patience in _curves(t)]
+    # and the lecture's curve cut short by max_epochs before patience runs out, its best epoch earlier
+    cases = [(curve, patience, len(curve)) for curve, patience in _curves(t)] + [(STOPPING_CURVE, 5, 7)]
     for curve, patience, max_epochs in cases:
         model, epochs_run, overran = t.ref.scripted_model(), [0], []
         t.ref.fill_weights(model, 0)
@@ -289,8 +441,16 @@ def test_train_with_early_stopping(t):
             raise
         expect(isinstance(history, (list, tuple)), f"`train_with_early_stopping` should return the list of "
                                                    f"validation losses, got {type(history).__name__}")
+        expect(not (len(history) == 2 and isinstance(history[0], (list, tuple))),
+               "`train_with_early_stopping` returned a pair: return only the list of validation losses, one per "
+               "epoch trained (the model itself keeps the best weights)")
+        what += f", max_epochs={max_epochs}"
+        curve = curve[:max_epochs]
         best, last = early_stopping(curve, patience)
+        ties = _replay(curve, patience, ties_improve=True)
         assert_close(len(history), last + 1, f"{what}: the number of epochs trained", mistakes={
+            "a loss equal to the best so far counted as an improvement, which restarted the patience count: only "
+            "a strictly lower loss is one": ties[1] + 1,
             "one epoch too many: stop at the epoch that completes `patience` epochs without improvement":
                 _replay(curve, patience, stop_after=patience + 1)[1] + 1,
             "one epoch too few: wait for `patience` epochs without improvement, not patience - 1":
@@ -301,10 +461,18 @@ def test_train_with_early_stopping(t):
                      f"{what}: the validation losses returned, one per epoch")
         weights = t.ref.weight_values(model)
         same = lambda value: np.full(weights.shape, float(value))
-        ties = _replay(curve, patience, ties_improve=True)
+        if t.ref.restore_calls(model):
+            at_the_end = ("the weights were restored at the end, but what was saved is a reference to the live "
+                          f"weights, not a copy, and it kept changing with them: {t.ref.COPY_HINT}")
+        elif last == len(curve) - 1 and last == max_epochs - 1:
+            at_the_end = (f"this run used all max_epochs = {max_epochs} epochs without stopping early, and the "
+                          "model ends with the last epoch's weights: restore the best ones after the loop, "
+                          "however it ends (not only when patience runs out)")
+        else:
+            at_the_end = f"the model ends with the weights of the last epoch, not the best: {t.ref.COPY_HINT}"
         assert_close(weights, same(best + 1), f"{what}: the model's weights after training (here every weight "
                      f"equals the number of epochs trained; the best epoch is epoch {best + 1})", mistakes={
-            f"the model ends with the weights of the last epoch, not the best: {t.ref.COPY_HINT}": same(last + 1),
+            at_the_end: same(last + 1),
             "the weights were saved one epoch late: save them right after the epoch that improved": same(best + 2),
             "the weights were saved before training the epoch that improved": same(best),
             "the model was reset to its initial weights: save the weights after each improving epoch": same(0),
@@ -317,8 +485,8 @@ def test_train_with_early_stopping(t):
 # work on the objects it returns: the grader runs these in the notebook's process (autograder.remote);
 # every other helper works on data and runs in the judge.
 IN_NOTEBOOK = frozenset({
-    "apply_in_container", "apply_in_mode", "fill_weights", "framework_dropout", "scripted_model",
-    "weight_values"
+    "apply_in_container", "apply_in_mode", "apply_twice_compiled", "apply_without_mode", "fill_weights",
+    "framework_dropout", "restore_calls", "scripted_model", "tensor_values", "weight_values"
 })
 
 EXERCISES = [

@@ -1,8 +1,21 @@
 """Lab 06 reference implementations in TensorFlow, and the TensorFlow side of its tests."""
+import logging
+
 import numpy as np
 import tensorflow as tf
 
 from mitdl_utils.labs.regularization.shared import early_stopping  # noqa: F401  (framework-neutral)
+
+
+class _NoRetracingWarning(logging.Filter):
+    """Drop TensorFlow's warning that compiled functions were traced many times: the layer check compiles a fresh
+    tf.function for every case, so the warning would be about the check, not about the student's layer."""
+
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+tf.get_logger().addFilter(_NoRetracingWarning())
 
 
 def polynomial_features(x, degree):
@@ -74,11 +87,45 @@ def apply_in_container(layer, x, training):
     return tf.keras.Sequential([layer])(x, training=training)
 
 
+def apply_without_mode(layer, x):
+    """The layer called with no `training` at all, alone and inside a Sequential model, and with training=None:
+    -> [(how it was called, output)]. Each of them is inference."""
+    return [("called as layer(x), with no training argument", layer(x)),
+            ("called as layer(x, training=None)", layer(x, training=None)),
+            ("inside a Sequential model called with no training argument", tf.keras.Sequential([layer])(x))]
+
+
+def apply_twice_compiled(layer, x):
+    """Two calls of one tf.function that runs the layer in training mode, as Keras's fit() runs a model."""
+    run = tf.function(lambda x: layer(x, training=True))
+    return run(x), run(x)
+
+
+def tensor_values(x):
+    """The tensor as it is now in the notebook (after the student's code had it)."""
+    return x
+
+
+class _ScriptedDense(tf.keras.layers.Dense):
+    """A Dense layer that counts its set_weights calls (the restore at the end of training)."""
+
+    restores = 0
+
+    def set_weights(self, weights):
+        self.restores += 1
+        super().set_weights(weights)
+
+
 def scripted_model():
     """A small model whose weights a test can set: a Dense layer 3 -> 2."""
-    layer = tf.keras.layers.Dense(2)
+    layer = _ScriptedDense(2)
     layer.build((None, 3))
     return layer
+
+
+def restore_calls(model):
+    """How many times the student's code called model.set_weights."""
+    return model.restores
 
 
 def fill_weights(model, value):
@@ -95,4 +142,11 @@ def weight_values(model):
 FRAMEWORK_DROPOUT = "tf.keras.layers.Dropout"
 MODE_HINT = ("`call(self, x, training=None)` must pass `training` on to the dropout: Keras sets it to True "
              "in fit() and to False in predict() and evaluate()")
+NO_MODE_HINT = ("Keras leaves `training` as None when nobody says the model trains (a plain call, "
+                "predict()): None means inference, so treat it as False (bool(training)), and keep the default "
+                "of call's `training` None")
+COMPILED = "run in training mode inside a tf.function (as fit() runs it)"
+SAME_MASK_HINT = ("Inside a tf.function, Python and NumPy code runs once, while the function is traced, and its "
+                  "results become constants: a mask drawn with NumPy (or drawn once and stored) is the same on "
+                  "every call. Draw it with tf.random.uniform inside call, which draws anew on every call")
 COPY_HINT = "best = model.get_weights() when the loss improves, model.set_weights(best) at the end"

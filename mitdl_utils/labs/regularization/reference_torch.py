@@ -82,9 +82,41 @@ def apply_in_container(layer, x, training):
         return container(x)
 
 
+def apply_without_mode(layer, x):
+    """No mode-less call in PyTorch: a module is always in training or evaluation mode."""
+    return []
+
+
+def apply_twice_compiled(layer, x):
+    """Two calls of the module in training mode (PyTorch compiles nothing here; the calls run as written)."""
+    layer.train()
+    with torch.no_grad():
+        return layer(x), layer(x)
+
+
+def tensor_values(x):
+    """The tensor as it is now in the notebook (after the student's code had it)."""
+    return x
+
+
+class _ScriptedLinear(nn.Linear):
+    """A Linear layer that counts its load_state_dict calls (the restore at the end of training)."""
+
+    restores = 0
+
+    def load_state_dict(self, state_dict, *args, **kwargs):
+        self.restores += 1
+        return super().load_state_dict(state_dict, *args, **kwargs)
+
+
 def scripted_model():
     """A small model whose weights a test can set: a Linear layer 3 -> 2."""
-    return nn.Linear(3, 2)
+    return _ScriptedLinear(3, 2)
+
+
+def restore_calls(model):
+    """How many times the student's code called model.load_state_dict."""
+    return model.restores
 
 
 def fill_weights(model, value):
@@ -102,5 +134,8 @@ def weight_values(model):
 FRAMEWORK_DROPOUT = "nn.Dropout"
 MODE_HINT = ("`forward` must read `self.training`, which model.train() sets to True and model.eval() "
              "to False")
+NO_MODE_HINT = "a module is in training mode until model.eval() switches it"
+COMPILED = "in training mode"
+SAME_MASK_HINT = "Draw a fresh mask on every forward call (not once, in __init__, and with no seed set)"
 COPY_HINT = ("best = copy.deepcopy(model.state_dict()) when the loss improves, model.load_state_dict(best) "
              "at the end; state_dict() alone returns references to the live tensors, which keep changing")
