@@ -278,7 +278,7 @@ VARIANTS = [
             def forward(self, x):
                 return torch.sigmoid(torch.matmul(x, self.W) + self.b)
         """),
-    *variants(LAB, ALTERNATIVE, "dense_layer", "initializer_objects_and_register_parameter", tensorflow="""
+    *variants(LAB, ALTERNATIVE, "dense_layer", "initializers_and_register_parameter", tensorflow="""
         class MyDenseLayer(tf.keras.layers.Layer):
             def __init__(self, input_dim, output_dim):
                 super().__init__()
@@ -465,7 +465,8 @@ VARIANTS = [
         def two_layer_model(m, n):
             return nn.Sequential(nn.Linear(m, 2), nn.ReLU())
         """),
-    *variants(LAB, MISTAKE, "two_layer_model", "relu_class_not_instance", names=("ReLU()", "parentheses"), tensorflow="""
+    *variants(LAB, MISTAKE, "two_layer_model", "relu_class_not_instance", names=("ReLU()", "parentheses"),
+              tensorflow="""
         def two_layer_model(m, n):
             return tf.keras.Sequential([
                 tf.keras.Input(shape=(m,)),

@@ -92,12 +92,13 @@ def _check_differentiable(t, X, W, b):
         raise CheckFailed(f"{failure}. Likely mistake: NumPy in the computation (np.dot, .numpy()): autograd "
                           f"cannot follow it there, so no gradient would reach W and b. Use {t.fw.label} operations "
                           "throughout") from None
-    followed = t.ref.probe_followed(probe)
+    finally:
+        followed = t.ref.probe_followed(probe)  # also stops the probe's watching where g was never called
     lost = [name for name, kept in zip(("W", "b"), followed or ()) if not kept]
     expect(not lost, f"{what}: the z your function gives g cannot be differentiated with respect to "
                      f"{' and '.join(lost)}: autograd lost track of the computation. Likely mistake: NumPy on the way "
-                     f"(np.dot, .numpy(), np.array(...)), which autograd cannot follow, so a layer built on it could "
-                     f"never be trained. Use {t.fw.label} operations throughout")
+                     f"(np.dot, .numpy(), np.array(...)) or a detached copy (.detach(), .data), which autograd cannot "
+                     f"follow, so a layer built on it could never be trained. Use {t.fw.label} operations throughout")
 
 
 def test_dense_layer(t):
@@ -145,7 +146,8 @@ def test_dense_layer(t):
                                       ("b", gradients[1], slope.sum(axis=0))]:
             expect(gradient is not None, f"no gradient reaches {call}.{name}: autograd cannot follow the forward "
                                          "pass from the weights to the output, so the layer could never be trained. "
-                                         "Likely mistake: NumPy on the way (np.dot, .numpy(), np.asarray, .detach()): "
+                                         "Likely mistake: NumPy on the way (np.dot, .numpy(), np.asarray) or a "
+                                         "detached copy (.detach(), .data): "
                                          f"use {t.fw.label} operations throughout")
             assert_close(np.reshape(gradient, -1), right.reshape(-1),
                          f"the gradient of sum({call}(x)) with respect to {name}, by autograd", rtol=1e-3, atol=1e-4)
@@ -303,8 +305,8 @@ def test_will_i_pass(t):
         lectures, hours = float(lectures), float(hours)
         call = f"predict_pass(model, lectures={lectures:.2f}, hours={hours:.2f})"
         got = t.tensor_result("predict_pass", model, lectures, hours)
-        expect(got.shape != (1, 1), f"{call} has the wrong shape, (1, 1), the model's whole output: return a scalar tensor, "
-                                    "shape (), the one number inside it (index it with [0, 0])")
+        expect(got.shape != (1, 1), f"{call} has the wrong shape, (1, 1), the model's whole output: return a "
+                                    "scalar tensor, shape (), the one number inside it (index it with [0, 0])")
         again = t.tensor_result("predict_pass", model, lectures, hours)
         expect(got.shape != () or abs(float(again) - float(got)) < 1e-6,
                f"{call} gives {float(got):.4f}, then {float(again):.4f} for the same model and student: use the "
