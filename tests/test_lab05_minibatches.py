@@ -242,6 +242,14 @@ def accumulating_training(lab, xp):
     return {"train_epoch": train_epoch}
 
 
+def tensor_returned(lab, xp):
+    """The mean of the batch losses left a tensor, where a float is asked."""
+    def train_epoch(model, optimizer, loss_fn, batches):
+        losses = [_step_with(lab, xp, model, optimizer, loss_fn, xb, yb) for xb, yb in batches]
+        return lab.tensor(np.mean(losses))
+    return {"train_epoch": train_epoch}
+
+
 def scaled(rule):
     return lambda lab, xp: {"scaled_learning_rate": rule}
 
@@ -270,6 +278,7 @@ def scaled(rule):
     ("train_epoch", training(sign=-1.0), "uphill"),
     ("train_epoch", training(reduce=lambda losses: losses[-1]), "last batch only"),
     ("train_epoch", training(reduce=np.sum), "sum of the batch losses"),
+    ("train_epoch", tensor_returned, "should be a Python float"),
     ("scaled_learning_rate", scaled(lambda lr, base, batch: lr * base / batch), "upside down"),
     ("scaled_learning_rate", scaled(lambda lr, base, batch: lr * (batch / base) ** 0.5), "square-root rule"),
     ("scaled_learning_rate", scaled(lambda lr, base, batch: batch / base), "multiply the ratio"),
@@ -366,7 +375,7 @@ def batches_framework_variant(lab, xp):
 
 
 def training_written_differently(lab, xp):
-    """Losses kept as tensors and averaged at the end; set_to_none / minimize-style steps."""
+    """Losses kept as tensors, averaged at the end and made a float; set_to_none / minimize-style steps."""
     def train_epoch(model, optimizer, loss_fn, batches):
         total, count = 0.0, 0
         for xb, yb in batches:
@@ -382,7 +391,7 @@ def training_written_differently(lab, xp):
                 optimizer.step()
                 loss = loss.detach()
             total, count = total + loss, count + 1
-        return total / count
+        return float(total / count)
     return {"train_epoch": train_epoch}
 
 

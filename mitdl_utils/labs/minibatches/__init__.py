@@ -4,14 +4,20 @@ The model throughout is logistic regression (one perceptron with a sigmoid) trai
 cross-entropy, so every expected gradient has a closed form in NumPy: for one example,
 dL/dW = (sigmoid(z) - y) x and dL/db = sigmoid(z) - y with z = x . W + b.
 """
+import re
+
 import numpy as np
 
-from mitdl_utils.checking import CheckFailed, Exercise, assert_close, expect, take, to_numpy
+from mitdl_utils.checking import CheckFailed, Exercise, NotAttempted, assert_close, expect, take, to_numpy
 
 AUTOGRAD_HINT = {
-    "tensorflow": "the tape only follows what it watches: call tape.watch(W) and tape.watch(b) inside the "
-                  "`with tf.GradientTape() as tape:` block, before computing the loss",
-    "torch": "autograd only follows tensors that require it: W = W.detach().requires_grad_(True), the same for b",
+    "tensorflow": "the tape recorded no path from W and b to the loss. It follows only what it watches: call "
+                  "tape.watch([W, b]) inside the `with tf.GradientTape() as tape:` block; compute the loss inside "
+                  "that block too, with TensorFlow operations only (NumPy, .numpy() or float() on the way cut the "
+                  "tape)",
+    "torch": "autograd found no path from W and b to the loss. It follows only tensors that require it: "
+             "W = W.detach().requires_grad_(True), the same for b; then compute the loss from them with torch "
+             "operations only (NumPy, .numpy(), .item() or torch.tensor(...) on the way cut the graph)",
 }
 
 
@@ -54,8 +60,9 @@ def _gradient_pair(t, name, result):
 
 def _gradient_mistakes(expected, n):
     """What a wrong batch_gradient returns, for the true mean gradient `expected` of n examples."""
-    mistakes = {"that is minus the gradient (the direction to step in): return dJ/dW itself; "
-                "the update W - lr * dJ/dW adds the minus sign": -expected}
+    mistakes = {"that is minus the gradient, a sign flipped: either the descent direction -dJ/dW was returned "
+                "(return dJ/dW itself; the update W - lr * dJ/dW adds the minus sign) or the loss lost its "
+                "leading minus sign (binary cross-entropy is -[y log p + (1 - y) log(1 - p)])": -expected}
     if n > 1:
         mistakes["the loss is summed over the batch; J is the mean of the per-example losses"] = n * expected
     return mistakes
@@ -80,19 +87,50 @@ def test_batch_gradient(t):
                                "leaf tensors (W.detach()) or use torch.autograd.grad": 2 * expected_W})
 
 
+def _error_text(message: str) -> str:
+    """The framework's own words in a CheckFailed message about an error the student's code raised."""
+    if "(The error: " in message:
+        return message.split("(The error: ", 1)[1][:-1]  # the translated form ends "(The error: ...)"
+    return message.split(" raised ", 1)[-1]
+
+
+def _one_example_probe(t, failure: CheckFailed, W, b, X, y):
+    """per_example_gradients raised: when batch_gradient raises the same error on one example whose X or y lost
+    its batch axis (X[i], y[i]), say so; otherwise re-raise the failure as it is."""
+    d = X.shape[1]
+    for x_row, y_row, what in [(X[0], y[0], f"X[i] (shape ({d},)) and y[i] (shape ())"),
+                               (X[:1], y[0], "y[i] (shape ())"), (X[0], y[:1], f"X[i] (shape ({d},))")]:
+        try:
+            t.call("batch_gradient", t.tensor(W), t.tensor(b), t.tensor(x_row), t.tensor(y_row))
+        except CheckFailed as probe:
+            if _error_text(str(probe)) == _error_text(str(failure)):
+                raise CheckFailed(f"`per_example_gradients` raised an error that batch_gradient raises too when "
+                                  f"one example comes as {what}, without its batch axis: slice X[i:i+1] and "
+                                  f"y[i:i+1], a batch of one example of shapes (1, {d}) and (1,). (The error: "
+                                  f"{_error_text(str(failure))})") from None
+        except NotAttempted:
+            break
+    raise failure
+
+
 def test_per_example_gradients(t):
     cases = [_fixed_case()]
     if t.hidden:
         cases += [_case(t, 9, 3)]
     for W, b, X, y in cases:
         n = len(y)
-        result = t.call("per_example_gradients", t.tensor(W), t.tensor(b), t.tensor(X), t.tensor(y))
+        try:
+            result = t.call("per_example_gradients", t.tensor(W), t.tensor(b), t.tensor(X), t.tensor(y))
+        except CheckFailed as failure:
+            _one_example_probe(t, failure, W, b, X, y)
         G_W, G_b = _gradient_pair(t, "per_example_gradients", result)
         expected_W, expected_b = _per_example_grads(W, b, X, y)
         for got, expected, label in [(G_W, expected_W, "G_W"), (G_b, expected_b, "G_b")]:
             mean = np.broadcast_to(expected.mean(axis=0), expected.shape)
+            wrong_axis = {"the rows are stacked along the wrong axis: stack along axis 0 (dim=0), one row per "
+                          "example, shape (n, d)": expected.T} if expected.ndim == 2 else {}
             assert_close(got, expected, f"per_example_gradients {label} for {n} examples (row i: example i alone)",
-                         mistakes={
+                         mistakes={**wrong_axis,
                              "every row is the gradient of the whole batch: give batch_gradient one example "
                              "at a time, X[i:i+1] and y[i:i+1]": mean,
                              "the gradients accumulate from one example to the next (row i is the sum of "
@@ -101,6 +139,12 @@ def test_per_example_gradients(t):
                              "is the same tensor; zero it for each example and copy it": n * mean,
                              "each row is divided by n: an example's gradient is that of its own loss, "
                              "not of its share of the mean": expected / n,
+                             "every row is the last example's gradient: W.grad is one tensor that every "
+                             "backward() overwrites, and each row is that same tensor; append a copy "
+                             "(W.grad.clone())": np.broadcast_to(expected[-1], expected.shape),
+                             "that is one gradient for the whole batch, of the sum of the losses (the gradient "
+                             "of a vector of losses is that of their sum): take one example at a time, or "
+                             "tape.jacobian for one row per example": expected.sum(axis=0),
                          })
         assert_close(G_W.mean(axis=0), t.ref.batch_gradient(*(t.tensor(a) for a in (W, b, X, y)))[0],
                      "the mean of your per-example gradients against the mini-batch gradient")
@@ -132,14 +176,29 @@ def test_gradient_variance(t):
         if batch_size > 1:
             mistakes["a mini-batch gradient is the mean of its examples' gradients, not their sum"] = \
                 ((G[batches].sum(axis=1) - full) ** 2).sum(axis=1).mean()
+            mistakes["the mini-batch means are taken over axis 0, across the batches: average over axis=1 "
+                     "(dim=1), the B examples of each batch"] = ((G[batches].mean(axis=0) - full) ** 2).sum(1).mean()
+            mistakes["the distance is measured for each example before the batch mean is taken: average each "
+                     "mini-batch's rows first, then measure the distance"] = ((G[batches] - full) ** 2).sum(-1).mean()
+        if len(batches) > 1:
+            own_mean = ((batch_means - batch_means.mean(axis=0)) ** 2).sum(axis=1)
+            around = ("the spread is measured around the mini-batch gradients' own mean (the mean of the rows "
+                      "the batches hold, or a framework variance of the batch means); measure it around the "
+                      "full-batch gradient, the mean of all N rows of G")
+            mistakes[around] = own_mean.mean()
+            mistakes[f"{around} (and this variance divides by k - 1)"] = own_mean.sum() / (len(batches) - 1)
+        mistakes["that is one distance per mini-batch: average them over the k batches, a scalar"] = distances
         assert_close(got, distances.mean(), f"gradient_variance for {len(batches)} batches of {batch_size} "
                      f"from {len(G)} examples", mistakes=mistakes)
 
 
+EPOCHS = 4  # epochs drawn from each make_batches object: enough for a small shuffle buffer to show
+
+
 def _epochs(t, batches, n: int):
-    """Iterate the student's batches of `n` examples twice -> two lists of (xb, yb) NumPy pairs.
+    """Iterate the student's batches of `n` examples EPOCHS times -> that many lists of (xb, yb) NumPy pairs.
     No epoch of n examples has more than n batches: iterating stops there."""
-    epochs = [take(batches, n, "an epoch of make_batches' batches") for _ in range(2)]
+    epochs = [take(batches, n, "an epoch of make_batches' batches") for _ in range(EPOCHS)]
     expect(len(epochs[0]) > 0, "make_batches gave no batches at all")
     expect(len(epochs[1]) > 0, "the second epoch is empty: return a Dataset / DataLoader, which can be iterated "
                                "again every epoch, not a generator that runs out after one")
@@ -150,14 +209,26 @@ def _epochs(t, batches, n: int):
     return [[(to_numpy(xb), to_numpy(yb)) for xb, yb in epoch] for epoch in epochs]
 
 
+def _reach(order: np.ndarray) -> int:
+    """How far ahead of its own position an epoch ever reached: max over positions j of order[j] - j.
+    A tf.data shuffle buffer of b examples can never reach further than b - 1."""
+    return int(np.max(order - np.arange(len(order))))
+
+
 def test_make_batches(t):
     cases = [(10, 4, 7)]
     if t.hidden:
-        cases += [(37, 8, int(t.rng.integers(1000))), (12, 12, 3)]
+        cases += [(37, 8, int(t.rng.integers(1000))), (12, 12, 3), (200, 16, int(t.rng.integers(1000)))]
     for n, batch_size, seed in cases:
         X = np.stack([np.arange(n), 100 + np.arange(n)], axis=1).astype(np.float32)
         y = np.arange(n, dtype=np.float32)  # example i has x = (i, 100 + i) and y = i
-        epochs = _epochs(t, t.call("make_batches", t.tensor(X), t.tensor(y), batch_size, seed), n)
+        X_given, y_given = t.tensor(X), t.tensor(y)
+        epochs = _epochs(t, t.call("make_batches", X_given, y_given, batch_size, seed), n)
+        for given, before, label in [(X_given, X, "X"), (y_given, y, "y")]:
+            expect(np.array_equal(to_numpy(t.ref.held(given)), before),
+                   f"iterating over make_batches' batches changed the caller's {label} in place (x[:] = ..., "
+                   "a shuffle that writes into the tensor): the data is not yours to reorder. Shuffle the "
+                   "order you read it in, or work on a copy (x.clone())")
         sizes = [len(yb) for _, yb in epochs[0]]
         expected_sizes = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
         if sizes == expected_sizes[:-1] and n % batch_size:
@@ -165,7 +236,7 @@ def test_make_batches(t):
                               f"{n % batch_size} is missing: keep it (no drop_remainder / drop_last)")
         expect(sorted(sizes) == sorted(expected_sizes), f"{n} examples in batches of {batch_size}: expected "
                                                         f"batch sizes {expected_sizes}, got {sizes}")
-        for xb, yb in epochs[0] + epochs[1]:
+        for xb, yb in (pair for epoch in epochs for pair in epoch):
             expect(np.array_equal(xb[:, 0], yb), "the labels no longer match their examples: x and y were "
                                                  "shuffled separately; shuffle the (x, y) pairs together")
         orders = [np.concatenate([yb for _, yb in epoch]) for epoch in epochs]
@@ -173,26 +244,37 @@ def test_make_batches(t):
                "an epoch should visit every example exactly once; got the labels "
                f"{np.sort(orders[0]).astype(int).tolist()}")
         if n > batch_size:
-            expect(not np.array_equal(orders[0], y), "the batches come in the original order: shuffle the examples")
+            expect(not np.array_equal(orders[0], y), "the examples come in their original order: shuffle the "
+                   "examples, before batching (shuffling whole batches keeps each batch's examples together, and "
+                   "can leave them all in order)")
             consecutive = all(np.array_equal(np.diff(np.sort(yb)), np.ones(len(yb) - 1)) for _, yb in epochs[0])
             expect(batch_size == 1 or not consecutive, "each batch holds consecutive examples: whole batches were "
                                                        "shuffled, not examples; shuffle first, then batch")
             expect(not np.array_equal(orders[0], orders[1]), "every epoch sees the examples in the same order: "
                                                              "reshuffle at the start of every epoch")
+            # a full shuffle reaches past half the data in some epoch (odds against: below 1e-6 here)
+            limit = batch_size if n < 30 else n // 2
+            reach = max(_reach(order) for order in orders)
+            expect(reach >= limit, f"in {EPOCHS} epochs of {n} examples, no example ever came out more than "
+                   f"{reach} places ahead of where it stands in the data: the shuffle buffer is smaller than the "
+                   f"data (tf.data's shuffle draws each example from the next buffer_size ones only). Shuffle in "
+                   f"full: buffer_size = the number of examples, X.shape[0]")
             again = _epochs(t, t.call("make_batches", t.tensor(X), t.tensor(y), batch_size, seed), n)
             expect(np.array_equal(np.concatenate([yb for _, yb in again[0]]), orders[0]),
                    "two calls with the same seed gave different orders: pass `seed` to the shuffle")
 
 
-def _train_numpy(W, b, batches, lr, accumulate=False, sign=1.0):
-    """NumPy SGD over `batches` -> (W, b, losses before each step); `accumulate` never zeroes the gradients."""
+def _train_numpy(W, b, batches, lr, accumulate=False, sign=1.0, after=False):
+    """NumPy SGD over `batches` -> (W, b, losses before each step); `accumulate` never zeroes the gradients;
+    `after`: each batch's loss taken after its step instead."""
     total_W, total_b, losses = 0.0, 0.0, []
     for X, y in batches:
-        losses.append(_mean_loss(W, b, X, y))
+        before = _mean_loss(W, b, X, y)
         G_W, G_b = _per_example_grads(W, b, X, y)
         total_W = (total_W if accumulate else 0.0) + G_W.mean(axis=0)
         total_b = (total_b if accumulate else 0.0) + G_b.mean()
         W, b = W - sign * lr * total_W, b - sign * lr * total_b
+        losses.append(_mean_loss(W, b, X, y) if after else before)
     return W, b, np.array(losses)
 
 
@@ -201,21 +283,37 @@ def _epoch_means(losses, k):
     return np.asarray(losses).reshape(-1, k).mean(axis=1)
 
 
+def _swapped_loss_probe(t, failure: CheckFailed, y_batch: np.ndarray):
+    """train_epoch raised: when loss_fn(y, logits), its arguments swapped, raises the same error, say so;
+    otherwise re-raise the failure as it is."""
+    try:
+        t.ref.loss_fn(t.tensor(y_batch), t.tensor(np.zeros((len(y_batch), 1), np.float32)))
+    except Exception as error:
+        lines = str(error).strip().splitlines()
+        core = re.split(r" \[Op:| for '", re.sub(r"^\{\{.*?\}\}\s*", "", lines[0] if lines else ""))[0].strip()
+        if len(core) > 10 and core in str(failure):
+            raise CheckFailed(f"`train_epoch` raised an error that loss_fn raises too when its two arguments come in "
+                              f"the wrong order: loss_fn takes (logits, y), the model's output first (the Keras "
+                              f"losses take (y_true, y_pred); this one does not). (The error: {core})") from None
+    raise failure
+
+
 def test_train_epoch(t):
     """Two epochs on the same model; the losses train_epoch returns show every step it took (the second
     epoch's losses depend on all of the first epoch's steps), so the test needs nothing but them."""
     W0, b0, X, y = _fixed_case()
     order = [2, 0, 3, 1]
-    cases = [(W0, b0, [(X, y), (X[order] * 0.5, y[order]), (X + 1, 1 - y)], 0.5)]
+    cases = [(W0, b0, [(X, y), (X[order] * 0.5, y[order]), (X[:2] + 1, 1 - y[:2])], 0.5)]  # the last one smaller
     if t.hidden:
-        W, b, X, y = _case(t, 20, 3)
-        cases += [(W, b, [(X[i:i + 5], y[i:i + 5]) for i in range(0, 20, 5)], 0.3)]
+        W, b, X, y = _case(t, 23, 3)
+        cases += [(W, b, [(X[i:i + 5], y[i:i + 5]) for i in range(0, 23, 5)], 0.3)]
     for W, b, batches, lr in cases:
         k = len(batches)
         model = t.ref.make_model(W, b)
         optimizer = t.ref.make_optimizer(model, lr)
         tensors = [(t.tensor(xb), t.tensor(yb)) for xb, yb in batches]
         right = _train_numpy(W, b, batches * 2, lr)[2]
+        sizes = np.array([len(yb) for _, yb in batches])
         wrong = {
             "the weights did not change: take an optimizer step for every batch (and zero the gradients before "
             "backward, not between backward and the step)": _epoch_means(_train_numpy(W, b, batches * 2, 0.0)[2], k),
@@ -226,11 +324,19 @@ def test_train_epoch(t):
             "that is the loss of the last batch only: return the mean over all batches": right[k - 1::k],
             "that is the loss of the first batch only: return the mean over all batches": right[::k],
             "that is the sum of the batch losses: divide by the number of batches": k * _epoch_means(right, k),
+            "each loss is taken after its step: keep the loss of the forward pass that the step used, before "
+            "the optimizer changes the weights": _epoch_means(_train_numpy(W, b, batches * 2, lr, after=True)[2], k),
+            "that is the mean over examples, each batch's loss weighted by its size (the last batch is smaller): "
+            "return the plain mean of the batch losses, each batch counting once":
+                (right.reshape(-1, k) * sizes).sum(axis=1) / sizes.sum(),
         }
         for epoch, expected in enumerate(_epoch_means(right, k)):
-            got = t.call("train_epoch", model, optimizer, t.ref.loss_fn, tensors)
-            expect(np.ndim(to_numpy(got)) == 0, "`train_epoch` should return one number, the epoch's mean loss")
-            assert_close(float(to_numpy(got)), expected,
+            try:
+                got = t.call("train_epoch", model, optimizer, t.ref.loss_fn, tensors)
+            except CheckFailed as failure:
+                _swapped_loss_probe(t, failure, batches[0][1])
+            got = t.require_number(got, "`train_epoch`'s result, the epoch's mean loss,")
+            assert_close(got, expected,
                          f"the mean batch loss train_epoch returned in epoch {epoch + 1} of {k} batches "
                          f"(SGD, learning rate {lr}; each loss taken before its step)", rtol=1e-3, atol=1e-4,
                          mistakes={mistake: means[epoch] for mistake, means in wrong.items()})
@@ -242,14 +348,22 @@ def test_scaled_learning_rate(t):
         cases += [(float(t.rng.uniform(0.01, 1)), int(t.rng.integers(1, 64)), int(t.rng.integers(65, 1024)))]
     for base_lr, base, batch in cases:
         got = t.call("scaled_learning_rate", base_lr, base, batch)
-        expect(np.ndim(to_numpy(got)) == 0, "`scaled_learning_rate` should return one number")
-        assert_close(float(to_numpy(got)), base_lr * batch / base,
+        expect(not t.fw.is_tensor(got), f"`scaled_learning_rate` should return a Python float, got a "
+               f"{t.fw.tensor_type_name}: the rule is arithmetic on three numbers, and plain Python does it")
+        got = t.require_number(got, "`scaled_learning_rate`'s result")
+        assert_close(got, base_lr * batch / base,
                      f"scaled_learning_rate(base_lr={base_lr:.3g}, base_batch_size={base}, batch_size={batch})",
                      mistakes={
                          "the ratio is upside down: a larger batch gets a larger learning rate": base_lr * base / batch,
                          "that is the square-root rule; use the linear rule, lr proportional to B":
                              base_lr * np.sqrt(batch / base),
                          "multiply the ratio of batch sizes by base_lr": batch / base,
+                         "batch_size // base_batch_size is integer division: it rounds the ratio down (to 0 for "
+                         "a smaller batch); divide with /": base_lr * (batch // base),
+                         "divide by base_batch_size too: the rule multiplies base_lr by the ratio of the batch "
+                         "sizes, batch_size / base_batch_size": base_lr * batch,
+                         "that is how much the rate grows by, (k - 1) times base_lr, with k = batch_size / "
+                         "base_batch_size: the new rate is k times base_lr": base_lr * (batch - base) / base,
                      })
 
 
@@ -257,7 +371,7 @@ def test_scaled_learning_rate(t):
 # Reference helpers that make the objects a test gives the student's code (models, optimizers, layers) or
 # work on the objects it returns: the grader runs these in the notebook's process (autograder.remote);
 # every other helper works on data and runs in the judge.
-IN_NOTEBOOK = frozenset({"make_model", "make_optimizer"})
+IN_NOTEBOOK = frozenset({"make_model", "make_optimizer", "held"})
 
 EXERCISES = [
     Exercise("batch_gradient", "The gradient of a mini-batch", 2, test_batch_gradient, [

@@ -57,6 +57,11 @@ def scaled_learning_rate(base_lr, base_batch_size, batch_size):
 
 # --- helpers for the tests -------------------------------------------------------------------
 
+def held(x):
+    """x as the notebook holds it now, after the student's code ran on it (an in-place change shows here)."""
+    return x
+
+
 def loss_fn(logits, y):
     """Mean binary cross-entropy. logits: (B, 1) from the model, y: (B,) of 0/1."""
     return F.binary_cross_entropy_with_logits(logits.squeeze(-1), y)
