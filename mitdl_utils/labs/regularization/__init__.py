@@ -45,9 +45,10 @@ def _code_objects(fn):
 
 
 def _names_used(fn):
-    """-> (names called or loaded as attributes, global names loaded, base classes' names) in `fn`'s code:
-    from its source where the grader has it, else from its bytecode (a cell run by exec has no source file)."""
-    attributes, globals_, bases = set(), set(), set()
+    """-> (attribute names loaded, global names loaded, base classes' names, "module.attribute" pairs such as
+    "np.random") in `fn`'s code: from its source where the grader has it, else from its bytecode (a cell run by
+    exec has no source file)."""
+    attributes, globals_, bases, dotted = set(), set(), set(), set()
     source = getattr(fn, "__mitdl_source__", None)
     if source is None:
         try:
@@ -58,42 +59,47 @@ def _names_used(fn):
         try:
             tree = ast.parse(textwrap.dedent(source))
         except SyntaxError:
-            return attributes, globals_, bases
+            return attributes, globals_, bases, dotted
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute):
                 attributes.add(node.attr)
+                if isinstance(node.value, ast.Name):
+                    dotted.add(f"{node.value.id}.{node.attr}")
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 globals_.add(node.id)
             elif isinstance(node, ast.ClassDef):
                 bases |= {b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "") for b in node.bases}
-        return attributes, globals_, bases
+        return attributes, globals_, bases, dotted
     for code in _code_objects(fn):
+        previous = None
         for instruction in dis.get_instructions(code):
             if instruction.opname in ("LOAD_ATTR", "LOAD_METHOD"):
                 attributes.add(str(instruction.argval))
+                if previous is not None:
+                    dotted.add(f"{previous}.{instruction.argval}")
             elif instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME"):
                 globals_.add(str(instruction.argval))
+            previous = instruction.argval if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME") else None
     if inspect.isclass(fn):
         bases |= {c.__name__ for c in fn.__mro__[1:]}
-    return attributes, globals_, bases
+    return attributes, globals_, bases, dotted
 
 
 def _forbid_framework_dropout(t, name):
     """Fail if the student's `name` (a function or a class) calls the framework's own dropout."""
-    attributes, globals_, bases = _names_used(t.function(name))
+    attributes, globals_, bases, _ = _names_used(t.function(name))
     used = sorted(n for n in attributes | (globals_ - {"dropout"}) | bases if _FRAMEWORK_DROPOUT.fullmatch(n))
     if used:
-        raise CheckFailed(f"`{name}` uses `{used[0]}`, the framework's own dropout: build the mask yourself from "
-                          "uniform random numbers" + (" in `dropout`, and call your own `dropout` in the layer"
-                                                      if name != "dropout" else ""))
+        layer = " in `dropout`, and call your own `dropout` in the layer" if name != "dropout" else ""
+        raise CheckFailed(f"`{name}` uses the framework's own dropout (the name `{used[0]}`): build the mask "
+                          f"yourself from uniform random numbers{layer}")
 
 
 def _forbid_numpy_random(t, name):
     """TensorFlow only: NumPy's random numbers are drawn once when tf.function traces the code, not per call."""
     if t.fw.name != "tensorflow":
         return
-    attributes, globals_, _ = _names_used(t.function(name))
-    if "random" in attributes and globals_ & _NUMPY:
+    if {f"{module}.random" for module in _NUMPY} & _names_used(t.function(name))[3]:
         raise CheckFailed(f"`{name}` draws its mask with NumPy (np.random): inside a tf.function, as Keras runs a "
                           "layer in fit(), NumPy runs once, while the function is traced, and every later call "
                           "reuses that one mask. Draw it with tf.random.uniform, which draws anew on every call")
@@ -195,6 +201,8 @@ def _dropout_stats(out, x):
 def _mask_per_row_or_column(out, what):
     """Fail when whole rows or whole columns of a 2-D result are dropped together (a mask of shape (n, 1) or (1, d))."""
     dropped = out == 0
+    if dropped.all() or not dropped.any():
+        return  # nothing or everything dropped: the fraction check says so
     for axis, line, shape in [(1, "row", "(n, 1)"), (0, "column", "(1, d)")]:
         uniform = dropped.all(axis=axis) | (~dropped).all(axis=axis)
         expect(not uniform.all(), f"{what}: every {line} is either dropped whole or kept whole: the mask has shape "
@@ -390,6 +398,14 @@ def _stopping_mistakes(curve, patience):
     }
 
 
+def _same_pair(pair, result):
+    """Whether the student's `result` is `pair` (False for anything that is not two numbers)."""
+    try:
+        return bool(np.allclose(np.asarray(result, np.float64), pair))
+    except (TypeError, ValueError):
+        return False
+
+
 def test_early_stopping(t):
     results = []
     for curve, patience in _curves(t):  # the hidden curves are drawn here, once
@@ -399,7 +415,7 @@ def test_early_stopping(t):
         results.append((curve, patience, tuple(result)))
     # a mistake is named only when it explains the answers on every curve, or else this curve's at least
     explains_all = {message for message in _stopping_mistakes(*results[0][:2])
-                    if all(np.allclose(_stopping_mistakes(c, k)[message], r) for c, k, r in results)}
+                    if all(_same_pair(_stopping_mistakes(c, k)[message], r) for c, k, r in results)}
     for curve, patience, result in results:
         what = f"early_stopping({np.round(curve, 2).tolist()}, patience={patience})"
         mistakes = _stopping_mistakes(curve, patience)
