@@ -152,6 +152,21 @@ TRANSLATIONS = [
     Translation(r"list is not a Module subclass",
                 "nn.Sequential takes the layers themselves, not a list of them: nn.Sequential(*layers) unpacks "
                 "the list"),
+    Translation(r"Only instances of `keras.Layer` can be added to a Sequential model. Received: <class",
+                "tf.keras.Sequential was given a layer class, not a layer: call it to make one "
+                "(tf.keras.layers.Dense(units), with its parentheses)"),
+    Translation(r"Only instances of `keras.Layer` can be added to a Sequential model",
+                "tf.keras.Sequential takes Keras layers only: wrap a function in tf.keras.layers.Lambda(...) or "
+                "use the layer that computes it (tf.keras.layers.ReLU(), Dense(..., activation=...))"),
+    Translation(r"\S+\.(?P<name>\w+) is not a Module subclass",
+                "nn.Sequential was given the class {name}, not a layer: call it to make one (nn.{name}(...), with "
+                "its parentheses)"),
+    Translation(r"cannot assign '[\w.]+' as parameter '(?P<name>\w+)'",
+                "self.{name} is an nn.Parameter and `=` would replace it by a plain tensor: change its values "
+                "instead, inside `with torch.no_grad():` (self.{name}.copy_(new_values))"),
+    Translation(r"property '(?P<name>\w+)' of '(?P<layer>\w+)' object has no setter",
+                "a Keras {layer} layer's {name} cannot be replaced with `=`: assign new values to the variable it "
+                "holds ({name}.assign(new_values))"),
     Translation(r"expected m1 and m2 to have the same dtype, but got: (?P<a>\w+) != (?P<b>\w+)",
                 lambda g: _dtypes(g["a"], g["b"])),
     Translation(r"(?:mat1|self) and mat2 must have the same dtype, but got (?P<a>\w+) and (?P<b>\w+)",

@@ -91,6 +91,18 @@ class _KerasLayerWithForward(tf.keras.layers.Layer):
         return x
 
 
+def _torch_parameter_replaced():
+    layer = nn.Module()
+    layer.W = nn.Parameter(torch.ones(2))
+    layer.W = torch.zeros(2)
+
+
+def _keras_kernel_replaced():
+    layer = tf.keras.layers.Dense(2)
+    layer.build((None, 3))
+    layer.kernel = tf.zeros((3, 2))
+
+
 CASES = {
     "tf: gradient None (loss outside the tape)": (_tf_gradient_of_a_loss_computed_outside_the_tape, "GradientTape"),
     "tf: gradient None (Variable replaced)": (_tf_variable_replaced_instead_of_assigned, "assign_sub"),
@@ -138,6 +150,11 @@ CASES = {
     "tf: float() of a vector": (lambda: float(tf.ones(3)), "reduce it first"),
     "python: a list of layers called": (_call_a_list_of_layers, "nn.Sequential(*layers)"),
     "torch: Sequential given a list": (lambda: nn.Sequential([nn.Linear(2, 2)]), "nn.Sequential(*layers) unpacks"),
+    "tf: Sequential given a layer class": (lambda: tf.keras.Sequential([tf.keras.layers.Dense]), "with its parentheses"),
+    "tf: Sequential given a function": (lambda: tf.keras.Sequential([lambda x: x]), "tf.keras.layers.Lambda"),
+    "torch: Sequential given a layer class": (lambda: nn.Sequential(nn.Linear), "nn.Linear(...), with its parentheses"),
+    "torch: a Parameter replaced with =": (_torch_parameter_replaced, "self.W.copy_(new_values)"),
+    "tf: a layer's kernel replaced with =": (_keras_kernel_replaced, "kernel.assign(new_values)"),
     "tf: float32 times float64": (lambda: tf.matmul(tf.ones((2, 2)), tf.ones((2, 2), tf.float64)),
                                   "(float and double)"),
     "tf: float32 plus int32": (lambda: tf.ones(2) + tf.ones(2, tf.int32), "(float and int32)"),
