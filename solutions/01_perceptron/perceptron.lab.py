@@ -111,7 +111,7 @@ def relu(z):
 # $$\sigma'(z) = \sigma(z)\,\bigl(1 - \sigma(z)\bigr), \qquad \tanh'(z) = 1 - \tanh^2(z), \qquad
 # \mathrm{ReLU}'(z) = \begin{cases} 1 & z > 0 \\ 0 & z < 0 \end{cases}$$
 #
-# (ReLU has no derivative at exactly $z = 0$; frameworks use 0 there, and so may you.)
+# (ReLU has no derivative at exactly $z = 0$; frameworks use 0 there, and so should you: the check tries $z = 0$.)
 #
 # **{{exercise:derivatives}}.** Write the three derivatives. The check compares them with the formulas
 # and with what {{framework}}'s automatic differentiation computes for the framework's own activations.
