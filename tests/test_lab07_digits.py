@@ -78,9 +78,10 @@ def test_the_short_run_of_the_checks_always_stops_early(framework):
             split = shared.scaled_split(0.2, 0.2, seed)
             rng = np.random.default_rng(seed)
             model = make(64, 32, 10, 0.2, seed)
-            history = namespace[name](model, lab.tensor(split.X_train[:100]),
-                                      lab.tensor(split.y_train[:100], "int64"), lab.tensor(split.X_val[:60]),
-                                      lab.tensor(rng.permutation(split.y_val[:60]), "int64"),
+            n_train, n_val = training_checks.SHORT_DIGITS
+            history = namespace[name](model, lab.tensor(split.X_train[:n_train]),
+                                      lab.tensor(split.y_train[:n_train], "int64"), lab.tensor(split.X_val[:n_val]),
+                                      lab.tensor(rng.permutation(split.y_val[:n_val]), "int64"),
                                       *training_checks.SHORT.arguments())
             epochs = len(history["val_loss"])
             best, last = early_stopping(history["val_loss"], training_checks.SHORT.patience)

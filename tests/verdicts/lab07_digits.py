@@ -1041,3 +1041,122 @@ VARIANTS += [
             return float(np.dot(losses, sizes)) / n, sum(hits) / n
         """),
 ]
+
+TF_FIT = """
+    def fit(model, X_train, y_train, X_val, y_val, max_epochs, patience, batch_size, learning_rate, seed):
+        step = make_train_step(model, tf.keras.optimizers.Adam(learning_rate), softmax_cross_entropy)
+        batches = make_batches(X_train, y_train, batch_size, seed)
+        history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
+        best_loss, best_weights, epochs_without_improvement = float("inf"), model.get_weights(), 0
+        for _ in range(max_epochs):
+            loss, accuracy = train_epoch(step, batches)
+            val_loss, val_accuracy = evaluate(model, X_val, y_val)
+            for key, value in zip(history, (loss, accuracy, val_loss, val_accuracy)):
+                history[key].append(value)
+            if val_loss < best_loss:
+                best_loss, best_weights, epochs_without_improvement = val_loss, model.get_weights(), 0
+            else:
+                epochs_without_improvement += 1
+                if epochs_without_improvement == patience:
+                    break
+        model.set_weights(best_weights)
+        return history
+    """
+TORCH_FIT = """
+    def fit(model, X_train, y_train, X_val, y_val, max_epochs, patience, batch_size, learning_rate, seed):
+        step = make_train_step(model, torch.optim.Adam(model.parameters(), lr=learning_rate), softmax_cross_entropy)
+        batches = make_batches(X_train, y_train, batch_size, seed)
+        history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
+        best_loss, best_state, epochs_without_improvement = float("inf"), copy.deepcopy(model.state_dict()), 0
+        for _ in range(max_epochs):
+            loss, accuracy = train_epoch(step, batches)
+            val_loss, val_accuracy = evaluate(model, X_val, y_val)
+            for key, value in zip(history, (loss, accuracy, val_loss, val_accuracy)):
+                history[key].append(value)
+            if val_loss < best_loss:
+                best_loss, best_state, epochs_without_improvement = val_loss, copy.deepcopy(model.state_dict()), 0
+            else:
+                epochs_without_improvement += 1
+                if epochs_without_improvement == patience:
+                    break
+        model.load_state_dict(best_state)
+        return history
+    """
+TF_RESTORE, TORCH_RESTORE = "        model.set_weights(best_weights)\n", "        model.load_state_dict(best_state)\n"
+BREAK = "                    break\n"
+
+VARIANTS += [
+    *variants(LAB, HIDDEN_ONLY, "fit", "best_weights_restored_only_on_an_early_stop", names=("max_epochs", "best"),
+              tensorflow=changed(TF_FIT, (TF_RESTORE, ""), (BREAK, "                    model.set_weights(best_weights)\n" + BREAK)),
+              torch=changed(TORCH_FIT, (TORCH_RESTORE, ""), (BREAK, "                    model.load_state_dict(best_state)\n" + BREAK))),
+    *variants(LAB, HIDDEN_ONLY, "fit", "one_epoch_short", names=("max_epochs",),
+              tensorflow=changed(TF_FIT, ("range(max_epochs)", "range(max_epochs - 1)")),
+              torch=changed(TORCH_FIT, ("range(max_epochs)", "range(max_epochs - 1)"))),
+    *variants(LAB, MISTAKE, "fit", "the_weights_kept_by_reference", names=("last epoch", "copy"),
+              tensorflow=changed(TF_FIT, ("model.get_weights(), 0", "model.trainable_variables, 0"), (
+                  TF_RESTORE, "        model.set_weights([w.numpy() for w in best_weights])\n")),
+              torch=changed(TORCH_FIT, ("copy.deepcopy(model.state_dict()), 0", "model.state_dict(), 0"))),
+    *variants(LAB, MISTAKE, "fit", "one_epoch_too_late", names=("too late",),
+              tensorflow=changed(TF_FIT, ("epochs_without_improvement == patience", "epochs_without_improvement > patience")),
+              torch=changed(TORCH_FIT, ("epochs_without_improvement == patience", "epochs_without_improvement > patience"))),
+    *variants(LAB, MISTAKE, "fit", "never_stops_early", names=("never stops early",),
+              tensorflow=changed(TF_FIT, ("                if epochs_without_improvement == patience:\n" + BREAK, "")),
+              torch=changed(TORCH_FIT, ("                if epochs_without_improvement == patience:\n" + BREAK, ""))),
+    *variants(LAB, MISTAKE, "fit", "validated_on_the_training_split", names=("X_val",),
+              tensorflow=changed(TF_FIT, ("evaluate(model, X_val, y_val)", "evaluate(model, X_train, y_train)")),
+              torch=changed(TORCH_FIT, ("evaluate(model, X_val, y_val)", "evaluate(model, X_train, y_train)"))),
+    *variants(LAB, MISTAKE, "fit", "the_keys_abbreviated", names=("val_accuracy",),
+              tensorflow=changed(TF_FIT, ('"val_accuracy": []', '"val_acc": []')),
+              torch=changed(TORCH_FIT, ('"val_accuracy": []', '"val_acc": []'))),
+    *variants(LAB, MISTAKE, "fit", "the_model_returned", names=("history",),
+              tensorflow=changed(TF_FIT, ("    return history\n", "    return model\n")),
+              torch=changed(TORCH_FIT, ("    return history\n", "    return model\n"))),
+    *variants(LAB, ALTERNATIVE, "fit", "best_epoch_from_the_history", tensorflow="""
+        def fit(model, X_train, y_train, X_val, y_val, max_epochs, patience, batch_size, learning_rate, seed):
+            optimizer = tf.keras.optimizers.Adam(learning_rate=learning_rate)
+            step = make_train_step(model, optimizer, softmax_cross_entropy)
+            batches = make_batches(X_train, y_train, batch_size, seed)
+            history = dict(loss=[], accuracy=[], val_loss=[], val_accuracy=[])
+            saved = [w.numpy().copy() for w in model.weights]
+            epoch = 0
+            while epoch < max_epochs:
+                loss, accuracy = train_epoch(step, batches)
+                val_loss, val_accuracy = evaluate(model, X_val, y_val)
+                history["loss"].append(loss)
+                history["accuracy"].append(accuracy)
+                history["val_loss"].append(val_loss)
+                history["val_accuracy"].append(val_accuracy)
+                best = history["val_loss"].index(min(history["val_loss"]))
+                if best == epoch:
+                    saved = [w.numpy().copy() for w in model.weights]
+                elif epoch - best == patience:
+                    break
+                epoch += 1
+            for w, value in zip(model.weights, saved):
+                w.assign(value)
+            return history
+        """, torch="""
+        def fit(model, X_train, y_train, X_val, y_val, max_epochs, patience, batch_size, learning_rate, seed):
+            optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+            step = make_train_step(model, optimizer, softmax_cross_entropy)
+            batches = make_batches(X_train, y_train, batch_size, seed)
+            history = dict(loss=[], accuracy=[], val_loss=[], val_accuracy=[])
+            saved = {name: value.detach().clone() for name, value in model.state_dict().items()}
+            epoch = 0
+            while epoch < max_epochs:
+                loss, accuracy = train_epoch(step, batches)
+                val_loss, val_accuracy = evaluate(model, X_val, y_val)
+                history["loss"].append(loss)
+                history["accuracy"].append(accuracy)
+                history["val_loss"].append(val_loss)
+                history["val_accuracy"].append(val_accuracy)
+                best = history["val_loss"].index(min(history["val_loss"]))
+                if best == epoch:
+                    saved = {name: value.detach().clone() for name, value in model.state_dict().items()}
+                elif epoch - best == patience:
+                    break
+                epoch += 1
+            model.load_state_dict(saved)
+            return history
+        """),
+]

@@ -234,7 +234,8 @@ FRAMEWORK_LOSS_CALLS = ("sparse_softmax_cross_entropy_with_logits", "softmax_cro
 WEIGHT_HINT = "self.add_weight(shape=..., initializer=...)"
 LOGITS_HINT = "compile with loss=SparseCategoricalCrossentropy(from_logits=True), which applies the softmax itself"
 FRAMEWORK_DROPOUT_CALLS = ("dropout", "Dropout", "experimental_stateless_dropout", "stateless_dropout")
-COPY_HINT = "best = model.get_weights() when the validation loss improves, model.set_weights(best) at the end"
+COPY_HINT = ("best = model.get_weights() (a copy of every weight, not the variables themselves) when the "
+             "validation loss improves, model.set_weights(best) at the end")
 TRAIN_MODE_HINT = "call the model as model(x, training=True) inside the step, so that dropout is on while it trains"
 COMPILED_HINT = ("A mask drawn with NumPy (np.random) is drawn once, when TensorFlow traces the function, and then "
                  "frozen into the graph: draw it with tf.random.uniform")

@@ -35,9 +35,14 @@ class Training:
 # How the notebook and the grader train the 64-256-10 network.
 TRAINING = Training(max_epochs=100, patience=3, batch_size=128, learning_rate=5e-3)
 N_HIDDEN, DROPOUT = 256, 0.2
-# A short run for the checks: 100 training digits in one batch, and validation labels that training cannot
-# learn, so that the validation loss turns upward within a few epochs.
-SHORT = Training(max_epochs=8, patience=1, batch_size=100, learning_rate=0.02)
+# A short run for the checks: SHORT_DIGITS (training, validation) digits, the training digits in one batch, and
+# validation labels that training cannot learn, so that the validation loss turns upward within two or three
+# epochs (each epoch of Keras's eager fit costs the visible check about 0.1 s).
+SHORT = Training(max_epochs=5, patience=1, batch_size=60, learning_rate=0.05)
+SHORT_DIGITS = (60, 40)
+# The hidden tests' run that never stops early (patience longer than the run): the best weights must come back
+# when max_epochs ends the run too.
+UNSTOPPED = Training(max_epochs=4, patience=4, batch_size=60, learning_rate=0.05)
 
 
 def _history(result, name: str, max_epochs: int) -> dict[str, np.ndarray]:
@@ -61,15 +66,15 @@ def _history(result, name: str, max_epochs: int) -> dict[str, np.ndarray]:
     return history
 
 
-def check_stopping(t, name: str, make_model):
-    """Train on 100 digits with shuffled validation labels: the validation loss soon rises, so the run must stop
-    `patience` epochs after its best epoch and end with that epoch's weights."""
+def check_stopping(t, name: str, make_model, run: Training = SHORT):
+    """Train on a few digits with shuffled validation labels: the validation loss soon rises, so the run must
+    stop `patience` epochs after its best epoch (or at max_epochs) and end with its best epoch's weights."""
     split = scaled_split(0.2, 0.2, int(t.rng.integers(1000)))
-    X, y = split.X_train[:100], split.y_train[:100]
-    X_val, y_val = split.X_val[:60], t.rng.permutation(split.y_val[:60])
+    n_train, n_val = SHORT_DIGITS
+    X, y = split.X_train[:n_train], split.y_train[:n_train]
+    X_val, y_val = split.X_val[:n_val], t.rng.permutation(split.y_val[:n_val])
     model = make_model(64, 32, 10, DROPOUT, int(t.rng.integers(1000)))
-    run = SHORT
-    what = (f"{name} on 100 digits, validation labels shuffled (max_epochs={run.max_epochs}, "
+    what = (f"{name} on {n_train} digits, validation labels shuffled (max_epochs={run.max_epochs}, "
             f"patience={run.patience})")
     history = _history(t.call(name, model, t.tensor(X), t.tensor(y, "int64"), t.tensor(X_val),
                               t.tensor(y_val, "int64"), *run.arguments()), name, run.max_epochs)
@@ -85,6 +90,10 @@ def check_stopping(t, name: str, make_model):
                               "it never stops early: count the epochs without improvement and stop at patience"
                               if epochs == run.max_epochs else f"it stopped {late} epoch(s) too late"))
     waited = epochs - 1 - best
+    expect(epochs == run.max_epochs or best + run.patience < run.max_epochs,
+           f"{what}: it stopped after {epochs} epochs, {curve}, though no epoch could complete patience = "
+           f"{run.patience} epochs without improvement before max_epochs: train all max_epochs = {run.max_epochs} "
+           "epochs unless early stopping ends the run (range(max_epochs))")
     expect(epochs == run.max_epochs or waited >= run.patience,
            f"{what}: it stopped after {epochs} epochs, {curve}, only {waited} epoch(s) after its best epoch "
            f"{best}: wait for `patience` = {run.patience} epochs without improvement")
@@ -97,8 +106,10 @@ def check_stopping(t, name: str, make_model):
                                             t.ref.LOGITS_HINT))
     assert_close(now, val_loss[best], f"{what}, {curve}: the validation loss of the model it leaves behind (the "
                  f"best epoch is epoch {best})", rtol=1e-3, atol=1e-4, mistakes={
-                     f"the model ends with the weights of its last epoch, not its best: {t.ref.COPY_HINT}":
-                         val_loss[-1]})
+                     ("the run reached max_epochs without stopping early, and " if epochs == run.max_epochs
+                      else "") + f"the model ends with the weights of its last epoch, not its best: "
+                     f"{t.ref.COPY_HINT}" + (" (restore them however the run ends, at max_epochs too)"
+                                             if epochs == run.max_epochs else ""): val_loss[-1]})
 
 
 def check_accuracy(t, name: str, make_model):
@@ -127,6 +138,7 @@ def check_accuracy(t, name: str, make_model):
 def test_fit(t):
     check_stopping(t, "fit", t.ref.make_classifier)
     if t.hidden:
+        check_stopping(t, "fit", t.ref.make_classifier, UNSTOPPED)
         check_accuracy(t, "fit", t.ref.make_classifier)
 
 
@@ -164,4 +176,5 @@ def test_framework(t):
                                                        f"no dropout at all (p = {p})")
     check_stopping(t, "framework_fit", t.ref.check_model)
     if t.hidden:
+        check_stopping(t, "framework_fit", t.ref.check_model, UNSTOPPED)
         check_accuracy(t, "framework_fit", t.ref.seeded_framework_model)
