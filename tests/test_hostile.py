@@ -15,7 +15,7 @@ import pytest
 from autograder.cli import main
 from autograder.course import REPO
 from autograder.sandbox import probe
-from tests.hostile.corpus import DENSE, FULL, POINTS, build
+from tests.hostile.corpus import DENSE, DIGITS, FULL, POINTS, build
 
 
 def _listen():
@@ -91,7 +91,7 @@ def test_each_case_gets_exactly_the_score_it_deserves(batch, student):
     case = batch["cases"][student]
     [row] = batch["rows"][student]
     assert row["status"].startswith(case.status), row["status"]
-    assert float(row["total"]) == case.total, (row["status"], {e: row.get(e) for e in POINTS | DENSE})
+    assert float(row["total"]) == case.total, (row["status"], {e: row.get(e) for e in POINTS | DENSE | DIGITS})
     assert float(row["max"]) == case.max_score
     for exercise in case.lost:
         assert float(row[exercise] or 0) == 0

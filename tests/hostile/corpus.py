@@ -1,6 +1,7 @@
 """A corpus of hostile and broken submissions, built from the labs' own notebooks (so it never goes stale):
-lab 01 for most cases; lab 02 (layers and models) and lab 06 (a training loop given callbacks) for cheats on
-exercises whose tests work with the student's objects.
+lab 01 for most cases; lab 02 (layers and models), lab 06 (a training loop given callbacks) and lab 07 (whole
+training runs, judged on splits only the grader knows) for cheats on exercises whose tests work with the student's
+objects.
 
 `build(folder, canary)` writes every case into `folder` (LMS layout) and returns {student: Case}.
 Each case says what it deserves: the points per exercise it must get, and what its status must say.
@@ -18,6 +19,7 @@ import nbformat
 
 from autograder.course import REPO
 from mitdl_utils.labs import dense as dense_spec
+from mitdl_utils.labs import digits as digits_spec
 
 LAB = "01_perceptron"
 POINTS = {"activations": 3, "derivatives": 3, "perceptron": 2, "lecture_example": 1, "decision_boundary": 2,
@@ -37,6 +39,7 @@ class Case:
 
 
 DENSE = {exercise.name: exercise.points for exercise in dense_spec.EXERCISES}
+DIGITS = {exercise.name: exercise.points for exercise in digits_spec.EXERCISES}
 REGULARIZATION_FULL = 15
 
 
@@ -263,6 +266,29 @@ def build(folder: Path, canary: dict) -> dict[str, Case]:
     add("lastweights06", set_solution(solution(lab="06_regularization"), "train_with_early_stopping", lastweights),
         Case("regularization_torch", REGULARIZATION_FULL - 3, lost=("train_with_early_stopping",),
              max_score=REGULARIZATION_FULL), name="lastweights06_regularization_torch.ipynb")
+    digits_full = sum(DIGITS.values())
+    add("good07", solution(lab="07_digits"), Case("digits_torch", digits_full, max_score=digits_full),
+        name="good07_digits_torch.ipynb")
+    # a history that tells the story of early stopping, with no training behind it
+    story = ("def fit(model, X_train, y_train, X_val, y_val, max_epochs, patience, batch_size, learning_rate, seed):\n"
+             "    val = [1.0, 0.8, 0.7, 0.75, 0.9][:2 + patience]\n"
+             "    return {'loss': val, 'accuracy': [0.9] * len(val), 'val_loss': val,\n"
+             "            'val_accuracy': [0.9] * len(val)}\n")
+    add("story07", set_solution(solution(lab="07_digits"), "fit", story),
+        Case("digits_torch", digits_full - DIGITS["fit"], lost=("fit",), max_score=digits_full),
+        name="story07_digits_torch.ipynb")
+    # a transposed confusion matrix, with the comparisons patched and an ndarray that equals everything
+    transposed = ("import mitdl_utils.checking as c, numpy\nc.assert_close = lambda *a, **k: None\n"
+                  "numpy.array_equal = lambda *a, **k: True\nnumpy.allclose = lambda *a, **k: True\n"
+                  "class Counts(numpy.ndarray):\n    def __eq__(self, other): return numpy.ones(self.shape, bool)\n"
+                  "def confusion_matrix(y_true, y_pred, n_classes):\n"
+                  "    counts = numpy.zeros((n_classes, n_classes), dtype=numpy.int64)\n"
+                  "    for true, predicted in zip(y_true, y_pred):\n"
+                  "        counts[predicted, true] += 1  # wrong: rows should be the true classes\n"
+                  "    return counts.view(Counts)\n")
+    add("patched07", set_solution(solution(lab="07_digits"), "confusion_matrix", transposed),
+        Case("digits_torch", digits_full - DIGITS["confusion_matrix"], lost=("confusion_matrix",),
+             max_score=digits_full), name="patched07_digits_torch.ipynb")
     # ---- broken input
     files["badjson_perceptron_torch.ipynb"] = b"{ not json"
     cases["badjson"] = Case(nbt, 0, status="rejected: not a notebook")
