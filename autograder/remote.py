@@ -294,6 +294,8 @@ class StudentServer:
             return self.objects[int(obj["id"])]
         if kind == "reffn":
             return getattr(self.reference, str(obj["name"]))
+        if kind == "global":
+            return self.namespace[str(obj["name"])]
         if kind == "activation":
             return self.fw.activations[str(obj["name"])]
         if kind == "callback":
@@ -405,6 +407,8 @@ class Student:
             return {"t": "obj", "id": value._id}
         if isinstance(value, ReferenceFunction):
             return {"t": "reffn", "name": value.__name__}
+        if isinstance(value, RemoteFunction):  # the notebook's own function goes back as itself, not a callback
+            return {"t": "global", "name": value.__name__}
         for name, activation in self.fw.activations.items():
             if value is activation:
                 return {"t": "activation", "name": name}

@@ -71,13 +71,21 @@ def _fixture():
     return torch.zeros(3, requires_grad=True)
 
 
+def _slope(fn):
+    """d fn / dx at x = 1, by autograd: a helper that differentiates through the student's function."""
+    x = torch.ones(1, requires_grad=True)
+    fn(x).sum().backward()
+    return float(x.grad)
+
+
 REFERENCE = types.SimpleNamespace(
     weights=lambda layer: layer.W.detach().numpy().copy(),  # a helper that reads a student's object
     fixture=_fixture,  # makes an object the student's code is given
     expected=lambda x: np.asarray(x) * 2,  # works on data: runs in the judge
+    slope=_slope,
     __name__="reference",
 )
-IN_NOTEBOOK = frozenset({"weights", "fixture"})  # as a lab spec declares them
+IN_NOTEBOOK = frozenset({"weights", "fixture", "slope"})  # as a lab spec declares them
 
 
 @pytest.fixture
@@ -177,6 +185,13 @@ def test_the_same_tensor_sent_twice_is_the_same_tensor_in_the_notebook(student):
     assert grad_of_sum(x).tolist() == [1.0, 1.0, 1.0]
     assert grad_of_sum(x).tolist() == [2.0, 2.0, 2.0]  # .grad added up on the one tensor, as it would in-process
     assert grad_of_sum(fresh).tolist() == [1.0, 1.0, 1.0]  # an equal but other tensor is another tensor
+
+
+def test_a_notebook_function_given_to_a_helper_in_the_notebook_is_the_function_itself(student):
+    """Not a callback through the judge: autograd follows it there, as it does in the notebook."""
+    judge, _ = student
+    double = RemoteNamespace(judge).get("double")
+    assert RemoteReference(REFERENCE, judge, IN_NOTEBOOK).slope(double) == 2.0
 
 
 def test_a_function_returned_by_the_notebook_keeps_its_name(student):

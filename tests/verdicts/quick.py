@@ -5,10 +5,12 @@ tests/test_one_verdict.py is the real run (a kernel, `validate` and `grade`).
     python -m tests.verdicts.quick 03_losses [exercise]
 
 A variant's namespace is its hand-in's setup cell and solution cells run in order (no plots, no demos), so a
-variant that leans on a demo cell's names can behave differently here than in the notebook.
+variant that leans on a demo cell's names can behave differently here than in the notebook. Each cell's source is
+put in linecache, as Jupyter puts it, so that checks that read the student's code see it.
 """
 from __future__ import annotations
 
+import linecache
 import sys
 
 from mitdl_utils.checking import FAILED, PASSED
@@ -24,7 +26,10 @@ def namespace(variant: Variant) -> dict:
     space: dict = {}
     for cell in handed_in(variant).cells:
         if cell.cell_type == "code" and ("open_lab(" in cell.source or grade_id(cell).endswith("_solution_1")):
-            exec(compile(cell.source, f"<{grade_id(cell) or 'setup'}>", "exec"), space)
+            filename = f"<cell {grade_id(cell) or 'setup'}>"
+            # as Jupyter does: the cell's source where inspect.getsource finds it (checks read the student's code)
+            linecache.cache[filename] = (len(cell.source), None, cell.source.splitlines(True), filename)
+            exec(compile(cell.source, filename, "exec"), space)
     return space
 
 
