@@ -3,13 +3,6 @@ from tests.verdicts.variant import ALTERNATIVE, HIDDEN_ONLY, MISTAKE, variants
 
 LAB = "01_perceptron"
 
-# The grader's hidden tests run in the judge and call the student's functions in the notebook's sandbox over a
-# wire: autograd cannot follow a call there (remote.py sends a notebook function to a reference helper as a callback
-# into the judge), so only the notebook's own check differentiates through the student's activation.
-NO_AUTOGRAD_IN_GRADING = ("grade: the hidden tests cannot differentiate through a notebook function (it lives in the "
-                          "sandbox), so a NumPy round trip that the visible check fails keeps its points")
-
-
 def _activations(sigmoid: str, tanh: str, relu: str) -> str:
     """One activations cell from its three function bodies (each a `return ...` line or several lines)."""
     def function(name, body):
@@ -72,7 +65,6 @@ VARIANTS = [
     *activations(MISTAKE, "relu_is_the_step", names=("derivative",),
                  tf=(None, None, "return tf.cast(z > 0, tf.float32)"), torch=(None, None, "return (z > 0).float()")),
     *activations(MISTAKE, "sigmoid_through_numpy", names=("NumPy", "autograd"),
-                 known_disagreement=NO_AUTOGRAD_IN_GRADING,
                  tf=("return tf.constant(1 / (1 + np.exp(-z.numpy())))", None, None),
                  torch=("return torch.tensor(1 / (1 + np.exp(-z.detach().numpy())))", None, None)),
     *activations(MISTAKE, "relu_in_place", names=("in place", "clone|copy"),
