@@ -318,6 +318,7 @@ def _step(xp, sign=1.0, update=True, zero_grad=True, pair=True):
                 if update:
                     optimizer.apply_gradients(zip([sign * g for g in grads], model.trainable_variables))
             else:
+                model.train()
                 if zero_grad:
                     optimizer.zero_grad()
                 logits = model(x)

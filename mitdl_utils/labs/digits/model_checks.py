@@ -156,9 +156,10 @@ def test_cross_entropy(t):
         got = t.tensor_result("softmax_cross_entropy", t.tensor(z), t.tensor(y, "int64"))
         expect(got.shape != (len(y),), f"{what}: one loss per example, shape {got.shape}: return their mean")
         expect(got.shape == (), f"{what} should return one number, got shape {got.shape}")
-        expect(not np.isposinf(got), f"{what} = {got}: a probability rounded to 0 and its log is -inf: the log "
-                                     "of a softmax underflows; compute log-softmax directly, z - m - log(sum_j "
-                                     "exp(z_j - m)) with m the row's max, and never take the log of a probability")
+        expect(not np.isposinf(got), f"{what} = {got}: exp() of logits this large overflows to inf, or a "
+                                     "probability underflows to 0 and its log is -inf. Subtract each row's largest "
+                                     "logit m before exp, and compute the log-softmax directly, z - m - log(sum_j "
+                                     "exp(z_j - m)), never the log of a probability")
         expect(np.isfinite(got), f"{what} = {got}: exp() of logits this large overflows; subtract each row's "
                                  "largest logit before exp (the softmax does not change), or use logsumexp")
         log_p = _log_softmax(z.astype(np.float64))
