@@ -95,9 +95,13 @@ def _error_text(message: str) -> str:
 
 
 def _one_example_probe(t, failure: CheckFailed, W, b, X, y):
-    """per_example_gradients raised: when batch_gradient raises the same error on one example whose X or y lost
-    its batch axis (X[i], y[i]), say so; otherwise re-raise the failure as it is."""
+    """per_example_gradients raised: when batch_gradient works on a batch of one example (X[:1], y[:1]) but raises
+    the same error on one whose X or y lost its batch axis (X[i], y[i]), say so; else re-raise the failure."""
     d = X.shape[1]
+    try:
+        t.call("batch_gradient", t.tensor(W), t.tensor(b), t.tensor(X[:1]), t.tensor(y[:1]))
+    except (CheckFailed, NotAttempted):
+        raise failure from None
     for x_row, y_row, what in [(X[0], y[0], f"X[i] (shape ({d},)) and y[i] (shape ())"),
                                (X[:1], y[0], "y[i] (shape ())"), (X[0], y[:1], f"X[i] (shape ({d},))")]:
         try:
