@@ -1160,3 +1160,111 @@ VARIANTS += [
             return history
         """),
 ]
+
+TF_FRAMEWORK = """
+    def framework_model(n_inputs, n_hidden, n_classes, p):
+        return tf.keras.Sequential([tf.keras.Input((n_inputs,)), tf.keras.layers.Dense(n_hidden, activation="relu"),
+                                    tf.keras.layers.Dropout(p), tf.keras.layers.Dense(n_classes)])
+
+
+    def framework_fit(model, X_train, y_train, X_val, y_val, max_epochs, patience, batch_size, learning_rate, seed):
+        tf.keras.utils.set_random_seed(seed)
+        model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate),
+                      loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+        stopper = tf.keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
+        history = model.fit(X_train, y_train, validation_data=(X_val, y_val), epochs=max_epochs,
+                            batch_size=batch_size, callbacks=[stopper], verbose=0)
+        return history.history
+    """
+TORCH_FRAMEWORK = """
+    def framework_model(n_inputs, n_hidden, n_classes, p):
+        return nn.Sequential(nn.Linear(n_inputs, n_hidden), nn.ReLU(), nn.Dropout(p), nn.Linear(n_hidden, n_classes))
+
+
+    def framework_fit(model, X_train, y_train, X_val, y_val, max_epochs, patience, batch_size, learning_rate, seed):
+        loader = DataLoader(TensorDataset(X_train, y_train), batch_size=batch_size, shuffle=True,
+                            generator=torch.Generator().manual_seed(seed))
+        loss_fn, optimizer = nn.CrossEntropyLoss(), torch.optim.Adam(model.parameters(), lr=learning_rate)
+        history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
+        best_loss, best_state, waited = float("inf"), copy.deepcopy(model.state_dict()), 0
+        for _ in range(max_epochs):
+            model.train()
+            total_loss, correct = 0.0, 0
+            for x, y in loader:
+                optimizer.zero_grad()
+                logits = model(x)
+                loss = loss_fn(logits, y)
+                loss.backward()
+                optimizer.step()
+                total_loss += loss.item() * len(y)
+                correct += int((logits.argmax(dim=1) == y).sum())
+            model.eval()
+            with torch.no_grad():
+                val_logits = model(X_val)
+            val_loss = loss_fn(val_logits, y_val).item()
+            history["loss"].append(total_loss / len(y_train))
+            history["accuracy"].append(correct / len(y_train))
+            history["val_loss"].append(val_loss)
+            history["val_accuracy"].append((val_logits.argmax(dim=1) == y_val).float().mean().item())
+            if val_loss < best_loss:
+                best_loss, best_state, waited = val_loss, copy.deepcopy(model.state_dict()), 0
+            else:
+                waited += 1
+                if waited == patience:
+                    break
+        model.load_state_dict(best_state)
+        return history
+    """
+
+VARIANTS += [
+    *variants(LAB, MISTAKE, "framework", "a_softmax_before_a_loss_on_logits", names=("probabilities", "logits"),
+              tensorflow=changed(TF_FRAMEWORK, ("tf.keras.layers.Dense(n_classes)",
+                                                'tf.keras.layers.Dense(n_classes, activation="softmax")')),
+              torch=changed(TORCH_FRAMEWORK, ("nn.Linear(n_hidden, n_classes))", "nn.Linear(n_hidden, n_classes), "
+                                                                                  "nn.Softmax(dim=1))"))),
+    *variants(LAB, MISTAKE, "framework", "no_relu", names=("ReLU",),
+              tensorflow=changed(TF_FRAMEWORK, ('tf.keras.layers.Dense(n_hidden, activation="relu")',
+                                                "tf.keras.layers.Dense(n_hidden)")),
+              torch=changed(TORCH_FRAMEWORK, ("nn.ReLU(), ", ""))),
+    *variants(LAB, MISTAKE, "framework", "no_dropout_layer", names=("Dropout",),
+              tensorflow=changed(TF_FRAMEWORK, ("                                tf.keras.layers.Dropout(p), ",
+                                                "                                ")),
+              torch=changed(TORCH_FRAMEWORK, ("nn.Dropout(p), ", ""))),
+    *variants(LAB, MISTAKE, "framework", "patience_typed_in", names=("too late",),
+              tensorflow=changed(TF_FRAMEWORK, ("patience=patience", "patience=3")),
+              torch=changed(TORCH_FRAMEWORK, ("if waited == patience:", "if waited == 3:"))),
+    *variants(LAB, MISTAKE, "framework", "the_loss_takes_probabilities", names=("from_logits",),
+              tensorflow=changed(TF_FRAMEWORK, ("SparseCategoricalCrossentropy(from_logits=True)",
+                                                "SparseCategoricalCrossentropy()"))),
+    *variants(LAB, MISTAKE, "framework", "monitoring_the_training_loss", names=("validation loss", "stop"),
+              tensorflow=changed(TF_FRAMEWORK, ('monitor="val_loss"', 'monitor="loss"'))),
+    *variants(LAB, MISTAKE, "framework", "dropout_on_while_validating", names=("evaluation mode",),
+              torch=changed(TORCH_FRAMEWORK, ("            model.eval()\n", ""))),
+    *variants(LAB, MISTAKE, "framework", "the_state_dict_not_copied", names=("last epoch", "deepcopy"),
+              torch=changed(TORCH_FRAMEWORK, ("copy.deepcopy(model.state_dict()), 0", "model.state_dict(), 0"))),
+    *variants(LAB, HIDDEN_ONLY, "framework", "restored_only_on_an_early_stop", names=("max_epochs", "best"),
+              torch=changed(TORCH_FRAMEWORK, ("        model.load_state_dict(best_state)\n", ""), (
+                  "                    break\n", "                    model.load_state_dict(best_state)\n"
+                                                 "                    break\n"))),
+    *variants(LAB, ALTERNATIVE, "framework", "functional_model_and_a_loss_function", tensorflow="""
+        def framework_model(n_inputs, n_hidden, n_classes, p):
+            inputs = tf.keras.Input(shape=(n_inputs,))
+            hidden = tf.keras.layers.Dropout(p)(tf.keras.layers.ReLU()(tf.keras.layers.Dense(n_hidden)(inputs)))
+            return tf.keras.Model(inputs, tf.keras.layers.Dense(n_classes)(hidden))
+
+
+        def framework_fit(model, X_train, y_train, X_val, y_val, max_epochs, patience, batch_size, learning_rate, seed):
+            tf.keras.utils.set_random_seed(seed)
+            loss = lambda y, z: tf.keras.losses.sparse_categorical_crossentropy(y, z, from_logits=True)
+            model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=learning_rate), loss=loss,
+                          metrics=[tf.keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
+            result = model.fit(X_train, y_train, batch_size=batch_size, epochs=max_epochs, verbose=0,
+                               validation_data=(X_val, y_val), shuffle=True,
+                               callbacks=[tf.keras.callbacks.EarlyStopping("val_loss", patience=patience,
+                                                                           restore_best_weights=True)])
+            return {key: list(values) for key, values in result.history.items()}
+        """, torch=changed(TORCH_FRAMEWORK, ("copy.deepcopy(model.state_dict())", "{k: v.clone() for k, v in model.state_dict().items()}"),
+                           ("nn.Sequential(nn.Linear(n_inputs, n_hidden), nn.ReLU(), nn.Dropout(p), nn.Linear(n_hidden, n_classes))",
+                            "nn.Sequential(nn.Linear(n_inputs, n_hidden), nn.ReLU(inplace=True), nn.Dropout(p=p), "
+                            "nn.Linear(n_hidden, n_classes))"))),
+]
