@@ -6,13 +6,19 @@ own losses as `builtin_*`), and the `mistakes` dictionaries describe what common
 answers would return. Expected values are computed in float64 NumPy unless the point is to
 agree with the framework.
 """
+import ast
+import dis
+import functools
+import inspect
+import textwrap
 from dataclasses import dataclass
 
 import numpy as np
 
-from mitdl_utils.checking import Exercise, assert_close, expect, to_numpy
+from mitdl_utils.checking import CheckFailed, Exercise, assert_close, attempt, expect, to_numpy
 
 EPSILON = 1e-7
+IN_NOTEBOOK = frozenset({"trainable"})  # the grader makes the tensors autograd tracks in the notebook's process
 LOSS_NAMES = ("binary_cross_entropy", "bce_with_logits", "softmax_cross_entropy", "framework_cross_entropy",
               "mean_squared_error")
 
@@ -75,6 +81,105 @@ def _labels(t, n, k=2):
     return t.rng.integers(0, k, size=n)
 
 
+# How the student's code is written, and whether autograd can follow it.
+
+def _globals_used(fn) -> set[str]:
+    """The global names a function's code reads: from its bytecode when it lives in this process, else from the
+    source the grader has of it (its names, less its parameters and what it assigns)."""
+    code = getattr(fn, "__code__", None)
+    if code is not None:
+        names, codes = set(), [code]
+        while codes:
+            current = codes.pop()
+            names |= {i.argval for i in dis.get_instructions(current) if i.opname in ("LOAD_GLOBAL", "LOAD_NAME")}
+            codes += [c for c in current.co_consts if inspect.iscode(c)]
+        return names
+    try:
+        tree = ast.parse(textwrap.dedent(getattr(fn, "__mitdl_source__", None) or ""))
+    except SyntaxError:
+        return set()
+    bound = {a.arg for node in ast.walk(tree) if isinstance(node, ast.arguments)
+             for a in node.posonlyargs + node.args + node.kwonlyargs}
+    bound |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - bound
+
+
+def _framework_part(value, forbidden) -> str | None:
+    """The name of the framework's own function or object `value` is (a loss object, a function, a partial of
+    one) when that name is forbidden, else None."""
+    while isinstance(value, functools.partial):
+        value = value.func
+    module = getattr(value, "__module__", None) or type(value).__module__ or ""
+    if not isinstance(module, str) or module.split(".")[0] not in ("torch", "tensorflow", "keras"):
+        module = type(value).__module__ or ""
+        if module.split(".")[0] not in ("torch", "tensorflow", "keras"):
+            return None
+    for name in (getattr(value, "__name__", None), type(value).__name__):
+        if name in forbidden:
+            return name
+    return None
+
+
+def _forbid(t, name: str, *forbidden: str) -> None:
+    """`t.forbid_calls` on `name` and on every function of the notebook it uses, and no forbidden framework
+    function or loss object reached through a global made at cell level (bce = nn.BCELoss())."""
+    todo, seen = [name], set()
+    while todo:
+        current = todo.pop()
+        seen.add(current)
+        t.forbid_calls(current, *forbidden)
+        for used in sorted(_globals_used(t.function(current)) - seen):
+            value = t.namespace.get(used)
+            part = _framework_part(value, forbidden) if value is not None else None
+            if part:
+                raise CheckFailed(f"`{name}` uses `{used}`, which is the framework's own `{part}` (made outside the "
+                                  "function, at cell level): write the loss from its formula with basic operations "
+                                  "(log, exp, mean, clip), not with the framework's own version")
+            if callable(value) and (inspect.isfunction(value) or getattr(value, "__mitdl_source__", None)):
+                todo.append(used)
+
+
+def _autograd_failure(name: str, label: str, message: str, fw) -> str:
+    """A failed call with a tensor autograd tracks, said for a loss (the framework's advice is for weights)."""
+    if "turned into NumPy" in message or "Can't call numpy()" in message:
+        return (f"`{name}` turns {label} into NumPy (.numpy()): autograd cannot follow a loss computed there, so "
+                f"training could not learn from it. Use {fw.label} operations throughout (.detach() would silence "
+                f"the error and cut the gradient off all the same). ({message})")
+    if "in-place" in message or "inplace" in message or "in place" in message:
+        return (f"`{name}` changes {label} in place (a method ending in _, +=, or x[...] = ...): that changes the "
+                "caller's tensor too, and autograd refuses it on a tensor it tracks. Compute a new tensor instead "
+                f"(e.g. p = torch.clamp(y_hat, eps, 1 - eps)). ({message})")
+    return message
+
+
+def _check_autograd(t, name: str, inputs: list, wrt: int, expected_gradient, what: str, weights=None) -> None:
+    """Differentiate `name`(*inputs) with respect to inputs[wrt] (NumPy arrays; integer ones stay int64): the
+    result must stay connected to it and its gradient (of sum(result * weights) with weights) must be right.
+    In the grader the function runs in the notebook's process: there it gets a tensor autograd tracks, which
+    catches a NumPy round trip or an in-place change of that input."""
+    fn = t.function(name)
+    parameters = list(inspect.signature(fn).parameters) if inspect.isfunction(fn) else []
+    label = f"`{parameters[wrt]}`" if wrt < len(parameters) else "its input"
+    tensors = [t.tensor(a, "int64" if a.dtype.kind in "iu" else "float32") for a in inputs]
+    try:
+        if inspect.isfunction(fn):
+            result, gradient = attempt(f"`{name}`", t.ref.value_and_gradient, fn, tensors, wrt, weights)
+        else:
+            tensors[wrt] = t.ref.trainable(inputs[wrt])
+            result, gradient = t.call(name, *tensors), None
+    except CheckFailed as failure:
+        raise CheckFailed(_autograd_failure(name, label, str(failure), t.fw)) from None
+    t.require_tensor(result, f"`{name}`")
+    if inspect.isfunction(fn):
+        expect(gradient is not None,
+               f"`{name}` gives no gradient with respect to {label}: autograd cannot follow the result back to it. "
+               f"The computation left {t.fw.label} on the way (NumPy: np.*, .numpy(); or .item(), float(), or a "
+               f"new tensor made from numbers, {'torch.tensor' if t.fw.name == 'torch' else 'tf.constant'}(...), as an "
+               "answer typed in is), "
+               f"so training could not learn from this loss: use {t.fw.label} operations throughout")
+        assert_close(gradient, expected_gradient, f"the gradient of `{name}` with respect to {label} ({what})")
+
+
 # The exercises.
 
 def test_empirical_loss(t):
@@ -88,10 +193,13 @@ def test_empirical_loss(t):
                      mistakes={"the sum instead of the mean: divide by the number of examples n": losses.sum(),
                                "divided by n - 1: the empirical loss divides by n": losses.sum() / (n - 1),
                                "that is the largest loss, not the mean of all of them": losses.max()})
+    losses = cases[0]
+    _check_autograd(t, "empirical_loss", [losses], 0, np.full(len(losses), 1 / len(losses)),
+                    "each loss counts 1/n")
 
 
 def test_binary_cross_entropy(t):
-    t.forbid_calls("binary_cross_entropy", "binary_cross_entropy", "binary_crossentropy", "BinaryCrossentropy",
+    _forbid(t, "binary_cross_entropy", "binary_cross_entropy", "binary_crossentropy", "BinaryCrossentropy",
                    "BCELoss")
     cases = [(np.array([0.9, 0.2, 0.6, 0.05, 0.7], np.float32), np.array([1, 0, 1, 0, 0], np.float32))]
     if t.hidden:
@@ -121,10 +229,14 @@ def test_binary_cross_entropy(t):
                  f"binary_cross_entropy for predictions of exactly 0 or 1 (y_hat = {y_hat[:4]}, y = {y[:4]})",
                  rtol=0.02, mistakes={"clip with eps = 1e-7 (the given eps), not a smaller number":
                                       -_bce_terms(np.clip(y_hat.astype(np.float64), 1e-12, 1 - 1e-12), y).mean()})
+    y_hat, y = cases[0]
+    p = y_hat.astype(np.float64)
+    _check_autograd(t, "binary_cross_entropy", [y_hat, y], 0, -(y / p - (1 - y) / (1 - p)) / len(y),
+                    "-(y / y_hat - (1 - y) / (1 - y_hat)) / n")
 
 
 def test_bce_with_logits(t):
-    t.forbid_calls("bce_with_logits", "sigmoid_cross_entropy_with_logits", "binary_cross_entropy_with_logits",
+    _forbid(t, "bce_with_logits", "sigmoid_cross_entropy_with_logits", "binary_cross_entropy_with_logits",
                    "BCEWithLogitsLoss", "binary_crossentropy", "BinaryCrossentropy")
     z, y = np.array([-3.0, -0.5, 0.0, 1.5, 4.0], np.float32), np.array([0, 1, 1, 1, 0], np.float32)
     if t.hidden:
@@ -154,10 +266,12 @@ def test_bce_with_logits(t):
                      "sigmoid first, then clipped binary cross-entropy: the clipping caps each example's loss "
                      "near 16, but a logit of 40 on the wrong side costs 40. Use the stable from-logits form":
                          to_numpy(sigmoid_then_bce)})
+    z, y = np.array([-3.0, -0.5, 0.5, 1.5, 4.0], np.float32), np.array([0, 1, 1, 1, 0], np.float32)
+    _check_autograd(t, "bce_with_logits", [z, y], 0, (_sigmoid(z) - y) / len(y), "(sigmoid(z) - y) / n")
 
 
 def test_softmax(t):
-    t.forbid_calls("softmax", "softmax", "Softmax", "log_softmax")
+    _forbid(t, "softmax", "softmax", "Softmax", "log_softmax")
     z = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [-1.0, 5.0, 2.0], [2.0, -2.0, 0.5]], np.float32)
     if t.hidden:
         z = np.concatenate([z, t.normal(6, 3, scale=3.0)])
@@ -177,18 +291,23 @@ def test_softmax(t):
     _require_finite(got, "softmax", f"for the logits {_show(big, 1)[0]}: exp(1000) overflows to inf. Subtract each "
                     "row's maximum first: softmax(z) = softmax(z - max(z)) and the largest exponent is then 0")
     assert_close(got, np.exp(_log_softmax(big)), f"softmax for large logits {_show(big)}")
+    weights = np.array([[1.0, -2.0, 0.5], [0.0, 1.0, 3.0], [2.0, 2.0, -1.0], [-1.0, 0.0, 1.0]])
+    s = np.exp(_log_softmax(z[:4]))
+    _check_autograd(t, "softmax", [z[:4]], 0, s * (weights - (s * weights).sum(axis=1, keepdims=True)),
+                    "of sum(softmax(z) * w) for fixed weights w", weights=weights)
 
 
 def test_softmax_cross_entropy(t):
-    t.forbid_calls("softmax_cross_entropy", "softmax_cross_entropy_with_logits",
+    _forbid(t, "softmax_cross_entropy", "softmax_cross_entropy_with_logits",
                    "sparse_softmax_cross_entropy_with_logits", "cross_entropy", "CrossEntropyLoss", "nll_loss",
                    "categorical_crossentropy", "sparse_categorical_crossentropy", "CategoricalCrossentropy",
                    "SparseCategoricalCrossentropy", "log_softmax")
     labels, k = np.array([2, 0, 1, 2]), 3
     if t.hidden:
         labels, k = np.concatenate([labels, _labels(t, 8, k=5)]), 5
-    got = t.tensor_result("one_hot", t.tensor(labels, "int64"), k)
-    assert_close(got, np.eye(k)[labels], f"one_hot(labels={labels[:6]}, num_classes={k})",
+    got = t.call("one_hot", t.tensor(labels, "int64"), k)
+    t.require_tensor(got, "`one_hot`")
+    assert_close(got, np.eye(k)[labels], f"one_hot(labels={labels[:6]}, num_classes={k})", dtype="float32",
                  mistakes={"the 1 must sit in column labels[i] of row i": np.eye(k)[::-1][labels]})
     logits = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3], [1.2, 0.2, 3.1], [0.0, 0.0, 0.0]], np.float32)
     labels = np.array([0, 1, 2, 1])
@@ -223,16 +342,24 @@ def test_softmax_cross_entropy(t):
     assert_close(got, _softmax_ce(logits, labels), f"softmax_cross_entropy for large logits {_show(logits)}",
                  mistakes={"the log of a clipped softmax caps each loss near 16: compute log-probabilities directly "
                            "as z - max(z) - log(sum(exp(z - max(z))))": -np.log(_picked(p_clipped, labels)).mean()})
+    logits, labels = cases[0]
+    _check_autograd(t, "softmax_cross_entropy", [logits, labels], 0,
+                    (np.exp(_log_softmax(logits)) - np.eye(logits.shape[1])[labels]) / len(labels),
+                    "(softmax(z) - one_hot) / n")
 
 
 def test_framework_cross_entropy(t):
     cases = [(np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3], [1.2, 0.2, 3.1], [0.0, 0.0, 0.0]], np.float32),
               np.array([0, 1, 2, 1]))]
     if t.hidden:
-        cases += [(t.normal(9, 5, scale=2.0), _labels(t, 9, k=5)), (t.normal(4, 3, scale=50.0), _labels(t, 4, k=3))]
+        cases += [(t.normal(9, 5, scale=2.0), _labels(t, 9, k=5)), (t.normal(4, 3, scale=50.0), _labels(t, 4, k=3)),
+                  (np.array([[200.0, 0.0, -200.0], [0.0, 300.0, 0.0]], np.float32), np.array([2, 0]))]
     for logits, labels in cases:
         n = len(labels)
         got = _scalar_result(t, "framework_cross_entropy", t.tensor(logits), t.tensor(labels, "int64"), n=n)
+        _require_finite(got, "framework_cross_entropy", f"for the logits {_show(logits)}: a softmax probability "
+                        "underflows to exactly 0 for a class far below the best, and log(0) = -inf. Give the "
+                        "framework's cross-entropy the raw logits: it works with log-probabilities")
         ce = _softmax_ce(logits, labels)
         one_hot = np.eye(logits.shape[1])[labels]
         assert_close(got, ce, f"framework_cross_entropy(logits={_show(logits)}..., "
@@ -246,10 +373,14 @@ def test_framework_cross_entropy(t):
             "cross-entropy on the logits": -_picked(logits, labels).mean(),
             "the sum over examples instead of the mean": ce * n,
         })
+    logits, labels = cases[0]
+    _check_autograd(t, "framework_cross_entropy", [logits, labels], 0,
+                    (np.exp(_log_softmax(logits)) - np.eye(logits.shape[1])[labels]) / len(labels),
+                    "(softmax(z) - one_hot) / n")
 
 
 def test_mean_squared_error(t):
-    t.forbid_calls("mean_squared_error", "mean_squared_error", "mse_loss", "MSE", "MeanSquaredError", "MSELoss")
+    _forbid(t, "mean_squared_error", "mean_squared_error", "mse_loss", "MSE", "MeanSquaredError", "MSELoss")
     cases = [(np.array([2.5, 0.0, 2.1, 7.8], np.float32), np.array([3.0, -0.5, 2.0, 7.0], np.float32)),
              (np.array([[1.0, 2.0], [0.5, -1.0], [3.0, 3.0]], np.float32),
               np.array([[1.5, 2.0], [0.0, 0.0], [2.0, 4.5]], np.float32))]
@@ -270,10 +401,16 @@ def test_mean_squared_error(t):
             "the sum instead of the mean": (d ** 2).sum(),
             "that is the root mean squared error: leave out the square root": np.sqrt((d ** 2).mean()),
             "that is the square of the mean difference: square each difference first, then average": d.mean() ** 2,
+            **({"y was made a column (n, 1) and met y_hat (n,): broadcasting made an n x n table of every pair's "
+                "difference. Keep both the same shape": ((y_hat[None, :] - y[:, None]).astype(np.float64) ** 2).mean()}
+               if y.ndim == 1 else {}),
         })
         if y.ndim == 1:
             assert_close(got, t.ref.builtin_mean_squared_error(t.tensor(y_hat), t.tensor(y)),
                          f"{what} against {t.fw.label}'s own mean squared error")
+    y_hat, y = cases[1]
+    _check_autograd(t, "mean_squared_error", [y_hat, y], 0, 2 * (y_hat - y).astype(np.float64) / y.size,
+                    "2 (y_hat - y) / the number of elements")
 
 
 @dataclass(frozen=True)
@@ -310,6 +447,9 @@ def test_loss_for_task(t):
                f"e.g. \"mean_squared_error\", got {type(answer).__name__}")
         expect(name in LOSS_NAMES, f"loss_for_task({task!r}) returned {name!r}, which is not one of the lab's "
                f"losses: {', '.join(LOSS_NAMES)}")
+        expect(name != "bce_with_logits" or "binary_cross_entropy" not in spec.right,
+               f"loss_for_task({task!r}) returned 'bce_with_logits', which takes raw logits, but this model already "
+               "outputs probabilities (it ends in a sigmoid): binary cross-entropy fits it")
         expect(name in spec.right, f"loss_for_task({task!r}) returned {name!r}, but {spec.why}")
 
 

@@ -1,5 +1,6 @@
 """Lab 03 reference implementations in TensorFlow (the grader compares against these), and the
 framework's own losses that the checks hold them against."""
+import numpy as np
 import tensorflow as tf
 
 EPSILON = 1e-7  # the clipping bound, the same as Keras's
@@ -68,3 +69,24 @@ def builtin_bce_with_logits(z, y):
 
 def builtin_mean_squared_error(y_hat, y):
     return tf.reduce_mean(tf.keras.losses.MSE(y, y_hat))
+
+
+# For the checks that differentiate through the student's losses.
+
+def trainable(array):
+    """NumPy array -> a float32 tf.Variable (what a GradientTape follows by itself)."""
+    return tf.Variable(np.asarray(array, np.float32))
+
+
+def value_and_gradient(fn, inputs, wrt, weights=None):
+    """fn(*inputs) and the gradient of its sum (of sum(result * weights) when weights are given) with respect to
+    inputs[wrt], a float tensor; the gradient is None when the result does not depend on it for autograd."""
+    inputs = list(inputs)
+    with tf.GradientTape() as tape:
+        tape.watch(inputs[wrt])
+        result = fn(*inputs)
+        if not tf.is_tensor(result) or not result.dtype.is_floating:
+            return result, None
+        target = result if weights is None else result * tf.constant(np.asarray(weights), dtype=result.dtype)
+        target = tf.reduce_sum(target)
+    return result, tape.gradient(target, inputs[wrt])

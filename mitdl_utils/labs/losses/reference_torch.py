@@ -1,5 +1,6 @@
 """Lab 03 reference implementations in PyTorch (the grader compares against these), and the
 framework's own losses that the checks hold them against."""
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -68,3 +69,23 @@ def builtin_bce_with_logits(z, y):
 
 def builtin_mean_squared_error(y_hat, y):
     return F.mse_loss(y_hat, y)
+
+
+# For the checks that differentiate through the student's losses.
+
+def trainable(array):
+    """NumPy array -> a float32 leaf tensor that autograd tracks (requires_grad=True)."""
+    return torch.tensor(np.asarray(array, np.float32), requires_grad=True)
+
+
+def value_and_gradient(fn, inputs, wrt, weights=None):
+    """fn(*inputs) and the gradient of its sum (of sum(result * weights) when weights are given) with respect to
+    inputs[wrt], a float tensor; the gradient is None when the result does not depend on it for autograd."""
+    inputs = list(inputs)
+    inputs[wrt] = inputs[wrt].detach().clone().requires_grad_(True)
+    result = fn(*inputs)
+    if not isinstance(result, torch.Tensor) or result.grad_fn is None or not result.is_floating_point():
+        return result, None
+    target = result if weights is None else result * torch.as_tensor(np.asarray(weights), dtype=result.dtype)
+    (gradient,) = torch.autograd.grad(target.sum(), inputs[wrt], allow_unused=True)
+    return result, gradient
