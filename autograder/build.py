@@ -6,8 +6,8 @@ A lab is written once, as a jupytext "percent" file. Cell headers carry:
   solution="<exercise>"          a cell with ### BEGIN/END SOLUTION regions
   tests="<exercise>"             an empty cell that becomes the exercise's locked, graded test cell: its visible
                                  check, then its hidden tests between ### BEGIN/END HIDDEN TESTS
-Text may use {{framework}} (TensorFlow / PyTorch), {{fw}} (tensorflow / torch) and {{exercise:<name>}}
-("Exercise 3 (2 points)"). An exercise's number and points are declared once, in its lab's spec
+Text may use {{framework}} (TensorFlow / PyTorch), {{fw}} (tensorflow / torch), {{exercise:<name>}}
+("Exercise 3 (2 points)") and {{choices:<name>}} (a prediction's lettered options, from its question). An exercise's number and points are declared once, in its lab's spec
 (`EXERCISES` in mitdl_utils/labs/<lab>/__init__.py): the build writes them into the prose and the metadata.
 Every notebook starts with an "Open in Colab" badge and a setup cell that installs mitdl_utils in Colab only,
 both pointing at the repository and ref that pyproject.toml declares (`course.repository`).
@@ -72,6 +72,21 @@ def _exercise_titles(text: str, points: dict[str, int], lab: Lab) -> str:
         return f"Exercise {order.index(name) + 1} ({count} point{'' if count == 1 else 's'})"
 
     return re.sub(r"\{\{exercise:(\w+)\}\}", title, text)
+
+
+def _choices(text: str, lab: Lab) -> str:
+    """{{choices:name}} -> the options of the exercise's question (mitdl_utils.prediction), one per line."""
+    questions = {e.name: e.question for e in importlib.import_module(f"mitdl_utils.labs.{lab.stem}").EXERCISES}
+
+    def options(match):
+        question = questions.get(match.group(1))
+        if isinstance(question, dict):
+            return "\n\n".join(f"*{choice.question}*\n\n{choice.markdown()}" for choice in question.values())
+        if not hasattr(question, "markdown"):
+            raise SourceError(f"{lab.source}: {{{{choices:{match.group(1)}}}}} names no exercise with a Choice")
+        return question.markdown()
+
+    return re.sub(r"\{\{choices:(\w+)\}\}", options, text)
 
 
 def _nbgrader_metadata(cell, lab: Lab, counters: dict, points: dict[str, int]) -> dict | None:
@@ -149,7 +164,7 @@ def build_notebook(lab: Lab, framework: str, repo: Repository | None = None) -> 
         if cell.metadata.get("fw", framework) != framework:
             continue
         text = cell.source.replace("{{framework}}", FRAMEWORK_LABELS[framework]).replace("{{fw}}", framework)
-        text = _exercise_titles(text, points, lab)
+        text = _choices(_exercise_titles(text, points, lab), lab)
         if "tests" in cell.metadata:
             text = test_cell_source(cell.metadata["tests"]) if not cell.source.strip() else text
         new = nbformat.v4.new_markdown_cell(text) if cell.cell_type == "markdown" else nbformat.v4.new_code_cell(text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import inspect
 import itertools
+import re
 import textwrap
 import zlib
 from dataclasses import dataclass, field
@@ -37,8 +38,10 @@ class CheckFailed(AssertionError):
 
 
 def _short(array: np.ndarray, precision: int = 4) -> str:
+    """The array in at most `precision` decimals, a whole float as 4.0 (NumPy writes "4.", which ends a sentence)."""
     with np.printoptions(precision=precision, suppress=True, threshold=8, edgeitems=3):
-        return np.array2string(np.asarray(array), separator=", ")
+        text = np.array2string(np.asarray(array), separator=", ")
+    return re.sub(r"(?<=\d)\. ?(?!\d)", ".0", text)  # "1. " padded to the width of "2.5": the pad goes
 
 
 def _compared(expected: np.ndarray, got: np.ndarray, rtol: float, atol: float) -> str:
@@ -280,13 +283,15 @@ class Trial:
 
 @dataclass
 class Exercise:
-    """A graded exercise: the functions it needs, its test, its points and its hints."""
+    """A graded exercise: the functions it needs, its test, its points and its hints; for a prediction, its question
+    (mitdl_utils.prediction: a Choice, an Estimate, or a dict of Choices), whose options the notebook lists."""
 
     name: str
     title: str
     points: int
     test: Callable[[Trial], None]
     hints: list[str] = field(default_factory=list)
+    question: object = None
 
 
 @dataclass

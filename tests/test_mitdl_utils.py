@@ -37,7 +37,7 @@ def test_assert_close_accepts_every_tensor_type(framework):
     tensor = value if framework == "numpy" else get_framework(framework).tensor(value)
     assert_close(tensor, [1.0, 2.0], "x")
     np.testing.assert_array_equal(to_numpy(tensor), value)
-    with pytest.raises(CheckFailed, match=re.escape("x: expected [1., 3.], got [1., 2.]")):
+    with pytest.raises(CheckFailed, match=re.escape("x: expected [1.0, 3.0], got [1.0, 2.0]")):
         assert_close(tensor, [1.0, 3.0], "x")
     with pytest.raises(CheckFailed, match=re.escape("wrong shape: expected (2, 1), got (2,)")):
         assert_close(tensor, [[1.0], [2.0]], "x")

@@ -108,7 +108,7 @@ def test_a_difference_hidden_by_the_summary_is_located():
 
 
 def test_a_plain_difference_keeps_the_short_message():
-    with pytest.raises(CheckFailed, match=re.escape("x: expected [1., 3.], got [1., 2.]")) as caught:
+    with pytest.raises(CheckFailed, match=re.escape("x: expected [1.0, 3.0], got [1.0, 2.0]")) as caught:
         assert_close([1.0, 2.0], [1.0, 3.0], "x")
     assert "largest difference" not in str(caught.value)
 

@@ -4,12 +4,14 @@ tests/test_one_verdict.py is the real run (a kernel, `validate` and `grade`).
 
     python -m tests.verdicts.quick 03_losses [exercise]
 
-A variant's namespace is its hand-in's setup cell and solution cells run in order (no plots, no demos), so a
-variant that leans on a demo cell's names can behave differently here than in the notebook. Each cell's source is
-put in linecache, as Jupyter puts it, so that checks that read the student's code see it.
+A variant's namespace is its hand-in's setup cell, solution cells and given cells that only define functions and
+classes, run in order (no plots, no demos), so a variant that leans on a demo cell's names can behave differently
+here than in the notebook. Each cell's source is put in linecache, as Jupyter puts it, so that checks that read
+the student's code see it.
 """
 from __future__ import annotations
 
+import ast
 import linecache
 import sys
 
@@ -25,12 +27,23 @@ def namespace(variant: Variant) -> dict:
     """The variant's hand-in with its setup cell (the one that opens the lab) and its solution cells executed."""
     space: dict = {}
     for cell in handed_in(variant).cells:
-        if cell.cell_type == "code" and ("open_lab(" in cell.source or grade_id(cell).endswith("_solution_1")):
+        if cell.cell_type == "code" and ("open_lab(" in cell.source or grade_id(cell).endswith("_solution_1")
+                                         or _only_definitions(cell.source)):
             filename = f"<cell {grade_id(cell) or 'setup'}>"
             # as Jupyter does: the cell's source where inspect.getsource finds it (checks read the student's code)
             linecache.cache[filename] = (len(cell.source), None, cell.source.splitlines(True), filename)
             exec(compile(cell.source, filename, "exec"), space)
     return space
+
+
+def _only_definitions(source: str) -> bool:
+    """A given cell that only defines functions and classes or imports (a helper the exercises use), not a demo."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return False
+    return bool(body) and all(isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom))
+                              for node in body)
 
 
 def verdict(variant: Variant) -> tuple[str, str, str, str]:
