@@ -155,8 +155,8 @@ def _autograd_failure(name: str, label: str, message: str, fw) -> str:
 def _check_autograd(t, name: str, inputs: list, wrt: int, expected_gradient, what: str, weights=None) -> None:
     """Differentiate `name`(*inputs) with respect to inputs[wrt] (NumPy arrays; integer ones stay int64): the
     result must stay connected to it and its gradient (of sum(result * weights) with weights) must be right.
-    In the grader the function runs in the notebook's process: there it gets a tensor autograd tracks, which
-    catches a NumPy round trip or an in-place change of that input."""
+    In the grader the function runs in the notebook's process: there a PyTorch one gets a tensor that requires
+    grad, which catches .numpy() or an in-place change of that input."""
     fn = t.function(name)
     parameters = list(inspect.signature(fn).parameters) if inspect.isfunction(fn) else []
     label = f"`{parameters[wrt]}`" if wrt < len(parameters) else "its input"
@@ -165,7 +165,8 @@ def _check_autograd(t, name: str, inputs: list, wrt: int, expected_gradient, wha
         if inspect.isfunction(fn):
             result, gradient = attempt(f"`{name}`", t.ref.value_and_gradient, fn, tensors, wrt, weights)
         else:
-            tensors[wrt] = t.ref.trainable(inputs[wrt])
+            if t.fw.name == "torch":  # a TensorFlow tensor takes .numpy() and cannot change in place: no gain
+                tensors[wrt] = t.ref.trainable(inputs[wrt])
             result, gradient = t.call(name, *tensors), None
     except CheckFailed as failure:
         raise CheckFailed(_autograd_failure(name, label, str(failure), t.fw)) from None

@@ -73,11 +73,6 @@ def builtin_mean_squared_error(y_hat, y):
 
 # For the checks that differentiate through the student's losses.
 
-def trainable(array):
-    """NumPy array -> a float32 tf.Variable (what a GradientTape follows by itself)."""
-    return tf.Variable(np.asarray(array, np.float32))
-
-
 def value_and_gradient(fn, inputs, wrt, weights=None):
     """fn(*inputs) and the gradient of its sum (of sum(result * weights) when weights are given) with respect to
     inputs[wrt], a float tensor; the gradient is None when the result does not depend on it for autograd."""
