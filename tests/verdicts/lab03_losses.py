@@ -5,9 +5,6 @@ LAB = "03_losses"
 # What the grader cannot see today (the judge reaches the notebook through autograder.remote only):
 CELL_LEVEL = ("grading: the hidden tests read a function's own source only; a loss object made at cell level is "
               "a callable without source to them, so the framework's own loss used that way passes")
-NO_TAPE = ("grading: the judge cannot differentiate through a function that runs in the notebook's process, so a "
-           "TensorFlow NumPy round trip ending in tf.constant passes there (PyTorch's is caught through a tensor "
-           "that requires grad)")
 
 VARIANTS = [
     # ---- empirical_loss
@@ -47,7 +44,7 @@ VARIANTS = [
     *variants(LAB, MISTAKE, "empirical_loss", "numpy_round_trip", names=("numpy", "autograd"), tensorflow="""
         def empirical_loss(per_example_losses):
             return tf.constant(np.mean(per_example_losses.numpy()))
-        """, known_disagreement=NO_TAPE),
+        """),
     *variants(LAB, MISTAKE, "empirical_loss", "visible_answer_typed_in", names=("typed in",), tensorflow="""
         def empirical_loss(per_example_losses):
             return tf.constant(0.9)
@@ -155,7 +152,7 @@ VARIANTS = [
             return -(y * torch.log(y_hat) + (1 - y) * torch.log(1 - y_hat)).mean()
         """),
     *variants(LAB, MISTAKE, "binary_cross_entropy", "numpy_round_trip", names=("numpy", "autograd"),
-              known_disagreement=NO_TAPE, tensorflow="""
+              tensorflow="""
         def binary_cross_entropy(y_hat, y, eps=EPSILON):
             p = np.clip(y_hat.numpy(), eps, 1 - eps)
             y = y.numpy()
@@ -247,7 +244,7 @@ VARIANTS = [
             return torch.tensor(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
         """),
     *variants(LAB, MISTAKE, "bce_with_logits", "numpy_round_trip", names=("numpy", "autograd"),
-              known_disagreement=NO_TAPE, tensorflow="""
+              tensorflow="""
         def bce_with_logits(z, y):
             z, y = z.numpy(), y.numpy()
             return tf.constant(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
@@ -346,7 +343,7 @@ VARIANTS = [
             e = np.exp(z.numpy() - z.numpy().max(axis=1, keepdims=True))
             return torch.from_numpy(e / e.sum(axis=1, keepdims=True))
         """),
-    *variants(LAB, MISTAKE, "softmax", "numpy_round_trip", names=("numpy", "autograd"), known_disagreement=NO_TAPE,
+    *variants(LAB, MISTAKE, "softmax", "numpy_round_trip", names=("numpy", "autograd"),
               tensorflow="""
         def softmax(z):
             e = np.exp(z.numpy() - z.numpy().max(axis=1, keepdims=True))

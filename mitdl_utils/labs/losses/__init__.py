@@ -18,7 +18,7 @@ import numpy as np
 from mitdl_utils.checking import CheckFailed, Exercise, assert_close, attempt, expect, to_numpy
 
 EPSILON = 1e-7
-IN_NOTEBOOK = frozenset({"trainable"})  # the grader makes the tensors autograd tracks in the notebook's process
+IN_NOTEBOOK = frozenset({"value_and_gradient"})  # autograd runs where the student's function does
 LOSS_NAMES = ("binary_cross_entropy", "bce_with_logits", "softmax_cross_entropy", "framework_cross_entropy",
               "mean_squared_error")
 
@@ -155,30 +155,35 @@ def _autograd_failure(name: str, label: str, message: str, fw) -> str:
 def _check_autograd(t, name: str, inputs: list, wrt: int, expected_gradient, what: str, weights=None) -> None:
     """Differentiate `name`(*inputs) with respect to inputs[wrt] (NumPy arrays; integer ones stay int64): the
     result must stay connected to it and its gradient (of sum(result * weights) with weights) must be right.
-    In the grader the function runs in the notebook's process: there a PyTorch one gets a tensor that requires
-    grad, which catches .numpy() or an in-place change of that input."""
+    The differentiation runs where the function lives (IN_NOTEBOOK): in the grader, in the notebook's process."""
     fn = t.function(name)
-    parameters = list(inspect.signature(fn).parameters) if inspect.isfunction(fn) else []
+    parameters = _parameters(fn)
     label = f"`{parameters[wrt]}`" if wrt < len(parameters) else "its input"
     tensors = [t.tensor(a, "int64" if a.dtype.kind in "iu" else "float32") for a in inputs]
     try:
-        if inspect.isfunction(fn):
-            result, gradient = attempt(f"`{name}`", t.ref.value_and_gradient, fn, tensors, wrt, weights)
-        else:
-            if t.fw.name == "torch":  # a TensorFlow tensor takes .numpy() and cannot change in place: no gain
-                tensors[wrt] = t.ref.trainable(inputs[wrt])
-            result, gradient = t.call(name, *tensors), None
+        result, gradient = attempt(f"`{name}`", t.ref.value_and_gradient, fn, tensors, wrt, weights)
     except CheckFailed as failure:
         raise CheckFailed(_autograd_failure(name, label, str(failure), t.fw)) from None
     t.require_tensor(result, f"`{name}`")
+    expect(gradient is not None,
+           f"`{name}` gives no gradient with respect to {label}: autograd cannot follow the result back to it. "
+           f"The computation left {t.fw.label} on the way (NumPy: np.*, .numpy(); or .item(), float(), or a "
+           f"new tensor made from numbers, {'torch.tensor' if t.fw.name == 'torch' else 'tf.constant'}(...), as an "
+           "answer typed in is), "
+           f"so training could not learn from this loss: use {t.fw.label} operations throughout")
+    assert_close(gradient, expected_gradient, f"the gradient of `{name}` with respect to {label} ({what})")
+
+
+def _parameters(fn) -> list[str]:
+    """The names of a function's parameters: from its signature, or from the source the grader has of it."""
     if inspect.isfunction(fn):
-        expect(gradient is not None,
-               f"`{name}` gives no gradient with respect to {label}: autograd cannot follow the result back to it. "
-               f"The computation left {t.fw.label} on the way (NumPy: np.*, .numpy(); or .item(), float(), or a "
-               f"new tensor made from numbers, {'torch.tensor' if t.fw.name == 'torch' else 'tf.constant'}(...), as an "
-               "answer typed in is), "
-               f"so training could not learn from this loss: use {t.fw.label} operations throughout")
-        assert_close(gradient, expected_gradient, f"the gradient of `{name}` with respect to {label} ({what})")
+        return list(inspect.signature(fn).parameters)
+    try:
+        tree = ast.parse(textwrap.dedent(getattr(fn, "__mitdl_source__", None) or ""))
+    except SyntaxError:
+        return []
+    definition = next((node for node in tree.body if isinstance(node, ast.FunctionDef)), None)
+    return [a.arg for a in definition.args.args] if definition else []
 
 
 # The exercises.

@@ -73,11 +73,6 @@ def builtin_mean_squared_error(y_hat, y):
 
 # For the checks that differentiate through the student's losses.
 
-def trainable(array):
-    """NumPy array -> a float32 leaf tensor that autograd tracks (requires_grad=True)."""
-    return torch.tensor(np.asarray(array, np.float32), requires_grad=True)
-
-
 def value_and_gradient(fn, inputs, wrt, weights=None):
     """fn(*inputs) and the gradient of its sum (of sum(result * weights) when weights are given) with respect to
     inputs[wrt], a float tensor; the gradient is None when the result does not depend on it for autograd."""
@@ -88,4 +83,4 @@ def value_and_gradient(fn, inputs, wrt, weights=None):
         return result, None
     target = result if weights is None else result * torch.as_tensor(np.asarray(weights), dtype=result.dtype)
     (gradient,) = torch.autograd.grad(target.sum(), inputs[wrt], allow_unused=True)
-    return result, gradient
+    return result.detach(), gradient  # detached: the grader takes a result without a graph back as data
