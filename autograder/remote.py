@@ -247,8 +247,12 @@ class StudentServer:
         op = message.get("op")
         if op == "lookup":
             value = self.namespace.get(str(message.get("name")))
-            if callable(value):
-                return {"t": "global", "name": str(message.get("name"))}
+            if callable(value):  # called by name; what it is travels as data (a loss object made at cell level?)
+                module = getattr(value, "__module__", None)
+                kind = getattr(value, "__name__", None)
+                return {"t": "global", "name": str(message.get("name")),
+                        "module": module[:200] if type(module) is str else "",
+                        "kind": kind[:100] if type(kind) is str else type(value).__name__[:100]}
             return self.encode(value)
         if op in ("call", "ref"):
             if op == "ref":
@@ -429,7 +433,8 @@ class Student:
                                                                   name[:100] if type(name) is str else None)
         if kind == "global":
             name = str(obj.get("name"))
-            return RemoteFunction(self, name, self.sources.get(name))
+            return RemoteFunction(self, name, self.sources.get(name), str(obj.get("module", ""))[:200],
+                                  str(obj.get("kind", ""))[:100])
         raise ValueError(f"the notebook sent an unknown kind of value ({str(kind)[:40]})")
 
 
@@ -480,10 +485,13 @@ def _handle_class(type_name: str) -> type:
 
 
 class RemoteFunction:
-    """A function (or class) defined in the notebook."""
+    """A callable of the notebook, by its global name: a function or class defined there, or an object made there
+    (`bce = nn.BCELoss()`). __module__ and __mitdl_kind__ say what it is: its module, and its own name (a function's
+    or a class's) or its type's."""
 
-    def __init__(self, student: Student, name: str, source: str | None):
+    def __init__(self, student: Student, name: str, source: str | None, module: str = "", kind: str = ""):
         self._student, self.__name__, self.__mitdl_source__ = student, name, source
+        self.__module__, self.__mitdl_kind__ = module, kind or name
 
     def __call__(self, *args, **kwargs):
         return self._student.call({"name": self.__name__}, args, kwargs)

@@ -59,6 +59,7 @@ def _student_namespace():
         "endless": endless,
         "grad_of_sum": grad_of_sum,
         "pick_loss": lambda: mean_squared_error,
+        "bce": torch.nn.BCELoss(),
         "answer": 42,
     }
 
@@ -192,6 +193,14 @@ def test_a_notebook_function_given_to_a_helper_in_the_notebook_is_the_function_i
     judge, _ = student
     double = RemoteNamespace(judge).get("double")
     assert RemoteReference(REFERENCE, judge, IN_NOTEBOOK).slope(double) == 2.0
+
+
+def test_a_callable_made_at_cell_level_says_what_it_is(student):
+    judge, _ = student
+    bce, double = RemoteNamespace(judge).get("bce"), RemoteNamespace(judge).get("double")
+    assert (bce.__name__, bce.__mitdl_kind__, bce.__module__) == ("bce", "BCELoss", "torch.nn.modules.loss")
+    assert (double.__mitdl_kind__, double.__module__) == ("<lambda>", __name__)
+    assert float(bce(torch.tensor([0.5]), torch.tensor([1.0]))) == pytest.approx(0.6931, abs=1e-4)
 
 
 def test_a_function_returned_by_the_notebook_keeps_its_name(student):

@@ -2,9 +2,6 @@
 from tests.verdicts.variant import ALTERNATIVE, HIDDEN_ONLY, MISTAKE, variants
 
 LAB = "03_losses"
-# What the grader cannot see today (the judge reaches the notebook through autograder.remote only):
-CELL_LEVEL = ("grading: the hidden tests read a function's own source only; a loss object made at cell level is "
-              "a callable without source to them, so the framework's own loss used that way passes")
 
 VARIANTS = [
     # ---- empirical_loss
@@ -96,7 +93,7 @@ VARIANTS = [
             return F.binary_cross_entropy(y_hat, y)
         """),
     *variants(LAB, MISTAKE, "binary_cross_entropy", "loss_object_at_cell_level", names=("`bce`", "own"),
-              known_disagreement=CELL_LEVEL, tensorflow="""
+              tensorflow="""
         bce = tf.keras.losses.BinaryCrossentropy()
 
 
@@ -296,7 +293,7 @@ VARIANTS = [
             return probabilities(z)
         """),
     *variants(LAB, MISTAKE, "softmax", "layer_at_cell_level", names=("`sm`", "own"),
-              known_disagreement=CELL_LEVEL, tensorflow="""
+              tensorflow="""
         sm = tf.keras.layers.Softmax()
 
 
@@ -473,7 +470,7 @@ VARIANTS = [
             return F.cross_entropy(logits, labels)
         """),
     *variants(LAB, MISTAKE, "softmax_cross_entropy", "loss_object_at_cell_level", names=("`ce`", "own"),
-              known_disagreement=CELL_LEVEL, tensorflow="""
+              tensorflow="""
         ce = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 
 
@@ -667,7 +664,7 @@ VARIANTS = [
             return F.mse_loss(y_hat, y)
         """),
     *variants(LAB, MISTAKE, "mean_squared_error", "loss_object_at_cell_level", names=("`mse`", "own"),
-              known_disagreement=CELL_LEVEL, tensorflow="""
+              tensorflow="""
         mse = tf.keras.losses.MeanSquaredError()
 
 

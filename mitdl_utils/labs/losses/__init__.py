@@ -114,7 +114,7 @@ def _framework_part(value, forbidden) -> str | None:
         module = type(value).__module__ or ""
         if module.split(".")[0] not in ("torch", "tensorflow", "keras"):
             return None
-    for name in (getattr(value, "__name__", None), type(value).__name__):
+    for name in (getattr(value, "__name__", None), type(value).__name__, getattr(value, "__mitdl_kind__", None)):
         if name in forbidden:
             return name
     return None
