@@ -50,7 +50,8 @@ def student_code(nb):
 
 
 def function_sources(nb) -> dict[str, str]:
-    """name -> source of the last top-level `def name` in the student's cells (for checks on how it is written)."""
+    """name -> source of the last top-level `def name` or `class name` in the student's cells (for checks on how
+    it is written)."""
     sources = {}
     for code in student_code(nb):
         try:
@@ -58,7 +59,7 @@ def function_sources(nb) -> dict[str, str]:
         except SyntaxError:
             continue
         for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 sources[node.name] = ast.get_source_segment(code, node) or ""
     return sources
 

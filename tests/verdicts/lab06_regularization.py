@@ -898,7 +898,7 @@ VARIANTS = [
             return history
         """),
     # the visible runs that stop early restore the best weights; one that uses all max_epochs keeps the last
-    *variants(LAB, MISTAKE, "train_with_early_stopping", "restored_only_on_an_early_stop", names=("max_epochs",
+    *variants(LAB, MISTAKE, "train_with_early_stopping", "restored_only_on_a_stop", names=("max_epochs",
               "after the loop"), tensorflow="""
         def train_with_early_stopping(model, train_epoch, validation_loss, max_epochs, patience):
             history, best_loss, best_weights, waited = [], float("inf"), model.get_weights(), 0
@@ -986,7 +986,7 @@ VARIANTS = [
             model.load_state_dict(best_state)
             return history
         """),
-    *variants(LAB, MISTAKE, "train_with_early_stopping", "snapshot_taken_before_the_epoch",
+    *variants(LAB, MISTAKE, "train_with_early_stopping", "snapshot_before_the_epoch",
               names=("before training",), tensorflow="""
         def train_with_early_stopping(model, train_epoch, validation_loss, max_epochs, patience):
             history, best_loss, best_weights, waited = [], float("inf"), model.get_weights(), 0
