@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from autograder.cli import main
-from tests.grading_helpers import LAB, NB
+from tests.grading_helpers import FULL, LAB, NB
 
 
 def _free_port() -> int:
@@ -119,5 +119,5 @@ def test_a_foreign_notebook_named_like_a_lab_is_rejected_and_the_batch_goes_on(s
     rows = {row["student"]: row for row in csv.DictReader(open(out / "grades.csv"))}
     assert rows["bob"]["status"] == "rejected: not this lab's notebook: it has none of perceptron_torch's graded cells"
     assert float(rows["bob"]["total"]) == 0
-    assert (rows["alice"]["status"], float(rows["alice"]["total"])) == ("graded", 13)
+    assert (rows["alice"]["status"], float(rows["alice"]["total"])) == ("graded", FULL)
     assert "Traceback" not in capsys.readouterr().err

@@ -8,6 +8,7 @@ import nbformat
 import pytest
 
 from autograder.cli import main
+from tests.grading_helpers import FULL
 
 LAB, NB = "01_perceptron", "perceptron_torch"
 
@@ -46,7 +47,7 @@ def graded(tmp_path_factory, repo):
 def test_solution_scores_full_marks(graded):
     rows, *_ = graded
     assert rows["alice"]["status"] == "graded"
-    assert float(rows["alice"]["total"]) == float(rows["alice"]["max"]) == 13
+    assert float(rows["alice"]["total"]) == float(rows["alice"]["max"]) == FULL
 
 
 def test_untouched_student_version_scores_zero(graded):
@@ -58,13 +59,13 @@ def test_one_wrong_exercise_loses_exactly_its_points(graded):
     rows, *_ = graded
     carol = rows["carol"]
     assert float(carol["collapse"]) == 0
-    assert float(carol["total"]) == 13 - 2
+    assert float(carol["total"]) == FULL - 2
     assert all(float(carol[e]) > 0 for e in ["activations", "derivatives", "perceptron", "decision_boundary"])
 
 
 def test_zip_submission_is_graded(graded):
     rows, *_ = graded
-    assert rows["grace"]["status"] == "graded" and float(rows["grace"]["total"]) == 13
+    assert rows["grace"]["status"] == "graded" and float(rows["grace"]["total"]) == FULL
 
 
 @pytest.mark.parametrize("student,reason", [("dave", "invalid JSON"), ("erin", "empty file"),

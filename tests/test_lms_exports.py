@@ -13,15 +13,15 @@ import pytest
 from autograder.cli import main
 from autograder.course import REPO, find_labs
 from autograder.intake import Rejected, Submission, collect
-from tests.grading_helpers import LAB, NB
+from tests.grading_helpers import FULL, LAB, NB
 
-SOLUTION = REPO / "solutions" / LAB / f"{NB}.ipynb"  # 13/13
+SOLUTION = REPO / "solutions" / LAB / f"{NB}.ipynb"  # FULL points
 UNTOUCHED = REPO / "labs" / LAB / f"{NB}.ipynb"  # 0
 METADATA = Path(__file__).parent / "lms" / "submission_metadata.yml"
 
 
 def collapse_broken(path: Path) -> None:
-    """The solution with the collapse exercise wrong: 11 of 13."""
+    """The solution with the collapse exercise wrong: FULL less its 2 points."""
     notebook = nbformat.read(SOLUTION, 4)
     for cell in notebook.cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == "collapse_solution_1":
@@ -73,7 +73,7 @@ def test_canvas_latest_resubmission_is_graded_and_the_earlier_is_superseded(canv
     _, rows, _ = canvas_and_moodle
     kim = by_status(rows["kimlee_223344"])
     assert set(kim) == {"graded", "superseded"}
-    assert float(kim["graded"]["total"]) == 13
+    assert float(kim["graded"]["total"]) == FULL
     assert kim["superseded"]["status"].startswith("superseded by ") and kim["superseded"]["status"].endswith(
         f"kimlee_223344_5569001_{NB}-1.ipynb")
     assert float(kim["superseded"]["total"]) == 0 and kim["superseded"]["activations"] == ""
@@ -82,13 +82,13 @@ def test_canvas_latest_resubmission_is_graded_and_the_earlier_is_superseded(canv
 def test_late_canvas_submission_is_graded_for_its_student(canvas_and_moodle):
     _, rows, _ = canvas_and_moodle
     [obrien] = rows["obrien_445566"]
-    assert obrien["status"] == "graded" and float(obrien["total"]) == 11
+    assert obrien["status"] == "graded" and float(obrien["total"]) == FULL - 2
 
 
 def test_moodle_student_is_the_full_name(canvas_and_moodle):
     _, rows, _ = canvas_and_moodle
     [ana], [cem] = rows["Ana_Diaz"], rows["Cem_Ay"]
-    assert ana["status"] == "graded" and float(ana["total"]) == 13
+    assert ana["status"] == "graded" and float(ana["total"]) == FULL
     assert cem["status"] == "graded" and float(cem["total"]) == 0
 
 
@@ -97,7 +97,7 @@ def test_one_row_per_hand_in_none_for_moodle_online_text_and_nbgrader_layout_kep
     assert sorted((student, len(r)) for student, r in rows.items()) == \
         [("Ana_Diaz", 1), ("Cem_Ay", 1), ("dave", 1), ("kimlee_223344", 2), ("obrien_445566", 1)]
     [dave] = rows["dave"]
-    assert dave["status"] == "graded" and float(dave["total"]) == 13
+    assert dave["status"] == "graded" and float(dave["total"]) == FULL
 
 
 def test_a_superseded_hand_in_does_not_fail_the_batch(canvas_and_moodle):
@@ -122,7 +122,7 @@ def gradescope(tmp_path_factory):
 def test_gradescope_student_is_the_sid_and_the_latest_submission_counts(gradescope):
     code, rows, summary = gradescope
     kim = by_status(rows["123456"])
-    assert float(kim["graded"]["total"]) == 13
+    assert float(kim["graded"]["total"]) == FULL
     assert kim["superseded"]["status"].endswith(f"submission_200/work/{NB}.ipynb")
     assert code == 0 and summary.startswith("2/2 graded")
 

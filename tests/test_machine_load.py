@@ -13,6 +13,7 @@ import pytest
 
 from autograder.cli import main
 from autograder.course import REPO
+from tests.grading_helpers import FULL
 
 ENDLESS = {  # make_batches that never runs out: a common slip when copying a training input pipeline
     "tensorflow": "def make_batches(X, y, batch_size, seed):\n"
@@ -92,4 +93,4 @@ def test_an_endless_dataset_loses_only_its_own_exercise(scores, notebook):
 def test_a_long_but_legitimate_cell_keeps_its_points(scores):
     for grades in scores:
         row = grades[("busy", "perceptron_torch")]
-        assert float(row["total"]) == float(row["max"]) == 13, row
+        assert float(row["total"]) == float(row["max"]) == FULL, row

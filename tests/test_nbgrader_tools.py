@@ -127,7 +127,7 @@ def test_nbgrader_export_gives_each_lab_its_own_maximum_and_a_one_framework_stud
     rows = {(r["student_id"], r["assignment"]): r for r in csv.DictReader(open(tmp_path / "export.csv"))}
     assert {lab for _, lab in rows} == set(LAB_POINTS)
     assert all(float(r["max_score"]) == LAB_POINTS[lab] for (_, lab), r in rows.items())
-    assert float(rows["alice", LAB.name]["score"]) == 13 and float(rows["alice", DENSE.name]["score"]) == LAB_POINTS[DENSE.name]
+    assert float(rows["alice", LAB.name]["score"]) == LAB_POINTS[LAB.name] and float(rows["alice", DENSE.name]["score"]) == LAB_POINTS[DENSE.name]
     assert float(rows["bob", LAB.name]["score"]) == 0
 
 
@@ -139,9 +139,9 @@ def test_a_student_who_handed_in_both_twins_is_recorded_with_the_better(course):
     root = course / "nbgrader"
     api = NbGraderAPI(config=nbgrader_config(root, f"sqlite:///{root / 'gradebook.db'}"))
     submission = api.get_submission(LAB.name, "carol")
-    assert (submission["score"], submission["max_score"]) == (13, 13)
+    assert (submission["score"], submission["max_score"]) == (LAB_POINTS[LAB.name],) * 2
     [notebook] = api.get_student_notebook_submissions("carol", LAB.name)
-    assert notebook["name"] == LAB.stem and (notebook["score"], notebook["max_score"]) == (13, 13)
+    assert notebook["name"] == LAB.stem and (notebook["score"], notebook["max_score"]) == (LAB_POINTS[LAB.name],) * 2
 
 
 def test_an_untouched_twin_says_no_response_from_its_own_sources(course):
@@ -157,9 +157,10 @@ def test_an_untouched_twin_says_no_response_from_its_own_sources(course):
 def test_nbgrader_generate_feedback_writes_each_students_lab(course):
     result = nbgrader(course, "generate_feedback", LAB.name)
     assert result.returncode == 0, result.stderr[-2000:]
+    full = LAB_POINTS[LAB.name]
     for student in HANDED_IN:
         page = (course / "nbgrader" / "feedback" / student / LAB.name / f"{LAB.stem}.html").read_text()
-        assert ("Score: 0.0 / 13.0" if student == "bob" else "Score: 13.0 / 13.0") in page
+        assert (f"Score: 0.0 / {full:.1f}" if student == "bob" else f"Score: {full:.1f} / {full:.1f}") in page
 
 
 def test_lms_csv_has_a_row_of_maximum_points_and_leaves_a_lab_never_handed_in_empty(course):
@@ -169,8 +170,8 @@ def test_lms_csv_has_a_row_of_maximum_points_and_leaves_a_lab_never_handed_in_em
 
     rows = {r["student"]: r for r in csv.DictReader(open(course / "lms.csv"))}
     dense, total = f"{LAB_POINTS[DENSE.name]:g}", f"{sum(LAB_POINTS.values()):g}"
-    assert rows[MAXIMUM_ROW] == {"student": MAXIMUM_ROW, LAB.name: "13", DENSE.name: dense, "total": total}
-    assert rows["carol"][DENSE.name] == "" and rows["carol"][LAB.name] == "13"
+    assert rows[MAXIMUM_ROW] == {"student": MAXIMUM_ROW, LAB.name: f"{LAB_POINTS[LAB.name]:g}", DENSE.name: dense, "total": total}
+    assert rows["carol"][DENSE.name] == "" and rows["carol"][LAB.name] == f"{LAB_POINTS[LAB.name]:g}"
     assert rows["bob"][DENSE.name] == "0" and rows["bob"]["total"] == "0"
     assert rows["alice"]["total"] == total
 
@@ -222,10 +223,10 @@ def formgrader(course, tmp_path_factory):
 
 def test_formgrader_shows_a_one_framework_student_the_lab_out_of_its_own_maximum(formgrader):
     status, notebooks = formgrader(f"/formgrader/api/notebooks/{LAB.name}")
-    assert status == 200 and [(n["name"], n["max_score"]) for n in notebooks] == [(LAB.stem, 13)]
+    assert status == 200 and [(n["name"], n["max_score"]) for n in notebooks] == [(LAB.stem, LAB_POINTS[LAB.name])]
     status, submissions = formgrader(f"/formgrader/api/submissions/{LAB.name}")
     alice = next(s for s in submissions if s["student"] == "alice")
-    assert (alice["score"], alice["max_score"]) == (13, 13)
+    assert (alice["score"], alice["max_score"]) == (LAB_POINTS[LAB.name],) * 2
     status, students = formgrader("/formgrader/api/students")
     assert next(s for s in students if s["id"] == "alice")["max_score"] == sum(LAB_POINTS.values())
 

@@ -9,12 +9,14 @@ from nbgrader.api import Gradebook
 
 from autograder.cli import main
 from autograder.course import REPO
-from tests.grading_helpers import LAB, NB, read_totals, small_batch
+from tests.grading_helpers import FULL, LAB, NB, POINTS, read_totals, small_batch
+
+WRONG = FULL - POINTS["collapse"]  # s02: collapse wrong
 
 
 @pytest.fixture(scope="module")
 def regraded(tmp_path_factory):
-    """s00 the solution (13), s01 the untouched notebook (0), s02 collapse wrong (11), graded; then s01 replaces
+    """s00 the solution (FULL), s01 the untouched notebook (0), s02 collapse wrong (WRONG), graded; then s01 replaces
     its notebook by the solution and the same command runs again."""
     subs, out = tmp_path_factory.mktemp("subs"), tmp_path_factory.mktemp("out")
     small_batch(subs, 3)
@@ -30,17 +32,17 @@ def regraded(tmp_path_factory):
 
 
 def test_a_changed_submission_is_graded_again_and_grades_csv_has_only_its_new_grade(regraded):
-    assert regraded["first"] == {"s00": 13, "s01": 0, "s02": 11}
+    assert regraded["first"] == {"s00": FULL, "s01": 0, "s02": WRONG}
     rows = (regraded["out"] / "grades.csv").read_text().splitlines()[1:]
     assert sorted(row.split(",")[0] for row in rows) == ["s00", "s01", "s02"]
-    assert read_totals(regraded["out"]) == {"s00": 13, "s01": 13, "s02": 11}
+    assert read_totals(regraded["out"]) == {"s00": FULL, "s01": FULL, "s02": WRONG}
     assert regraded["codes"] == (0, 0)
 
 
 def test_the_gradebook_holds_the_new_score(regraded):
     with Gradebook(f"sqlite:///{regraded['out'] / 'nbgrader' / 'gradebook.db'}") as gradebook:
         assert {s: gradebook.find_submission(LAB, s).score for s in ("s00", "s01", "s02")} == \
-            {"s00": 13, "s01": 13, "s02": 11}
+            {"s00": FULL, "s01": FULL, "s02": WRONG}
 
 
 def test_unchanged_submissions_are_not_graded_again(regraded):
@@ -55,6 +57,6 @@ def test_the_summary_line_says_how_many_were_regraded(regraded):
 
 def test_the_log_names_the_regraded_submission_and_counts_them(regraded):
     log = (regraded["out"] / "grading.log").read_text()
-    assert f"s01_{NB}.ipynb: changed since it was graded (graded 0/13): grading it again" in log
+    assert f"s01_{NB}.ipynb: changed since it was graded (graded 0/{FULL:g}): grading it again" in log
     counts = [line.split(" ", 2)[2] for line in log.splitlines() if " regraded: " in line]
     assert [count.split(" ")[0] for count in counts] == ["0", "1"]  # the first run, then the second

@@ -20,10 +20,11 @@ import nbformat
 from autograder.course import REPO
 from mitdl_utils.labs import dense as dense_spec
 from mitdl_utils.labs import digits as digits_spec
+from mitdl_utils.labs import perceptron as perceptron_spec
+from mitdl_utils.labs import regularization as regularization_spec
 
 LAB = "01_perceptron"
-POINTS = {"activations": 3, "derivatives": 3, "perceptron": 2, "lecture_example": 1, "decision_boundary": 2,
-          "collapse": 2}
+POINTS = {exercise.name: exercise.points for exercise in perceptron_spec.EXERCISES}
 FULL = sum(POINTS.values())
 
 
@@ -40,7 +41,7 @@ class Case:
 
 DENSE = {exercise.name: exercise.points for exercise in dense_spec.EXERCISES}
 DIGITS = {exercise.name: exercise.points for exercise in digits_spec.EXERCISES}
-REGULARIZATION_FULL = 15
+REGULARIZATION_FULL = sum(exercise.points for exercise in regularization_spec.EXERCISES)
 
 
 def solution(fw: str = "torch", lab: str = LAB):
