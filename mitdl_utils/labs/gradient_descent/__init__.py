@@ -48,7 +48,8 @@ def _pair(t, name, *args):
     expect(all(g is not None for g in result),
            f"`{name}` returned None for a gradient: autograd found no path from the loss to that weight. "
            "Likely mistake: compute the loss inside the `with tf.GradientTape()` block, from tf.Variables "
-           "(PyTorch: from tensors created with requires_grad=True)")
+           "(or tensors passed to tape.watch), with no .numpy() on the way (PyTorch: from tensors created with "
+           "requires_grad=True)")
     return result
 
 
@@ -69,6 +70,12 @@ def test_tiny_network(t):
             "the square is missing: J = mean((y_hat - y)^2)": np.mean(y_hat - y),
             "that is the mean absolute error: square the differences instead": np.mean(np.abs(y_hat - y)),
             "the sigmoid is missing: y_hat = w2 sigmoid(w1 x)": np.mean((w2 * w1 * x - y) ** 2),
+            "w1 and w2 are swapped: y_hat = w2 sigmoid(w1 x), w1 inside the sigmoid and w2 outside":
+                np.mean((w1 * _sigmoid(w2 * x.astype(np.float64)) - y) ** 2),
+            "the sign in the sigmoid's exponent is flipped: sigmoid(z) = 1 / (1 + e^(-z))":
+                np.mean((w2 * _sigmoid(-w1 * x.astype(np.float64)) - y) ** 2),
+            "half the mean squared error: J here has no factor 1/2": np.mean((y_hat - y) ** 2) / 2,
+            "divided by n - 1: the mean divides by n, the number of examples": np.sum((y_hat - y) ** 2) / (x.size - 1),
         })
     w1, w2 = t.normal(6, 1), t.normal(6, 1)
     got = t.tensor_result("tiny_loss", t.tensor(x), t.tensor(y), t.tensor(w1), t.tensor(w2))
@@ -77,6 +84,25 @@ def test_tiny_network(t):
            f"shape (6,), got shape {got.shape}. Likely mistake: take the mean over the last axis only "
            "(the examples), e.g. reduce_mean(..., axis=-1) / .mean(dim=-1)")
     assert_close(got, _tiny_loss(x, y, w1, w2), "tiny_loss for six weight pairs at once")
+    _require_differentiable_loss(t, x, y)
+
+
+def _require_differentiable_loss(t, x, y, w1=1.0, w2=2.0):
+    """Autograd through the student's tiny_loss must give the chain rule's gradient (a NumPy round trip gives none).
+    The helper runs where the function lives (IN_NOTEBOOK): in the grader, inside the sandbox."""
+    what = f"{t.fw.label} autograd through your `tiny_loss` at w1 = {w1:g}, w2 = {w2:g}"
+    try:
+        gradients = t.ref.loss_gradients(t.function("tiny_loss"), t.tensor(x), t.tensor(y), w1, w2)
+    except Exception as error:  # the student's code, run on weights autograd tracks
+        text = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+        expect("numpy" in text.lower(), f"{what} raised {type(error).__name__}: {text}")
+        gradients = None
+    expect(gradients is not None, f"{what} found no path from the weights to the loss: the computation left "
+           f"{t.fw.label} on the way (an np.* function, .numpy(), .item(), or a new tensor made from such values "
+           f"with tf.constant / torch.tensor), and autograd cannot follow it there, so nothing could be trained "
+           f"through it (sections 3 to 7 differentiate your tiny_loss). Use {t.fw.label} operations throughout")
+    for got, want, which in zip(gradients, _tiny_gradients(x, y, w1, w2), ["dJ/dw1", "dJ/dw2"]):
+        assert_close(got, want, f"{what}: {which}")
 
 
 # --- 2. backpropagation by hand --------------------------------------------------------------
@@ -93,7 +119,11 @@ def test_backprop(t):
         raise CheckFailed(f"{reason}. Here the point is to apply the chain rule yourself: "
                           "autograd comes in the next exercise") from None
     for w1, w2 in weights:
-        d_w1, d_w2 = _pair(t, "tiny_gradients", t.tensor(x), t.tensor(y), t.tensor(w1), t.tensor(w2))
+        try:
+            d_w1, d_w2 = _pair(t, "tiny_gradients", t.tensor(x), t.tensor(y), t.tensor(w1), t.tensor(w2))
+        except CheckFailed as reason:
+            advice = _about_n(str(reason))
+            raise CheckFailed(f"{str(reason).rstrip('.')}{advice}" if advice else str(reason)) from None
         s, r = _tiny_parts(x, y, w1, w2)
         n = x.size
         expected_w1, expected_w2 = _tiny_gradients(x, y, w1, w2)
@@ -104,16 +134,34 @@ def test_backprop(t):
             "the sign is flipped: dJ/dy_hat = 2 (y_hat - y) / n, not 2 (y - y_hat) / n": -g,
             "divided by n twice: the mean's 1/n appears once": g / n,
         }
+        s_of_x, r_of_x = _tiny_parts(x, y, 1.0, w2)  # the sigmoid of x itself, w1 left out of z1
+        order = "the pair is in the wrong order: return (dJ/dw1, dJ/dw2), dJ/dw1 first"
         assert_close(d_w1, expected_w1, f"dJ/dw1 {at}", mistakes={
             **common(expected_w1),
+            order: expected_w2,
+            "1 - s^2 is the derivative of tanh, not of the sigmoid: sigmoid'(z1) = s (1 - s)":
+                np.sum(r * w2 * (1 - s ** 2) * x),
+            "the sigmoid's argument is z1 = w1 x, not x: s = sigmoid(w1 x)": np.sum(r_of_x * w2 * s_of_x * (1 - s_of_x) * x),
             "w2 is missing: dy_hat/dz1 = w2 sigmoid'(z1)": np.sum(r * s * (1 - s) * x),
             "the last link dz1/dw1 = x is missing": np.sum(r * w2 * s * (1 - s)),
             "sigmoid(z1) used where its derivative sigmoid(z1)(1 - sigmoid(z1)) belongs": np.sum(r * w2 * s * x),
         })
         assert_close(d_w2, expected_w2, f"dJ/dw2 {at}", mistakes={
             **common(expected_w2),
+            order: expected_w1,
             "dy_hat/dw2 = sigmoid(z1) itself, not its derivative": np.sum(r * s * (1 - s)),
         })
+
+
+def _about_n(reason):
+    """A sentence on the number of examples n where the error comes from how it was computed, else ""."""
+    if "torch.Size" in reason:
+        return (". x.size() is the shape (a torch.Size), not the number of examples n: use x.numel() or len(x) "
+                "for n")
+    if "int32" in reason and "float32" in reason:
+        return (". tf.size(x) counts the examples as an int32 tensor, and TensorFlow does not mix int32 with the "
+                "float32 data: cast n first, tf.cast(tf.size(x), x.dtype)")
+    return ""
 
 
 # --- 3. autograd and the numerical gradient --------------------------------------------------
@@ -135,13 +183,16 @@ def test_gradient_check(t):
             raise
         s, r = _tiny_parts(x, y, w1, w2)
         expected = _tiny_gradients(x, y, w1, w2)
-        for got, want, which, of_y_hat in [(d_w1, expected[0], "dJ/dw1", np.sum(w2 * s * (1 - s) * x)),
-                                           (d_w2, expected[1], "dJ/dw2", np.sum(s))]:
+        for got, want, other, which, of_y_hat in [
+                (d_w1, expected[0], expected[1], "dJ/dw1", np.sum(w2 * s * (1 - s) * x)),
+                (d_w2, expected[1], expected[0], "dJ/dw2", np.sum(s))]:
             assert_close(got, want, f"autograd_gradients: {which} for w1 = {w1:.3g}, w2 = {w2:.3g}", mistakes={
                 "that is the gradient of the predictions y_hat (summed), not of the loss J: "
                 "differentiate J = tiny_loss(...)": of_y_hat,
                 "sum instead of mean in the loss: use tiny_loss, the mean squared error": x.size * want,
+                "the pair is in the wrong order: return (dJ/dw1, dJ/dw2), dJ/dw1 first": other,
             })
+    _test_called_twice(t, x, y)
     points = [(1.5, -0.5, 0.01)]
     if t.hidden:
         points += [(*t.uniform(2, low=-2, high=2), 0.001), (*t.uniform(2, low=-2, high=2), 0.05)]
@@ -152,7 +203,13 @@ def test_gradient_check(t):
                    (_cubic(w1, w2 + eps) - _cubic(w1, w2 - eps)) / (2 * eps)]
         forward = [(_cubic(w1 + eps, w2) - _cubic(w1, w2)) / eps, (_cubic(w1, w2 + eps) - _cubic(w1, w2)) / eps]
         backward = [(_cubic(w1, w2) - _cubic(w1 - eps, w2)) / eps, (_cubic(w1, w2) - _cubic(w1, w2 - eps)) / eps]
+        both = (_cubic(w1 + eps, w2 + eps) - _cubic(w1 - eps, w2 - eps)) / (2 * eps)
+        own_eps = [(_cubic(w1 + 1e-3, w2) - _cubic(w1 - 1e-3, w2)) / 2e-3,
+                   (_cubic(w1, w2 + 1e-3) - _cubic(w1, w2 - 1e-3)) / 2e-3]
         for i, which in enumerate(["dJ/dw1", "dJ/dw2"]):
+            own = {} if eps == 1e-3 else {
+                f"the step eps passed in is not used (1e-3 is, where the argument is eps = {eps}): nudge the "
+                "weights by the argument eps": own_eps[i]}
             assert_close(result[i], centred[i], f"numerical_gradients: {which} of w1^3 + 2 w1 w2^2 - w2 at "
                          f"w1 = {w1:.3g}, w2 = {w2:.3g}, eps = {eps}", rtol=1e-6, atol=1e-8, mistakes={
                              "a one-sided (forward) difference: use the centred (J(w + eps) - J(w - eps)) / (2 eps)":
@@ -160,7 +217,33 @@ def test_gradient_check(t):
                              "a one-sided (backward) difference: use the centred (J(w + eps) - J(w - eps)) / (2 eps)":
                                  backward[i],
                              "divided by eps instead of 2 eps: the two points are 2 eps apart": 2 * centred[i],
+                             "`/ 2 * eps` divides by 2 and then multiplies by eps: put the denominator in "
+                             "parentheses, / (2 * eps)": centred[i] * eps ** 2,
+                             "both weights nudged at once: nudge one weight at a time and keep the other fixed":
+                                 both,
+                             **own,
                          })
+
+
+def _test_called_twice(t, x, y, w1=1.0, w2=2.0):
+    """The same weight tensors given twice must give the same gradients twice: none may pile up in .grad."""
+    w1_t, w2_t = t.tensor(w1), t.tensor(w2)
+    first = [to_numpy(g).copy() for g in _pair(t, "autograd_gradients", t.tensor(x), t.tensor(y), w1_t, w2_t)]
+    second = [to_numpy(g) for g in _pair(t, "autograd_gradients", t.tensor(x), t.tensor(y), w1_t, w2_t)]
+    expected = _tiny_gradients(x, y, w1, w2)
+    for got, before, want, which in zip(second, first, expected, ["dJ/dw1", "dJ/dw2"]):
+        piled_up = np.allclose(got - before, want, rtol=1e-4, atol=1e-5)
+        if piled_up and not np.allclose(got, want, rtol=1e-4, atol=1e-5):
+            raise CheckFailed(
+                f"autograd_gradients called again with the same w1, w2 tensors gives {which} = "
+                f"{float(np.ravel(got)[0]):.4g} where {want:.4g} is expected: the previous call's "
+                f"{float(np.ravel(before)[0]):.4g} plus this one's. The gradients accumulated: "
+                "PyTorch adds every backward() to what .grad already holds, so a tensor that is used again "
+                "(the caller's w1 made trainable in place, or one tensor kept between calls) sums the "
+                "gradients of every call. Work on a fresh copy each call, w1.detach().clone().requires_grad_(True), "
+                "so that the caller's tensors stay as they were (a tensor kept between calls needs its .grad "
+                "zeroed before each backward())")
+        assert_close(got, want, f"autograd_gradients called a second time with the same w1, w2 tensors: {which}")
 
 
 # --- 4. gradient descent from scratch --------------------------------------------------------
@@ -182,15 +265,19 @@ def _descend(start, targets, scales, lr, steps, mistake=None):
 
 
 def _losses(t, name, *args):
+    """The student's list of losses, each a Python float (a tensor keeps its graph, and plots need numbers)."""
     losses = t.call(name, *args)
     expect(isinstance(losses, (list, tuple)), f"`{name}` should return the list of losses, got "
            f"{type(losses).__name__}")
-    return np.array([float(to_numpy(loss)) for loss in losses])
+    return np.array([t.require_number(loss, f"each loss in the list `{name}` returns") for loss in losses])
 
 
 def test_gradient_descent(t):
     for shape, sigma in [((20000,), 0.3)] + ([((100, 300), 2.0)] if t.hidden else []):
-        values = t.tensor_result("init_params", shape, sigma)
+        values = t.call("init_params", shape, sigma)
+        t.require_tensor(values, "`init_params`")
+        t.require_dtype(values, f"init_params({shape}, {sigma})")
+        values = to_numpy(values).astype(np.float64)
         expect(values.shape == shape, f"init_params({shape}, {sigma}): wrong shape {values.shape}")
         assert_close(values.std(), sigma, f"the standard deviation of init_params({shape}, sigma={sigma})",
                      rtol=0.05, mistakes={
@@ -219,8 +306,10 @@ def test_gradient_descent(t):
                          "reset it after each step (param.grad.zero_())": wrong("not zeroed"),
                          "the learning rate lr is missing from the step": wrong("no lr"),
                          "the parameters never changed: update them in place (TensorFlow: param.assign_sub(...); "
-                         "PyTorch: param -= ... inside torch.no_grad()); `param = param - ...` only renames":
-                             wrong("not in place"),
+                         "PyTorch: param -= ... inside torch.no_grad()); `param = param - ...` only renames. "
+                         "In PyTorch, zero .grad after the step has used it, not before": wrong("not in place"),
+                         "each loss is recorded after its step: record the loss before each step, the one the "
+                         "gradients are computed from": _descend(start, targets, scales, lr, steps + 1)[0][1:],
                      })
     start, targets, scales = [[3.0, -1.0], [2.0, 0.0, 1.0]], [[0.0, 0.0], [0.0, 0.0, 0.0]], [0.5, 0.5]
     losses, _ = _descend(start, targets, scales, 0.4, 200)
@@ -233,6 +322,16 @@ def test_gradient_descent(t):
     expect(abs(len(got) - expected_steps) <= 1,
            f"gradient_descent with tol={tol} stopped after {len(got)} losses; expected about {expected_steps}: "
            "stop once |J(previous step) - J(this step)| < tol")
+    _, expected_params = _descend(start, targets, scales, 0.4, len(got) - 1)
+    _, one_more = _descend(start, targets, scales, 0.4, len(got))
+    final = [np.ravel(p) for p in t.ref.held(params)]
+    stepped_again = all(np.allclose(p, q, rtol=1e-4, atol=1e-5) for p, q in zip(final, one_more))
+    expect(not stepped_again, f"gradient_descent stopped after {len(got)} losses but then updated the parameters "
+           f"once more: {len(got)} steps, where the last loss ends the run. Test for the stop before the update: "
+           "compute the loss, record it, stop if it changed by less than tol, and only otherwise step")
+    for p, q in zip(final, expected_params):
+        assert_close(p, q, f"the parameters after gradient_descent stopped early ({len(got)} losses, "
+                     f"{len(got) - 1} updates)")
 
 
 # --- 5. the learning rate --------------------------------------------------------------------
@@ -263,6 +362,10 @@ def test_learning_rates(t):
     for name in RATE_NAMES:
         expect(isinstance(rates[name], (int, float, np.floating)) and rates[name] > 0,
                f"the {name!r} learning rate should be a positive number, got {rates[name]!r}")
+    expect(rates["too small"] < rates["stable"] < rates["too large"] or not
+           rates["too large"] < rates["stable"] < rates["too small"],
+           f"your 'too small' rate {rates['too small']} is larger than your 'too large' rate {rates['too large']}: "
+           "the two are swapped; the 'too small' rate is the smallest of the three")
     after = f"after {STEPS_FOR_RATES} steps from (w1, w2) = {START}"
     ends = {}
     for name in RATE_NAMES:
@@ -285,8 +388,9 @@ def test_learning_rates(t):
 
 # --- 6. optimizers in the training loop ------------------------------------------------------
 
-def _adam_path(start, grad_fn, steps, lr, beta1=0.9, beta2=0.999, eps=1e-8, mistake=None):
-    """NumPy Adam from `start` -> the weights after each step (steps, *shape); `mistake` imitates one."""
+def _adam_path(start, grad_fn, steps, lr, beta1=0.9, beta2=0.999, eps=1e-8, mistake=None, sgd=False):
+    """NumPy Adam (plain SGD if `sgd`) from `start` -> the weights after each step (steps, *shape); `mistake`
+    imitates one."""
     w = np.array(start, np.float64)
     m, v, accumulated, path = np.zeros_like(w), np.zeros_like(w), np.zeros_like(w), []
     if mistake == "betas swapped":
@@ -297,16 +401,30 @@ def _adam_path(start, grad_fn, steps, lr, beta1=0.9, beta2=0.999, eps=1e-8, mist
             if mistake == "not zeroed":
                 accumulated = accumulated + g
                 g = accumulated
-            if mistake == "sgd":
+            if mistake == "negated":
+                g = -g
+            if mistake == "frozen":
+                path.append(w.copy())
+                continue
+            if sgd or mistake == "sgd":
                 w = w - lr * g
                 path.append(w.copy())
                 continue
             m_new, v_new = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g ** 2
-            m_hat, v_hat = m_new / (1 - beta1 ** step), v_new / (1 - beta2 ** step)
+            t = step + 1 if mistake == "t + 1" else step
+            m_hat, v_hat = m_new / (1 - beta1 ** t), v_new / (1 - beta2 ** t)
+            if mistake == "moments swapped":  # the betas swapped in the averages only, not in the correction
+                m_new, v_new = beta2 * m + (1 - beta2) * g, beta1 * v + (1 - beta1) * g ** 2
+                m_hat, v_hat = m_new / (1 - beta1 ** t), v_new / (1 - beta2 ** t)
             if mistake == "no bias correction":
                 m_hat, v_hat = m_new, v_new
-            root = v_hat if mistake == "no sqrt" else np.sqrt(v_hat)
-            w = w - lr * m_hat / (root + eps)
+            if mistake == "only m corrected":
+                v_hat = v_new
+            if mistake == "corrected state":
+                m_new, v_new = m_hat, v_hat
+            denominator = {"no sqrt": v_hat + eps, "eps inside": np.sqrt(v_hat + eps)}.get(mistake,
+                                                                                           np.sqrt(v_hat) + eps)
+            w = w - lr * m_hat / denominator
             if mistake != "state not returned":
                 m, v = m_new, v_new
             path.append(w.copy())
@@ -336,6 +454,10 @@ def test_optimizer_loop(t):
             if "No gradients provided" in str(reason):
                 raise CheckFailed(f"{reason}. Likely mistake: compute the loss inside the "
                                   "`with tf.GradientTape()` block") from None
+            if "_unique_id" in str(reason):
+                raise CheckFailed(f"{reason}. Here the variables went where the gradients belong: "
+                                  "apply_gradients takes (gradient, variable) pairs, so zip(grads, params), "
+                                  "gradients first") from None
             raise
         expect(len(got) == steps, f"train_with_optimizer with steps={steps} should return {steps} losses, "
                f"got {len(got)}")
@@ -345,13 +467,31 @@ def test_optimizer_loop(t):
         flat_start = np.concatenate([np.ravel(p) for p in start])
         # the loss before each step follows from the steps before it, so the losses show every mistake
         losses = lambda mistake=None: _quadratic_losses(
-            _adam_path(flat_start, grad_fn, steps, lr, mistake="sgd" if name == "SGD" else mistake),
+            _adam_path(flat_start, grad_fn, steps, lr, mistake=mistake, sgd=name == "SGD"),
             start, targets, scales)
-        mistakes = {} if name == "SGD" else {
-            "a hand-written SGD step: let the optimizer update the weights "
-            "(optimizer.apply_gradients / optimizer.step())": losses("sgd"),
-            "the gradients were not zeroed: call optimizer.zero_grad() before each backward()": losses("not zeroed"),
+        never = ("the weights never changed: call zero_grad(), then backward(), then step(), in this order "
+                 "(step() moves the weights by the gradients that backward() left in .grad, and zero_grad() "
+                 "clears them)" if t.fw.name == "torch" else
+                 "the weights never changed: apply the optimizer to the very variables in `params`")
+        mistakes = {
+            never: losses("frozen"),
+            "each loss is recorded after its step: record the loss before each step, the one the gradients "
+            "are computed from": _quadratic_losses(
+                _adam_path(flat_start, grad_fn, steps + 1, lr, sgd=name == "SGD"),
+                start, targets, scales)[1:],
+            "the gradients' sign is flipped, so the optimizer climbs: it subtracts the gradient itself; give it "
+            "the gradients as they are, without a minus sign": losses("negated"),
         }
+        if name != "SGD":
+            mistakes.update({
+                "a hand-written SGD step: let the optimizer update the weights "
+                "(optimizer.apply_gradients / optimizer.step())": losses("sgd"),
+                "the gradients were not zeroed: call optimizer.zero_grad() before each backward()":
+                    losses("not zeroed"),
+                "the optimizer passed in is not used: a new one with its default learning rate 0.001 took the "
+                "steps; step with the `optimizer` argument": _quadratic_losses(
+                    _adam_path(flat_start, grad_fn, steps, 0.001), start, targets, scales),
+            })
         assert_close(got, losses(), f"the losses of {steps} steps of {name} (lr = {lr}) on a quadratic bowl",
                      mistakes=mistakes)
 
@@ -359,39 +499,75 @@ def test_optimizer_loop(t):
 # --- 7. Adam from its update rule ------------------------------------------------------------
 
 def test_adam(t):
-    cases = [(np.array([1.0, -2.0, 0.5]), np.zeros(3), np.array([0.5, 2.0, 10.0]), 0.1, 0.9, 0.999)]
+    # the third case's gradients are tiny (about 1e-6): there it matters where eps sits, sqrt(v_hat) + eps
+    cases = [(np.array([1.0, -2.0, 0.5]), np.zeros(3), np.array([0.5, 2.0, 10.0]), 0.1, 0.9, 0.999, True),
+             (np.array([0.3, -0.2, 0.1]), np.zeros(3), np.array([2e-6, 3e-6, 5e-6]), 0.01, 0.9, 0.999, False)]
     if t.hidden:
-        cases.append((t.normal(5), t.normal(5), t.uniform(5, low=0.2, high=5.0), 0.05, 0.8, 0.99))
+        cases.append((t.normal(5), t.normal(5), t.uniform(5, low=0.2, high=5.0), 0.05, 0.8, 0.99, True))
     steps, eps = 6, 1e-8
-    for start, target, scales, lr, beta1, beta2 in cases:
+    for start, target, scales, lr, beta1, beta2, framework_own in cases:
         grad_fn = lambda w: (2 * scales * (w - target)).astype(np.float32)
-        expected = t.ref.adam_path(start, grad_fn, steps, lr, beta1, beta2, eps)
+        # the framework's own Adam, or where the gradients are tiny the update rule above in float64: Keras adds
+        # its epsilon to sqrt(v) before the bias correction, which differs from sqrt(v_hat) + eps there
+        expected = (t.ref.adam_path(start, grad_fn, steps, lr, beta1, beta2, eps) if framework_own else
+                    _adam_path(start, grad_fn, steps, lr, beta1, beta2, eps))
+        against = f"{t.fw.label}'s own Adam" if framework_own else "the update rule (the gradients are about 1e-6)"
         w, m, v = t.tensor(start), t.tensor(np.zeros_like(start)), t.tensor(np.zeros_like(start))
         for step in range(1, steps + 1):
-            result = t.call("adam_step", w, t.tensor(grad_fn(to_numpy(w))), m, v, step,
-                            lr=lr, beta1=beta1, beta2=beta2, eps=eps)
+            g = t.tensor(grad_fn(to_numpy(w)))
+            given = {"w": (w, to_numpy(w).copy()), "g": (g, to_numpy(g).copy())}
+            try:
+                result = t.call("adam_step", w, g, m, v, step, lr=lr, beta1=beta1, beta2=beta2, eps=eps)
+            except CheckFailed as reason:
+                if "converted to Python scalars" in str(reason):
+                    raise CheckFailed(f"{reason}. math.sqrt takes one number; tf.sqrt / torch.sqrt work "
+                                      "elementwise, on every entry of the tensor") from None
+                raise
             expect(isinstance(result, (tuple, list)) and len(result) == 3,
                    "`adam_step` should return the triple (w, m, v)")
+            _require_unchanged(t, given)
             w, m, v = result
             t.require_tensor(w, "`adam_step`'s w")
+            where = (f"w after step {step} of Adam (lr = {lr}, beta1 = {beta1}, beta2 = {beta2}), compared with "
+                     f"{against}")
+            got = to_numpy(w)
+            expect(not np.isnan(got).any(), f"{where}: NaN in {np.round(got, 4)}. A square root of a negative "
+                   "number gives NaN: v averages the squared gradients g^2 (never negative), not g")
             wrong = lambda mistake: _adam_path(start, grad_fn, steps, lr, beta1, beta2, eps, mistake)[step - 1]
-            assert_close(w, expected[step - 1], f"w after step {step} of Adam (lr = {lr}, beta1 = {beta1}, "
-                         f"beta2 = {beta2}), compared with {t.fw.label}'s own Adam", rtol=1e-4, atol=1e-5,
-                         mistakes={
-                             "no bias correction: divide m by (1 - beta1^t) and v by (1 - beta2^t)":
-                                 wrong("no bias correction"),
-                             "the square root is missing: divide by sqrt(v_hat) + eps": wrong("no sqrt"),
-                             "beta1 and beta2 are swapped: m uses beta1, v uses beta2": wrong("betas swapped"),
-                             "m and v are not carried over: return the updated m and v, not the ones passed in":
-                                 wrong("state not returned"),
-                         })
+            swapped = "beta1 and beta2 are swapped: m uses beta1, v uses beta2"
+            swapped_in_averages = ("beta1 and beta2 are swapped in the moving averages: m = beta1 m + (1 - beta1) g "
+                                   "and v = beta2 v + (1 - beta2) g^2")
+            assert_close(w, expected[step - 1], where, rtol=1e-4, atol=1e-5, mistakes={
+                "no bias correction: divide m by (1 - beta1^t) and v by (1 - beta2^t)": wrong("no bias correction"),
+                "the square root is missing: divide by sqrt(v_hat) + eps": wrong("no sqrt"),
+                swapped: wrong("betas swapped"),
+                swapped_in_averages: wrong("moments swapped"),
+                "m and v are not carried over: return the updated m and v, not the ones passed in":
+                    wrong("state not returned"),
+                "the bias-corrected m_hat and v_hat were returned as the new m and v: return the uncorrected "
+                "averages m and v (the correction is applied afresh at every step)": wrong("corrected state"),
+                "only m is bias-corrected: v_hat = v / (1 - beta2^t) too": wrong("only m corrected"),
+                "the bias correction uses t + 1: the first call has t = 1, so divide by 1 - beta^t": wrong("t + 1"),
+                "eps is inside the square root: with gradients this small, sqrt(v_hat + eps) is about sqrt(eps) "
+                "= 1e-4 and the step shrinks; add eps after the root, sqrt(v_hat) + eps": wrong("eps inside"),
+            })
 
+
+def _require_unchanged(t, given):
+    """Fail if `adam_step` changed the caller's w or g in place. given: label -> (the tensor passed, its values
+    before the call); `t.ref.held` reads the tensors where the student's code ran (the grader's sandbox too)."""
+    now = t.ref.held([tensor for tensor, _ in given.values()])
+    for (label, (_, before)), after in zip(given.items(), now):
+        expect(np.array_equal(after, before), f"`adam_step` changed its argument `{label}` in place (w -= ..., or "
+               f"a method ending in _): after the call it holds {np.round(np.ravel(after)[:3], 4)} instead of "
+               f"{np.round(np.ravel(before)[:3], 4)}. Return the new w as a new tensor, w = w - ..., and leave the "
+               "caller's tensors as they were")
 
 
 # Reference helpers that make the objects a test gives the student's code (models, optimizers, layers) or
 # work on the objects it returns: the grader runs these in the notebook's process (autograder.remote);
 # every other helper works on data and runs in the judge.
-IN_NOTEBOOK = frozenset({"make_optimizer", "quadratic_loss", "trainable"})
+IN_NOTEBOOK = frozenset({"held", "loss_gradients", "make_optimizer", "quadratic_loss", "trainable"})
 
 EXERCISES = [
     Exercise("tiny_network", "The tiny network and its loss", 2, test_tiny_network, [
