@@ -109,8 +109,58 @@ def binary_cross_entropy(y_hat, y, eps=EPSILON):
 # %% tests="binary_cross_entropy"
 
 # %% [markdown]
+# ### Predict, then run: the cost of a sure wrong answer
+#
+# A student passed ($y = 1$), and the model was *certain* they would fail: $\hat y = 0$ exactly. What does
+# your `binary_cross_entropy` charge for this one example, with $\epsilon = 10^{-7}$? Work it out from the
+# formula and the clipping (paper, or a calculator for the log), commit to a number, and run the check
+# **before** the cell after it, which shows what really happens. Whether you were right or not, the gap
+# between your guess and the truth is what you learn from.
+#
+# **{{exercise:predict_sure_wrong_loss}}.** Return your prediction, a Python float in nats, from
+# `predict_sure_wrong_loss()`.
+
+# %% solution="predict_sure_wrong_loss"
+def predict_sure_wrong_loss():
+    """-> your prediction (a Python float): binary_cross_entropy(y_hat=[0.0], y=[1.0]) with eps = 1e-7."""
+    ### BEGIN SOLUTION
+    return 16.1
+    ### END SOLUTION
+
+# %% tests="predict_sure_wrong_loss"
+
+# %% fw="tensorflow"
+sure_wrong_y_hat, sure_wrong_y = lab.tensor([0.0]), lab.tensor([1.0])  # certain of a fail; the student passed
+clipped = tf.clip_by_value(sure_wrong_y_hat, EPSILON, 1 - EPSILON)
+print(f"y_hat = 0 clipped to {float(clipped[0]):.3g}; minus its natural log: {float(-tf.math.log(clipped[0])):.4f}")
+print(f"without the clipping: -log(0) = {float(-tf.math.log(0.0))}")
+# Keras clips y_hat into [1e-7, 1 - 1e-7] as you do: the same number.
+print("TensorFlow's own binary cross-entropy: "
+      f"{float(tf.keras.losses.binary_crossentropy(sure_wrong_y, sure_wrong_y_hat)):.4f}")
+if lab.ready("binary_cross_entropy"):
+    print(f"your binary_cross_entropy: {float(binary_cross_entropy(sure_wrong_y_hat, sure_wrong_y)):.4f}")
+
+# %% fw="torch"
+sure_wrong_y_hat, sure_wrong_y = lab.tensor([0.0]), lab.tensor([1.0])  # certain of a fail; the student passed
+clipped = torch.clamp(sure_wrong_y_hat, EPSILON, 1 - EPSILON)
+print(f"y_hat = 0 clipped to {float(clipped[0]):.3g}; minus its natural log: {float(-torch.log(clipped[0])):.4f}")
+print(f"without the clipping: -log(0) = {float(-torch.log(torch.tensor(0.0)))}")
+# PyTorch does not clip y_hat; it caps each log at -100 instead, so for it a sure wrong answer costs 100.
+print(f"PyTorch's own binary cross-entropy: {float(F.binary_cross_entropy(sure_wrong_y_hat, sure_wrong_y)):.4f}")
+if lab.ready("binary_cross_entropy"):
+    print(f"your binary_cross_entropy: {float(binary_cross_entropy(sure_wrong_y_hat, sure_wrong_y)):.4f}")
+
+# %% [markdown]
+# **Why 16.1.** For $y = 1$ only the term $-\log \hat y$ counts, and the clipping moves $\hat y = 0$ up to
+# $\epsilon = 10^{-7}$ before the log, so the loss is $-\ln 10^{-7} = 7 \ln 10 \approx 16.1$ nats. The log is
+# the natural one: in base 10 the answer would be 7. Without the clipping it is $-\log 0 = \infty$, and one
+# such example makes the mean over any data set infinite too. And 16.1 is what about 23 coin-flip guesses
+# cost together ($16.1 / \ln 2 \approx 23$): cross-entropy charges a confident mistake far more than an
+# honest "I don't know". {{framework}}'s own binary cross-entropy is printed too; the comment in the cell
+# says how it keeps $\log 0$ away.
+#
 # The cost of one example as a function of the predicted probability. Being confidently wrong is
-# punished without bound (the curves only stop at $-\log \epsilon \approx 16$ because of the clipping).
+# punished without bound (the curves only stop at $-\log \epsilon \approx 16.1$ because of the clipping).
 
 # %%
 def per_example(loss, predictions, targets):
@@ -178,25 +228,6 @@ if lab.ready("binary_cross_entropy") and lab.ready("empirical_loss"):
     costs = per_example(binary_cross_entropy, predict(*models["sensible weights"]), passed)
     print(f"sensible weights, the mean of {len(costs)} per-example losses: "
           f"{float(empirical_loss(lab.tensor(costs))):.4f}")
-
-# %% [markdown]
-# At the edges the frameworks make their own choices. The cell below feeds predictions of exactly 0 and 1
-# on the wrong side: your clipped loss gives $-\log \epsilon \approx 16$ per example; see what {{framework}}'s
-# function gives, and read the comment for how it guards against $\log 0$.
-
-# %% fw="tensorflow"
-edge_y_hat, edge_y = lab.tensor([0.0, 1.0]), lab.tensor([1.0, 0.0])
-if lab.ready("binary_cross_entropy"):
-    # Keras clips y_hat into [1e-7, 1 - 1e-7] exactly like you: the same numbers.
-    print("yours:", float(binary_cross_entropy(edge_y_hat, edge_y)),
-          " TensorFlow:", float(tf.keras.losses.binary_crossentropy(edge_y, edge_y_hat)))
-
-# %% fw="torch"
-edge_y_hat, edge_y = lab.tensor([0.0, 1.0]), lab.tensor([1.0, 0.0])
-if lab.ready("binary_cross_entropy"):
-    # PyTorch does not clip y_hat; it caps each log at -100 instead, so a sure wrong answer costs 100.
-    print("yours:", float(binary_cross_entropy(edge_y_hat, edge_y)),
-          " PyTorch:", float(F.binary_cross_entropy(edge_y_hat, edge_y)))
 
 # %% [markdown]
 # ## 3. Binary cross-entropy from logits, stably
@@ -481,45 +512,6 @@ except RuntimeError as error:
     print(f"{'WRONG pass/fail, BCELoss, logits':<38} RuntimeError: {error}")
 
 # %% [markdown]
-# ### One logit is not enough for a softmax
-#
-# The lecture's slide on binary cross-entropy computes that loss with the framework's **softmax**
-# cross-entropy. The pass/fail perceptron has one output per student, so what the slide calls `predicted`
-# has shape $(n, 1)$: a softmax over a single class. Whatever the logit, that softmax is $e^{z} / e^{z} = 1$,
-# its log is $0$, and the loss is $0$ for every student: for a perfect model and for a hopeless one alike.
-# The cell runs the slide's line on the sensible perceptron and on its mirror image (every weight negated,
-# so every answer flips), next to the binary cross-entropy from logits that fits a single output. A loss
-# that does not change with the weights has a true slope of $0$; what {{framework}} returns as its gradient
-# is printed too, and the comment explains it. The fix: a binary loss on the one logit (sections 2 and 3),
-# or two outputs per student with a softmax over them.
-
-# %% fw="tensorflow"
-y_column = tf.reshape(passed, (-1, 1))  # the labels as a column: (n, 1), like the slide's y
-for name, sign in (("sensible weights", 1.0), ("every weight negated", -1.0)):
-    W = tf.Variable(sign * lab.tensor([0.6, 0.7]))
-    with tf.GradientTape() as tape:
-        predicted = tf.reshape(sign * -7.5 + tf.linalg.matvec(X, W), (-1, 1))  # one logit per student: (n, 1)
-        loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(y_column, predicted))  # the slide's line
-    print(f"{name:<21} slide's loss {float(loss):.4f}   its gradient {np.round(tape.gradient(loss, W).numpy(), 2)}"
-          f"   binary cross-entropy from logits {float(builtin_bce_with_logits(predicted[:, 0], passed)):.4f}")
-# TensorFlow's kernel returns softmax(z) - y as the gradient, a formula that assumes each row of labels sums
-# to 1. With one class that is 1 - y: not the slope of the constant 0 it computed, and the same for both
-# models. Training on it would push every failed student's logit down and never learn from the passes.
-
-# %% fw="torch"
-y_column = passed.reshape(-1, 1)  # the labels as a column: (n, 1), like the slide's y
-for name, sign in (("sensible weights", 1.0), ("every weight negated", -1.0)):
-    W = (sign * lab.tensor([0.6, 0.7])).requires_grad_(True)
-    predicted = (sign * -7.5 + X @ W).reshape(-1, 1)  # one logit per student: (n, 1)
-    loss = torch.nn.functional.cross_entropy(predicted, y_column)  # the slide's line
-    loss.backward()
-    print(f"{name:<21} slide's loss {loss.item() + 0.0:.4f}   its gradient {np.round(W.grad.numpy(), 2)}"
-          f"   binary cross-entropy from logits {builtin_bce_with_logits(predicted[:, 0], passed).item():.4f}")
-# PyTorch differentiates what it computed, so the gradient is 0 too: training never moves the weights.
-# (+ 0.0 prints PyTorch's -0.0 as 0.0.) With class indices instead, F.cross_entropy(predicted, passed.long())
-# fails outright: "Target 1 is out of bounds", as a single column has only class 0.
-
-# %% [markdown]
 # ## 7. Mean squared error
 #
 # When the answer is a real number, say the final grade in percent, there are no classes and no
@@ -649,14 +641,152 @@ if lab.ready("bce_with_logits") and lab.ready("mean_squared_error"):
     plt.show()
 
 # %% [markdown]
+# ## 9. The bug museum
+#
+# Three exhibits: code that runs without an error and still computes the wrong thing. The first is a line
+# of the lecture's slides; the others are slips that the frameworks' calling conventions make easy. Run
+# each one, hold its numbers against what the right code gives (printed beside them), and work out why
+# it goes wrong; then say so in the exercise after the last exhibit.
+#
+# **Exhibit `single_logit`.** The lecture's slide on binary cross-entropy computes it with {{framework}}'s
+# *softmax* cross-entropy (the line marked in the cell). The pass/fail perceptron has one output per
+# student, so what the slide calls `predicted` has shape $(n, 1)$. The cell runs the slide's line on the
+# sensible perceptron of section 2 and on its mirror image (every weight negated, so every answer flips),
+# with its gradient with respect to the weights, and the binary cross-entropy from logits beside it.
+
+# %% fw="tensorflow"
+y_column = tf.reshape(passed, (-1, 1))  # the labels as a column: (n, 1), like the slide's y
+for name, sign in (("sensible weights", 1.0), ("every weight negated", -1.0)):
+    W = tf.Variable(sign * lab.tensor([0.6, 0.7]))
+    with tf.GradientTape() as tape:
+        predicted = tf.reshape(sign * -7.5 + tf.linalg.matvec(X, W), (-1, 1))  # one logit per student: (n, 1)
+        loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(y_column, predicted))  # the slide's line
+    print(f"{name:<21} slide's loss {float(loss):.4f}   its gradient {np.round(tape.gradient(loss, W).numpy(), 2)}"
+          f"   binary cross-entropy from logits {float(builtin_bce_with_logits(predicted[:, 0], passed)):.4f}")
+
+# %% fw="torch"
+y_column = passed.reshape(-1, 1)  # the labels as a column: (n, 1), like the slide's y
+for name, sign in (("sensible weights", 1.0), ("every weight negated", -1.0)):
+    W = (sign * lab.tensor([0.6, 0.7])).requires_grad_(True)
+    predicted = (sign * -7.5 + X @ W).reshape(-1, 1)  # one logit per student: (n, 1)
+    loss = torch.nn.functional.cross_entropy(predicted, y_column)  # the slide's line
+    loss.backward()
+    print(f"{name:<21} slide's loss {loss.item() + 0.0:.4f}   its gradient {np.round(W.grad.numpy(), 2)}"
+          f"   binary cross-entropy from logits {builtin_bce_with_logits(predicted[:, 0], passed).item():.4f}")
+
+# %% [markdown]
+# **Exhibit `probabilities_as_logits`.** A classifier of letter grades whose last layer applies softmax, so
+# that it outputs probabilities, trained with {{framework}}'s loss for logits. The cell makes two sure
+# models for the five students of section 6, with a logit of 10 for one letter and 0 for the others: once
+# on each student's right letter, once on the next letter. It prints the loss of what such a model
+# outputs (its probabilities) and the loss of its logits before the softmax.
+
+# %% fw="tensorflow"
+sure_logits = {"sure and right": 10.0 * tf.one_hot(letters, 5),
+               "sure and wrong": 10.0 * tf.one_hot((letters + 1) % 5, 5)}  # 10 for one letter, 0 for the rest
+loss_for_logits = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+for name, logits in sure_logits.items():
+    probabilities = tf.nn.softmax(logits)  # what a model ending in Dense(5, activation="softmax") outputs
+    print(f"{name:<15} the loss of its probabilities {float(loss_for_logits(letters, probabilities)):.4f}   "
+          f"of its logits {float(loss_for_logits(letters, logits)):.4f}")
+
+# %% fw="torch"
+sure_logits = {"sure and right": 10.0 * F.one_hot(letters, 5),
+               "sure and wrong": 10.0 * F.one_hot((letters + 1) % 5, 5)}  # 10 for one letter, 0 for the rest
+loss_for_logits = torch.nn.CrossEntropyLoss()
+for name, logits in sure_logits.items():
+    probabilities = torch.softmax(logits, dim=1)  # what a model ending in nn.Softmax(dim=1) outputs
+    print(f"{name:<15} the loss of its probabilities {float(loss_for_logits(probabilities, letters)):.4f}   "
+          f"of its logits {float(loss_for_logits(logits, letters)):.4f}")
+
+# %% [markdown]
+# **Exhibit `swapped_arguments`.** The lecture's slides hand a loss its two arguments in two orders, one for
+# each framework: labels first on one slide, predictions first on the other. The cell scores section 2's two
+# perceptrons with {{framework}}'s binary cross-entropy, once in the order of the other framework's slide and
+# once in the order of {{framework}}'s own (the comments show both).
+
+# %% fw="tensorflow"
+for name, (w0, W) in models.items():
+    y_hat = predict(w0, W)
+    other_order = tf.keras.losses.binary_crossentropy(y_hat, passed)  # as on the PyTorch slide: (predicted, y)
+    this_order = tf.keras.losses.binary_crossentropy(passed, y_hat)  # as on the TensorFlow slide: (y, predicted)
+    print(f"{name:<26} PyTorch's order {float(other_order):.4f}   TensorFlow's order {float(this_order):.4f}")
+
+# %% fw="torch"
+for name, (w0, W) in models.items():
+    y_hat = predict(w0, W)
+    other_order = F.binary_cross_entropy(passed, y_hat)  # as on the TensorFlow slide: (y, predicted)
+    this_order = F.binary_cross_entropy(y_hat, passed)  # as on the PyTorch slide: (predicted, y)
+    print(f"{name:<26} TensorFlow's order {float(other_order):.4f}   PyTorch's order {float(this_order):.4f}")
+
+# %% [markdown]
+# **{{exercise:bug_museum}}.** For each exhibit, pick the letter of the reason it goes wrong, and return
+# the three letters from `bug_museum()` as a dict: exhibit name -> letter.
+#
+# {{choices:bug_museum}}
+
+# %% solution="bug_museum"
+def bug_museum():
+    """-> dict: each exhibit's name ("single_logit", "probabilities_as_logits", "swapped_arguments") -> your
+    letter (a str)."""
+    ### BEGIN SOLUTION
+    return {"single_logit": "b", "probabilities_as_logits": "c", "swapped_arguments": "a"}
+    ### END SOLUTION
+
+# %% tests="bug_museum"
+
+# %% [markdown]
+# **What the exhibits show.** *single_logit*: softmax shares probability among the classes of one example;
+# with a single class there is nothing to share, $e^{z} / e^{z} = 1$, and $-\log 1 = 0$ for every student and
+# every weight: a loss that cannot tell a good model from a hopeless one. The fix is a binary loss on the one
+# logit (sections 2 and 3), or two outputs per student with a softmax over them.
+#
+# *probabilities_as_logits*: a loss for logits applies softmax itself, so probabilities go through softmax a
+# second time. Inputs squeezed into $[0, 1]$ leave the right letter between $1/(e + 4) \approx 0.15$ and
+# $e/(e + 4) \approx 0.40$, so the loss is stuck between $\ln(1 + 4/e) \approx 0.90$ and $\ln(4 + e) \approx 1.90$
+# whatever the model does, and its slope is small everywhere: training crawls. Keep the last layer linear and
+# hand the loss the logits, or give probabilities to a loss made for probabilities.
+#
+# *swapped_arguments*: in the other order the labels take the predictions' place, so the loss computes
+# $-[\hat y \log y + (1 - \hat y) \log(1 - y)]$: the log of a label of exactly 0 or 1, which only the
+# framework's guard keeps finite, weighted by the model's probabilities. The untrained perceptron's 0.5 for
+# everyone then costs half the guard's value per student instead of $\ln 2$. Mean squared error does not
+# care about the order, since $(y - \hat y)^2 = (\hat y - y)^2$; cross-entropy does, and each framework's
+# documentation says which argument comes first.
+
+# %% [markdown]
+# What {{framework}} printed as the gradient in `single_logit` has a story of its own, told in the cell below.
+
+# %% fw="tensorflow"
+# TensorFlow's kernel does not differentiate the constant 0 it computed: it returns its usual formula,
+# softmax(z) - y for each logit, which assumes that each row of labels sums to 1. With one class that is
+# 1 - y, whatever the weights: training on it would push every failed student's logit down and never learn
+# from the students who passed.
+logits = tf.Variable(tf.reshape(-7.5 + tf.linalg.matvec(X, lab.tensor([0.6, 0.7])), (-1, 1)))
+with tf.GradientTape() as tape:
+    loss = tf.reduce_sum(tf.nn.softmax_cross_entropy_with_logits(y_column, logits))
+print("the gradient for the first 8 students:", tape.gradient(loss, logits).numpy()[:8, 0])
+print("1 - y for the same students:          ", 1 - y_column.numpy()[:8, 0])
+
+# %% fw="torch"
+# PyTorch differentiates what it computed, a constant, so the gradient is exactly 0 and training would never
+# move the weights (+ 0.0 prints PyTorch's -0.0 as 0.0). With class indices instead of a column of floats,
+# the slide's line fails outright: a single column holds class 0 only.
+try:
+    torch.nn.functional.cross_entropy(predicted, passed.long())
+except Exception as e:
+    print("raised", type(e).__name__, ":", str(e).splitlines()[0])
+
+# %% [markdown]
 # ## Summary
 #
 # You wrote the empirical loss as the mean of per-example losses; binary cross-entropy with its minus
 # sign and its clipping; the stable from-logits form that never computes $\sigma(z)$; softmax and
 # softmax cross-entropy through log-probabilities; the framework's own cross-entropy called with logits
-# and the right kind of labels; mean squared error; and which of them fits which task. Next lab: gradient
-# descent, which uses the slope of these losses to train the weights. Run the cell below to see where you
-# stand before you submit.
+# and the right kind of labels; mean squared error; and which of them fits which task. You also predicted
+# what a sure wrong answer costs before you saw it, and explained three pieces of code that go wrong
+# quietly. Next lab: gradient descent, which uses the slope of these losses to train the weights. Run the
+# cell below to see where you stand before you submit.
 
 # %%
 lab.progress()

@@ -184,6 +184,66 @@ VARIANTS = [
             p = torch.minimum(torch.maximum(y_hat, torch.tensor(eps)), torch.tensor(1 - eps))
             return torch.mean(-y * torch.log(p) - (1 - y) * torch.log(1 - p))
         """),
+    # ---- predict_sure_wrong_loss (one cell for both frameworks)
+    *variants(LAB, MISTAKE, "predict_sure_wrong_loss", "log_base_10", names=("log10",), both="""
+        def predict_sure_wrong_loss():
+            return 7.0
+        """),
+    *variants(LAB, MISTAKE, "predict_sure_wrong_loss", "minus_sign_left_out", names=("minus sign",), both="""
+        def predict_sure_wrong_loss():
+            return -16.1
+        """),
+    *variants(LAB, MISTAKE, "predict_sure_wrong_loss", "clipping_forgotten", names=("without clipping",), both="""
+        def predict_sure_wrong_loss():
+            return float("inf")
+        """),
+    *variants(LAB, MISTAKE, "predict_sure_wrong_loss", "pytorch_cap", names=("caps each log",), both="""
+        def predict_sure_wrong_loss():
+            return 100
+        """),
+    *variants(LAB, MISTAKE, "predict_sure_wrong_loss", "clipped_means_free", names=("sure right answer",), both="""
+        def predict_sure_wrong_loss():
+            return 0.0
+        """),
+    *variants(LAB, MISTAKE, "predict_sure_wrong_loss", "coin_flip", names=("50/50",), both="""
+        def predict_sure_wrong_loss():
+            return np.log(2)
+        """),
+    *variants(LAB, MISTAKE, "predict_sure_wrong_loss", "reciprocal_of_eps", names=("reciprocal",), both="""
+        def predict_sure_wrong_loss():
+            return 1 / 1e-7
+        """),
+    *variants(LAB, MISTAKE, "predict_sure_wrong_loss", "far_off", names=("expected 16.1181", "got 15.0"), both="""
+        def predict_sure_wrong_loss():
+            return 15.0
+        """),
+    *variants(LAB, MISTAKE, "predict_sure_wrong_loss", "a_string", names=("Python float", "str"), both="""
+        def predict_sure_wrong_loss():
+            return "16.1"
+        """),
+    *variants(LAB, MISTAKE, "predict_sure_wrong_loss", "a_tensor", names=("Python float", "convert"),
+              tensorflow="""
+        def predict_sure_wrong_loss():
+            return tf.constant(16.1)
+        """, torch="""
+        def predict_sure_wrong_loss():
+            return torch.tensor(16.1)
+        """),
+    *variants(LAB, ALTERNATIVE, "predict_sure_wrong_loss", "sixteen", both="""
+        def predict_sure_wrong_loss():
+            return 16
+        """),
+    *variants(LAB, ALTERNATIVE, "predict_sure_wrong_loss", "seven_ln_ten", both="""
+        import math
+
+
+        def predict_sure_wrong_loss():
+            return 7 * math.log(10)
+        """),
+    *variants(LAB, ALTERNATIVE, "predict_sure_wrong_loss", "numpy_log", both="""
+        def predict_sure_wrong_loss():
+            return -np.log(EPSILON)
+        """),
     # ---- bce_with_logits
     *variants(LAB, MISTAKE, "bce_with_logits", "sigmoid_then_bce", names=("sigmoid",), tensorflow="""
         def bce_with_logits(z, y):
@@ -812,5 +872,73 @@ VARIANTS = [
                 return "mean_squared_error"
             return {"pass_probability": "binary_cross_entropy", "pass_logit": "bce_with_logits",
                     "letter_grade": "framework_cross_entropy"}[task]
+        """),
+    # ---- bug_museum (one cell for both frameworks)
+    *variants(LAB, MISTAKE, "bug_museum", "single_logit_perfect_model", names=("['single_logit']", "0.36"),
+              both="""
+        def bug_museum():
+            return {"single_logit": "a", "probabilities_as_logits": "c", "swapped_arguments": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "single_logit_overflow", names=("overflow",), both="""
+        def bug_museum():
+            return {"single_logit": "c", "probabilities_as_logits": "c", "swapped_arguments": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "single_logit_labels_unread", names=("float labels",), both="""
+        def bug_museum():
+            return {"single_logit": "d", "probabilities_as_logits": "c", "swapped_arguments": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "probabilities_not_sure_enough", names=("0.0002",), both="""
+        def bug_museum():
+            return {"single_logit": "b", "probabilities_as_logits": "a", "swapped_arguments": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "probabilities_ln_5", names=("uniform guess",), both="""
+        def bug_museum():
+            return {"single_logit": "b", "probabilities_as_logits": "b", "swapped_arguments": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "probabilities_one_hot", names=("class indices",), both="""
+        def bug_museum():
+            return {"single_logit": "b", "probabilities_as_logits": "d", "swapped_arguments": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "swapped_untrained_that_bad", names=("ln 2",), both="""
+        def bug_museum():
+            return {"single_logit": "b", "probabilities_as_logits": "c", "swapped_arguments": "b"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "swapped_order_irrelevant", names=("symmetric",), both="""
+        def bug_museum():
+            return {"single_logit": "b", "probabilities_as_logits": "c", "swapped_arguments": "c"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "swapped_wants_logits", names=("takes probabilities",), both="""
+        def bug_museum():
+            return {"single_logit": "b", "probabilities_as_logits": "c", "swapped_arguments": "d"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "an_exhibit_left_out", names=("keys", "swapped_arguments"), both="""
+        def bug_museum():
+            return {"single_logit": "b", "probabilities_as_logits": "c"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "a_list_of_letters", names=("dict", "got list"), both="""
+        def bug_museum():
+            return ["b", "c", "a"]
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "a_number_for_a_letter", names=("as a string", "got int"), both="""
+        def bug_museum():
+            return {"single_logit": 2, "probabilities_as_logits": 3, "swapped_arguments": 1}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "a_word_for_a_letter", names=("one of the letters",), both="""
+        def bug_museum():
+            return {"single_logit": "softmax", "probabilities_as_logits": "c", "swapped_arguments": "a"}
+        """),
+    *variants(LAB, ALTERNATIVE, "bug_museum", "capital_letters", both="""
+        def bug_museum():
+            return {"single_logit": "B", "probabilities_as_logits": "C", "swapped_arguments": "A"}
+        """),
+    *variants(LAB, ALTERNATIVE, "bug_museum", "brackets_and_another_order", both="""
+        def bug_museum():
+            return {"swapped_arguments": "(a)", "single_logit": "b)", "probabilities_as_logits": " c "}
+        """),
+    *variants(LAB, ALTERNATIVE, "bug_museum", "built_with_dict", both="""
+        def bug_museum():
+            answers = dict(single_logit="b", probabilities_as_logits="c")
+            answers["swapped_arguments"] = "a"
+            return answers
         """),
 ]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mitdl_utils.checking import CheckFailed, Exercise, assert_close, attempt, expect, to_numpy
+from mitdl_utils.prediction import Choice, Estimate, prediction_test
 
 EPSILON = 1e-7
 IN_NOTEBOOK = frozenset({"value_and_gradient"})  # autograd runs where the student's function does
@@ -459,6 +460,79 @@ def test_loss_for_task(t):
         expect(name in spec.right, f"loss_for_task({task!r}) returned {name!r}, but {spec.why}")
 
 
+# Predict, then run; and the bug museum (mitdl_utils.prediction).
+
+SURE_WRONG = Estimate(
+    "the binary cross-entropy of y_hat = 0 for a student who passed (y = 1), with eps = 1e-7",
+    truth=float(-np.log(np.float32(EPSILON))), rtol=0.02, mistakes={
+        "7 is -log10(1e-7): the loss takes the natural log, and ln(1e-7) = -7 ln 10, about -16.1": 7.0,
+        "a missing minus sign: the log of the clipped 1e-7 is negative, and the loss is minus that log": -16.118,
+        "infinity is -log(0), the loss without clipping; the clipping turns y_hat = 0 into eps = 1e-7 first, and "
+        "the loss stays finite": np.inf,
+        "100 is what PyTorch's own binary cross-entropy gives, as it caps each log at -100 instead of clipping "
+        "y_hat; your function clips y_hat at eps = 1e-7": 100.0,
+        "a loss of 0 belongs to a sure right answer; this one is sure and wrong, and costs minus the log of the "
+        "clipped prediction": 0.0,
+        "ln 2 = 0.693 is the loss of a 50/50 guess (y_hat = 0.5); a sure wrong answer costs far more": 0.693,
+        "1 / eps is 10 million: the loss is minus the log of eps, not its reciprocal": 1e7,
+    })
+
+MUSEUM = {
+    "single_logit": Choice(
+        "single_logit: the slide's softmax cross-entropy on the perceptron's one logit per student is 0 for the "
+        "sensible weights and for their mirror image. Why?", options={
+            "a": "The sensible perceptron is right about every student, and the mirror image's errors cancel out "
+                 "in the mean.",
+            "b": "A softmax over a single column divides $e^z$ by itself: every student gets probability 1 for the "
+                 "only class, and $-\\log 1 = 0$.",
+            "c": "The logits are too large: their exponentials overflow, and the loss collapses to 0.",
+            "d": "The labels are floats 0.0 and 1.0, not class indices, so the loss never reads them.",
+        }, answer="b", why={
+            "a": "binary cross-entropy from logits, printed beside it, says 0.36 for the sensible weights and 2.68 "
+                 "for the mirror image: neither model is perfect, and no student's loss is below 0, so nothing "
+                 "can cancel out",
+            "c": "these logits lie between about -7.4 and 7.5, far below 88, where exp overflows float32; and an "
+                 "overflow gives inf or nan, not 0",
+            "d": "float labels are read as each class's probability, which both frameworks accept; with one class "
+                 "a label of 0 or 1 times log 1 is 0 whatever the label",
+        }, explained="softmax(z) = e^z / e^z = 1 for one logit, so -log 1 = 0 for every student and every weight"),
+    "probabilities_as_logits": Choice(
+        "probabilities_as_logits: a model that ends in a softmax, scored by the loss meant for logits, costs about "
+        "0.90 when it is sure and right, and 1.90 when it is sure and wrong. Why?", options={
+            "a": "The model is not sure enough: 0.9998 is not 1, and the missing 0.0002 costs 0.9.",
+            "b": "With 5 classes, cross-entropy cannot go far below $\\ln 5 \\approx 1.61$.",
+            "c": "The loss applies softmax itself, so the probabilities go through softmax a second time; inputs "
+                 "between 0 and 1 can only give the right class a probability between $1/(e + 4)$ and "
+                 "$e/(e + 4)$, so a loss between 0.90 and 1.90.",
+            "d": "The labels should be one-hot rows, not class indices.",
+        }, answer="c", why={
+            "a": "-ln(0.9998) is only 0.0002, the loss printed for the logits; a loss of 0.9 would need a "
+                 "probability of 0.41 for the right letter",
+            "b": "ln 5 = 1.61 is the loss of a uniform guess (1/5 each class); on its logits the sure right model "
+                 "costs 0.0002, and 0.90 is below ln 5 already",
+            "d": "class indices are what this loss takes: the same labels give 0.0002 and 10.0 on the logits",
+        }, explained="the loss for logits applies softmax; probabilities in [0, 1] squeeze its result into "
+                     "[ln(1 + 4/e), ln(4 + e)] = [0.90, 1.90]"),
+    "swapped_arguments": Choice(
+        "swapped_arguments: section 2's pass/fail loss, with its two arguments in the order of the other "
+        "framework's slide, gives both perceptrons many times the 0.69 and 0.36 of the right order. Why?",
+        options={
+            "a": "The labels, exactly 0 or 1, went where the probabilities go: the loss takes the logs of 0 and 1, "
+                 "which only the framework's guard keeps finite, and weighs them by the model's probabilities.",
+            "b": "The untrained perceptron's 0.5 for everyone really is that bad: section 2's 0.69 was too kind.",
+            "c": "The order does not matter, as for the slides' mean squared error: the difference is rounding.",
+            "d": "This loss wants logits, and the perceptron gives probabilities.",
+        }, answer="a", why={
+            "b": "a prediction of 0.5 costs ln 2 = 0.693 per student whatever the label, which is what the right "
+                 "order gives",
+            "c": "the squared error (y - y_hat)^2 is symmetric in y and y_hat, cross-entropy is not: y log(y_hat) "
+                 "and y_hat log(y) differ, and a factor of 10 or more is no rounding",
+            "d": "this loss takes probabilities: the same tensors in the right order give 0.693 and 0.359",
+        }, explained="the labels took the predictions' place, so the loss is the log of a clipped (or capped) 0 or "
+                     "1, weighted by the model's probabilities"),
+}
+
+
 EXERCISES = [
     Exercise("empirical_loss", "The empirical loss", 1, test_empirical_loss, [
         "The empirical loss J(W) is one number for the whole data set: the average of the per-example losses.",
@@ -471,6 +545,13 @@ EXERCISES = [
         "The shape is -mean(y log(?) + (1 - y) log(?)): each log takes the probability the model gave to that "
         "outcome, computed from y_hat clipped into [eps, 1 - eps]. Mind the leading minus.",
     ]),
+    Exercise("predict_sure_wrong_loss", "Predict: the loss of a sure wrong answer", 1,
+             prediction_test("predict_sure_wrong_loss", SURE_WRONG), [
+                 "For a student who passed only one of the formula's two terms counts. Which one, and what does "
+                 "the clipping do first to a prediction of exactly 0?",
+                 "The clipped prediction is eps = 1e-7, and the loss is minus its natural logarithm (not log10); "
+                 "ln 10 is about 2.3.",
+             ], question=SURE_WRONG),
     Exercise("bce_with_logits", "Binary cross-entropy from logits, stably", 3, test_bce_with_logits, [
         "Never compute sigmoid(z): for |z| above about 17 it rounds to exactly 0 or 1 in float32.",
         "exp(-|z|) is at most 1, so nothing overflows; log1p(x) computes log(1 + x) accurately for small x.",
@@ -505,4 +586,11 @@ EXERCISES = [
         "Yes/no with a probability: binary cross-entropy; yes/no with a logit: from logits; one of K classes: "
         "softmax cross-entropy; a real number: mean squared error. Return the function's name as a string.",
     ]),
+    Exercise("bug_museum", "The bug museum: why each exhibit goes wrong", 1, prediction_test("bug_museum", MUSEUM), [
+        "Compare each exhibit's numbers with what the right code gives (printed beside them, or in an earlier "
+        "section): what must the code compute for exactly those wrong numbers to come out?",
+        "single_logit: work out softmax by hand for a row with one entry. probabilities_as_logits: what does "
+        "softmax make of 5 numbers that all lie between 0 and 1? swapped_arguments: which argument comes first "
+        "for each framework (section 2's comments say), and what is log(0)?",
+    ], question=MUSEUM),
 ]

@@ -57,6 +57,16 @@ def loss_for_task(task):
             "hours_needed": "mean_squared_error"}[task]
 
 
+def predict_sure_wrong_loss():
+    """The binary cross-entropy of y_hat = 0 for y = 1: -ln(eps) = 7 ln 10 (nats)."""
+    return 16.1
+
+
+def bug_museum():
+    """Each exhibit of the bug museum -> the letter of why it goes wrong."""
+    return {"single_logit": "b", "probabilities_as_logits": "c", "swapped_arguments": "a"}
+
+
 # The framework's own losses, for the checks.
 
 def builtin_binary_cross_entropy(y_hat, y):
