@@ -33,6 +33,7 @@ import copy
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
@@ -142,10 +143,32 @@ def mean_squared_error(y, y_hat):
 # %% tests="fit"
 
 # %% [markdown]
-# Now fit every degree from 0 to 12 **on the training set only**, and measure the error on both sets.
-# The training error can only go down as the degree grows: a bigger polynomial can always do at least as
-# well on the points it sees. The validation error tells the real story: it falls while the model learns the
-# shape of the curve, then climbs (note the log scale) once the extra capacity goes into fitting the noise.
+# ### Predict, then run
+#
+# Next you fit every degree from 0 to 12 **on the training set only**, and measure the error on both sets.
+# The training error can only go down as the degree grows: a polynomial of degree $d + 1$ can do anything one of
+# degree $d$ can (set its last weight to 0), so on the points it sees it does at least as well. What happens to
+# the validation error is less obvious. Decide before you look: look at the data plot above, commit to an
+# answer, and only then run the cells after the check.
+#
+# **{{exercise:predict_best_degree}}.** Which of the degrees 0 to 12 has the lowest validation error? Return
+# the letter of your prediction from `predict_best_degree()`. The check says whether you were right, and why not
+# if not.
+#
+# {{choices:predict_best_degree}}
+
+# %% solution="predict_best_degree"
+def predict_best_degree():
+    """-> your prediction: "a", "b", "c" or "d"."""
+    ### BEGIN SOLUTION
+    return "b"
+    ### END SOLUTION
+
+# %% tests="predict_best_degree"
+
+# %% [markdown]
+# Now the experiment: every degree fitted on the 15 training points, and each one's error on both sets
+# (note the log scale).
 
 # %% fw="tensorflow"
 def predict_polynomial(w, x):
@@ -179,6 +202,13 @@ if lab.ready("fit"):
           f"test MSE {test_mse:.4f} (the noise alone costs 0.25² = 0.0625)")
 
 # %% [markdown]
+# The validation error falls steeply while the degree is too low to follow the curve (0.72 for a constant,
+# 0.45 for a line), reaches its lowest at degree 3 (0.080, near the 0.0625 that the noise alone costs),
+# stays close to it up to degree 6, and from degree 7 on climbs, to about 54 at degree 12. One period of a sine
+# turns twice, and a cubic is the lowest degree that can turn twice; every weight beyond what the curve needs
+# goes into following the noise of the 15 training points, which the 100 validation points do not share. The
+# training error, meanwhile, keeps falling all the way: it cannot tell a good fit from a memorised one.
+#
 # The test error of the chosen degree is the honest figure, and here it comes out close to its validation
 # error (a little lower, even): the luck of picking the best of thirteen on 100 validation points is small in
 # this draw. It grows with the number of choices tried on one validation set, and nothing but a test set
@@ -216,24 +246,9 @@ if lab.ready("fit"):
 # The average output is unchanged, so at evaluation time nothing needs correcting: dropout is simply
 # switched off and the layer passes $x$ through as it is.
 #
-# The lecture's slide creates the frameworks' dropout layers with `Dropout(p=0.5)`. In both frameworks that
-# number is the probability of *dropping* an activation, but the argument does not have the same name in
-# both: the cell below runs the slide's line in {{framework}}.
-
-# %% fw="tensorflow"
-# Keras calls the drop probability `rate`, so the slide's tf.keras.layers.Dropout(p=0.5) fails.
-try:
-    tf.keras.layers.Dropout(p=0.5)
-except TypeError as error:
-    print(f"tf.keras.layers.Dropout(p=0.5) -> TypeError: {error}")
-print(f"tf.keras.layers.Dropout(rate=0.5).rate = {tf.keras.layers.Dropout(rate=0.5).rate}: the probability of dropping")
-
-# %% fw="torch"
-# The slide's torch.nn.Dropout(p=0.5) is right as it stands: p is the probability of dropping (Keras calls it rate).
-print(f"torch.nn.Dropout(p=0.5).p = {torch.nn.Dropout(p=0.5).p}: the probability of dropping")
-
-# %% [markdown]
-# Now your own version.
+# The lecture's slide creates the frameworks' dropout layers with `Dropout(p=0.5)`: in both frameworks the
+# number a dropout layer takes is the probability of *dropping* an activation, $p$ above. (The slide's line has
+# a catch of its own, on display in the bug museum at the end of this lab.)
 #
 # **{{exercise:dropout}}.** Write `dropout(x, p, training)`: with `training=True` draw a fresh uniform
 # random number per entry, keep the entries whose number is at least $p$, and scale them by $1/(1 - p)$; with
@@ -695,12 +710,145 @@ if TRAINING_DEMOS and lab.ready("dropout_layer"):
 # 0.30 in all three runs, and the dropout curves jump from epoch to epoch (each step trains a different
 # thinned network), which makes their best epoch harder to pick. The two regularizers are often used together.
 
+# %% [markdown]
+# ## 7. The bug museum
+#
+# Three exhibits of regularization code that goes wrong: the lecture slide's own dropout line, and two
+# mistakes that look harmless when written and cost a lot later. Each cell below runs its exhibit and prints what
+# happens; nothing turns red, because the cells catch the errors and print them in one line. Run the three,
+# work out why each goes wrong, and answer in the exercise after them.
+#
+# **Exhibit `dropout_p`: the slide's dropout line.** The slide writes `Dropout(p=0.5)` for both frameworks.
+# The cell tries {{framework}}'s dropout layer with two keywords, `p=` as on the slide and `rate=`.
+
+# %% fw="tensorflow"
+try:
+    tf.keras.layers.Dropout(p=0.5)  # the slide's line
+except TypeError as e:
+    print("tf.keras.layers.Dropout(p=0.5) raised", type(e).__name__, ":", str(e).splitlines()[0])
+print("tf.keras.layers.Dropout(rate=0.5).rate =", tf.keras.layers.Dropout(rate=0.5).rate)
+
+# %% fw="torch"
+print("nn.Dropout(p=0.5).p =", nn.Dropout(p=0.5).p)  # the slide's line
+try:
+    nn.Dropout(rate=0.5)
+except TypeError as e:
+    print("nn.Dropout(rate=0.5) raised", type(e).__name__, ":", str(e).splitlines()[0])
+
+# %% [markdown]
+# **Exhibit `dropout_at_evaluation`.** A dropout layer of one's own, `MyDropout`, written with the framework's
+# dropout function instead of section 4's way, in a small model. The cell asks the model, in evaluation mode,
+# for four predictions of the same input.
+
+# %% fw="tensorflow"
+class MyDropout(tf.keras.layers.Layer):
+    """Dropout as a Keras layer, on TensorFlow's dropout function."""
+
+    def __init__(self, rate):
+        super().__init__()
+        self.rate = rate
+
+    def call(self, x):
+        return tf.nn.dropout(x, rate=self.rate)
+
+
+buggy = tf.keras.Sequential([tf.keras.Input((4,)), tf.keras.layers.Dense(6, activation="tanh"), MyDropout(0.5),
+                             tf.keras.layers.Dense(1)])
+x = lab.tensor(np.ones((1, 4)))
+print("buggy(x, training=False):", [round(float(buggy(x, training=False)[0, 0]), 3) for _ in range(4)])
+print("buggy.predict(x):        ", [round(float(buggy.predict(x, verbose=0)[0, 0]), 3) for _ in range(4)])
+
+# %% fw="torch"
+class MyDropout(nn.Module):
+    """Dropout as a module, on PyTorch's dropout function."""
+
+    def __init__(self, p):
+        super().__init__()
+        self.p = p
+
+    def forward(self, x):
+        return F.dropout(x, p=self.p)
+
+
+buggy = nn.Sequential(nn.Linear(4, 6), nn.Tanh(), MyDropout(0.5), nn.Linear(6, 1))
+x = lab.tensor(np.ones((1, 4)))
+buggy.eval()
+with torch.no_grad():
+    print("after buggy.eval():", [round(float(buggy(x)[0, 0]), 3) for _ in range(4)])
+
+# %% [markdown]
+# **Exhibit `last_weights`.** Section 6's network trained again from the same start with early stopping
+# (patience 20), the way many programs write it. The cell prints where the run stopped, its best epoch, and
+# the validation error of the model that training leaves behind. (Like the other training runs, the grader skips
+# this one.)
+
+# %% fw="tensorflow"
+if TRAINING_DEMOS:
+    net.set_weights(start_weights)
+    net.compile(optimizer=tf.keras.optimizers.Adam(0.02, epsilon=1e-8), loss="mse")
+    stopper = tf.keras.callbacks.EarlyStopping(monitor="val_loss", patience=PATIENCE)
+    losses = net.fit(X_train, Y_train, batch_size=len(X_train), epochs=MAX_EPOCHS, shuffle=False, verbose=0,
+                     validation_data=(X_val, Y_val), callbacks=[stopper]).history["val_loss"]
+    best_epoch, stop_epoch = int(np.argmin(losses)), len(losses) - 1
+    print(f"stopped after epoch {stop_epoch}; best epoch {best_epoch}, validation MSE {losses[best_epoch]:.3f}")
+    print(f"the model after fit(): validation MSE {mse(net, X_val, Y_val):.3f} "
+          f"(epoch {stop_epoch}'s was {losses[stop_epoch]:.3f})")
+
+# %% fw="torch"
+if TRAINING_DEMOS:
+    net.load_state_dict(start_weights)
+    with tqdm(total=MAX_EPOCHS, desc="exhibit last_weights") as progress:
+        train_epoch, validation_loss, _ = epoch_functions(net, progress)
+        losses, best_loss, best_state, waited = [], float("inf"), None, 0
+        while len(losses) < MAX_EPOCHS and waited < PATIENCE:
+            train_epoch()
+            losses.append(validation_loss())
+            if losses[-1] < best_loss:
+                best_loss, best_state, waited = losses[-1], net.state_dict(), 0
+            else:
+                waited += 1
+    net.load_state_dict(best_state)
+    best_epoch, stop_epoch = int(np.argmin(losses)), len(losses) - 1
+    print(f"stopped after epoch {stop_epoch}; best epoch {best_epoch}, validation MSE {losses[best_epoch]:.3f}")
+    print(f"the model after load_state_dict(best_state): validation MSE {mse(net, X_val, Y_val):.3f} "
+          f"(epoch {stop_epoch}'s was {losses[stop_epoch]:.3f})")
+
+# %% [markdown]
+# **{{exercise:bug_museum}}.** For each exhibit, pick the letter that says why it goes wrong, and return the
+# three letters from `bug_museum()` as a dict, one per exhibit.
+#
+# {{choices:bug_museum}}
+
+# %% solution="bug_museum"
+def bug_museum():
+    """-> {"dropout_p": letter, "dropout_at_evaluation": letter, "last_weights": letter}."""
+    ### BEGIN SOLUTION
+    return {"dropout_p": "b", "dropout_at_evaluation": "c", "last_weights": "a"}
+    ### END SOLUTION
+
+# %% tests="bug_museum"
+
+# %% [markdown]
+# The fixes, once each exhibit is understood:
+#
+# - `dropout_p`: give each framework its own name, `tf.keras.layers.Dropout(rate=0.5)` and
+#   `torch.nn.Dropout(p=0.5)`, or pass the number by position, `Dropout(0.5)`, which means the drop
+#   probability in both.
+# - `dropout_at_evaluation`: let the layer decide from the mode, as your `InvertedDropout` does: in Keras, a
+#   `training` argument in `call` and the dropout function called only when it is true; in PyTorch,
+#   `F.dropout(x, p=self.p, training=self.training)`, or `nn.Dropout`, which reads the mode itself.
+# - `last_weights`: put the best weights back. In Keras, `EarlyStopping(..., restore_best_weights=True)`; in
+#   PyTorch, save `copy.deepcopy(net.state_dict())`, as your `train_with_early_stopping` does, so that the saved
+#   weights stay those of the best epoch.
+
+# %% [markdown]
 # ## Summary
 #
 # You saw a model underfit with too little capacity and overfit with too much, measured on data it never
-# trained on. You built inverted dropout and made it follow the training and evaluation modes of
-# {{framework}}, and you wrote early stopping twice: as a rule on a curve and as a training loop that keeps
-# a copy of its best weights. Run the cell below to see where you stand before you submit.
+# trained on, after predicting where the best capacity would be. You built inverted dropout and made it follow
+# the training and evaluation modes of {{framework}}, you wrote early stopping twice: as a rule on a curve and as
+# a training loop that keeps a copy of its best weights, and you took apart three pieces of regularization code
+# that go wrong. Run the cell below to see where you stand before you submit.
 
 # %%
 lab.progress()

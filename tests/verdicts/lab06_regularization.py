@@ -290,6 +290,51 @@ VARIANTS = [
         def mean_squared_error(y, y_hat):
             return ((y - y_hat) ** 2).sum() / y.numel()
         """),
+    # ---- predict_best_degree (one cell for both frameworks)
+    *variants(LAB, MISTAKE, "predict_best_degree", "simplest_is_safest", names=("not (a)", "underfitting"), both="""
+        def predict_best_degree():
+            return "a"
+        """),
+    *variants(LAB, MISTAKE, "predict_best_degree", "most_flexible", names=("not (c)", "fits the noise"), both="""
+        def predict_best_degree():
+            return "c"
+        """),
+    *variants(LAB, MISTAKE, "predict_best_degree", "all_about_equal", names=("not (d)", "several hundred"), both="""
+        def predict_best_degree():
+            return "d"
+        """),
+    *variants(LAB, MISTAKE, "predict_best_degree", "the_degree_itself", names=("as a string", "got int"), both="""
+        def predict_best_degree():
+            return 3
+        """),
+    *variants(LAB, MISTAKE, "predict_best_degree", "the_degree_as_text", names=("one of the letters",), both="""
+        def predict_best_degree():
+            return "3"
+        """),
+    *variants(LAB, MISTAKE, "predict_best_degree", "no_such_letter", names=("one of the letters", "'e'"), both="""
+        def predict_best_degree():
+            return "e"
+        """),
+    *variants(LAB, MISTAKE, "predict_best_degree", "two_letters", names=("one of the letters",), both="""
+        def predict_best_degree():
+            return "b or c"
+        """),
+    *variants(LAB, MISTAKE, "predict_best_degree", "a_list", names=("as a string", "got list"), both="""
+        def predict_best_degree():
+            return ["b"]
+        """),
+    *variants(LAB, ALTERNATIVE, "predict_best_degree", "capital", both="""
+        def predict_best_degree():
+            return "B"
+        """),
+    *variants(LAB, ALTERNATIVE, "predict_best_degree", "in_parentheses", both="""
+        def predict_best_degree():
+            return "(b)"
+        """),
+    *variants(LAB, ALTERNATIVE, "predict_best_degree", "with_spaces_and_bracket", both="""
+        def predict_best_degree():
+            return " b) "
+        """),
     # ---- dropout
     *variants(LAB, MISTAKE, "dropout", "not_scaled", names=("forgetting to scale", "1 - p"), tensorflow="""
         def dropout(x, p, training=True):
@@ -1135,5 +1180,79 @@ VARIANTS = [
                         break
             model.load_state_dict(best_model.state_dict())
             return history
+        """),
+    # ---- bug_museum (one cell for both frameworks)
+    *variants(LAB, MISTAKE, "bug_museum", "p_by_position", names=("['dropout_p']", "by keyword"), both="""
+        def bug_museum():
+            return {"dropout_p": "a", "dropout_at_evaluation": "c", "last_weights": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "p_keep_prob", names=("['dropout_p']", "keep_prob"), both="""
+        def bug_museum():
+            return {"dropout_p": "c", "dropout_at_evaluation": "c", "last_weights": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "p_inside_a_model", names=("['dropout_p']", "on its own"), both="""
+        def bug_museum():
+            return {"dropout_p": "d", "dropout_at_evaluation": "c", "last_weights": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "eval_mode_not_set", names=("never looks at the mode",),
+              both="""
+        def bug_museum():
+            return {"dropout_p": "b", "dropout_at_evaluation": "a", "last_weights": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "eval_seed", names=("['dropout_at_evaluation']", "thinned network"), both="""
+        def bug_museum():
+            return {"dropout_p": "b", "dropout_at_evaluation": "b", "last_weights": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "eval_monte_carlo", names=("['dropout_at_evaluation']", "Monte Carlo"),
+              both="""
+        def bug_museum():
+            return {"dropout_p": "b", "dropout_at_evaluation": "d", "last_weights": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "last_patience", names=("['last_weights']", "no patience"), both="""
+        def bug_museum():
+            return {"dropout_p": "b", "dropout_at_evaluation": "c", "last_weights": "b"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "last_other_data", names=("['last_weights']", "same 100 validation points"),
+              both="""
+        def bug_museum():
+            return {"dropout_p": "b", "dropout_at_evaluation": "c", "last_weights": "c"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "last_trained_longest", names=("['last_weights']", "memorises"), both="""
+        def bug_museum():
+            return {"dropout_p": "b", "dropout_at_evaluation": "c", "last_weights": "d"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "an_exhibit_missing", names=("keys", "'last_weights'"), both="""
+        def bug_museum():
+            return {"dropout_p": "b", "dropout_at_evaluation": "c"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "a_key_misspelled", names=("keys", "'last_weights'"), both="""
+        def bug_museum():
+            return {"dropout_p": "b", "dropout_at_evaluation": "c", "last_weight": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "letters_in_a_string", names=("should return a dict", "got str"), both="""
+        def bug_museum():
+            return "bca"
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "letters_in_a_list", names=("should return a dict", "got list"), both="""
+        def bug_museum():
+            return ["b", "c", "a"]
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "a_number_for_a_letter", names=("['last_weights']", "as a string", "got int"),
+              both="""
+        def bug_museum():
+            return {"dropout_p": "b", "dropout_at_evaluation": "c", "last_weights": 1}
+        """),
+    *variants(LAB, ALTERNATIVE, "bug_museum", "capitals", both="""
+        def bug_museum():
+            return {"dropout_p": "B", "dropout_at_evaluation": "C", "last_weights": "A"}
+        """),
+    *variants(LAB, ALTERNATIVE, "bug_museum", "bracketed_other_order", both="""
+        def bug_museum():
+            return {"last_weights": "(a)", "dropout_p": "b)", "dropout_at_evaluation": " c "}
+        """),
+    *variants(LAB, ALTERNATIVE, "bug_museum", "built_with_zip", both="""
+        def bug_museum():
+            exhibits = ["dropout_p", "dropout_at_evaluation", "last_weights"]
+            return dict(zip(exhibits, "bca"))
         """),
 ]

@@ -15,6 +15,7 @@ import numpy as np
 
 from mitdl_utils.checking import CheckFailed, Exercise, NotAttempted, assert_close, attempt, expect, to_numpy
 from mitdl_utils.data import noisy_sine
+from mitdl_utils.prediction import Choice, prediction_test
 from mitdl_utils.labs.regularization.shared import early_stopping, initial_weights  # noqa: F401 (for the notebooks)
 
 # The lecture's picture of early stopping as numbers: the loss falls, flattens (with an exact tie), rises.
@@ -183,6 +184,33 @@ def test_fit(t):
             f"divided by n - 1 = {len(y) - 1}: the MSE divides by the number of examples, n = {len(y)}":
                 np.sum(d**2) / (len(y) - 1),
         })
+
+
+# ---- predict, then run: the degree with the lowest validation error ----
+
+# The numbers are those of the notebook's draw (noisy_sine(n_train=15, n_val=200, noise=0.25), its first 100
+# held-out points): the same in both frameworks, as the least-squares fits are float64.
+BEST_DEGREE = Choice(
+    "which of the degrees 0 to 12 has the lowest validation error", options={
+        "a": "Degree 0 or 1: the data are noisy, and the simplest model is the one the noise can mislead least.",
+        "b": "A middle degree, from 3 to 6.",
+        "c": "Degree 12: the most flexible polynomial follows the data best.",
+        "d": "No clear winner: all thirteen validation errors lie within about 10% of each other, since every "
+             "degree is fitted to the same 15 points.",
+    }, answer="b", why={
+        "a": "a constant or a straight line cannot rise and fall with the sine: it misses the curve at old and new "
+             "points alike. Its validation error (0.72 for degree 0, 0.45 for degree 1) is several times what the "
+             "noise alone costs, 0.25² = 0.0625: that is underfitting",
+        "c": "degree 12 has 13 weights for 15 points: it passes almost through every training point (training "
+             "MSE 0.003, below the noise's own 0.0625) because it fits the noise too, and swings wildly between "
+             "the points. On the 100 new points its error is about 54. The training error keeps falling with the "
+             "degree; the validation error does not",
+        "d": "the same training points do not give the same errors on new data: the validation MSE goes from 0.08 "
+             "to about 54 across the degrees, a factor of several hundred (the plot needs a log scale)",
+    }, explained="one period of a sine turns twice (down, up, down again), and a cubic is the lowest degree that "
+                 "turns twice: degree 3 already follows it (validation MSE 0.080, close to the noise's 0.0625), "
+                 "degrees 4 to 6 stay near it (0.091 to 0.096), and from degree 7 on the extra weights go into the "
+                 "noise and the validation error climbs")
 
 
 # ---- 3. dropout ----
@@ -497,6 +525,82 @@ def test_train_with_early_stopping(t):
 
 
 
+# ---- 7. the bug museum ----
+
+# The numbers of last_weights are those of the notebook's run (the same seeded start in both frameworks).
+MUSEUM = {
+    "dropout_p": Choice(
+        "dropout_p: the slide writes the drop probability as `Dropout(p=0.5)`, and in the cell one spelling of "
+        "it raises a TypeError. Why?", options={
+            "a": "The drop probability must be passed by position, as `Dropout(0.5)`: neither framework takes the "
+                 "number as a keyword, whatever its name.",
+            "b": "Each framework has its own name for the drop probability, `rate` in Keras and `p` in PyTorch, "
+                 "and refuses the other's: the slide's `p=` is right for PyTorch only.",
+            "c": "Keras's layer takes the keep probability (TensorFlow's `keep_prob`), not the drop probability, so "
+                 "a keyword meant for the drop probability is refused.",
+            "d": "A Keras dropout layer can only be created inside a model (in a `Sequential` list, say), not on its "
+                 "own as the slide's line does.",
+        }, answer="b", why={
+            "a": "each framework takes it by keyword under its own name: `Dropout(rate=0.5)` runs in Keras and "
+                 "`nn.Dropout(p=0.5)` in PyTorch, as the cell shows. `Dropout(0.5)` runs in both as well, but "
+                 "only because the first parameter is `rate` in the one and `p` in the other. The message says a "
+                 "name is unexpected (PyTorch) or that `rate` got no value (Keras, because `p=0.5` matched no "
+                 "parameter), not that a keyword is refused",
+            "c": "keep_prob, the keep probability, was the argument of TensorFlow 1's tf.nn.dropout. Keras's "
+                 "Dropout layer takes the drop probability, like PyTorch's: `Dropout(rate=0.2)` drops about 20% of "
+                 "the entries, as `nn.Dropout(p=0.2)` does",
+            "d": "both frameworks create the layer on its own: `Dropout(rate=0.5)` and `nn.Dropout(p=0.5)` run by "
+                 "themselves in the cell, and section 3 calls such a layer directly on a tensor of ones",
+        }, explained="Keras calls the drop probability rate, PyTorch calls it p; each refuses the other's name"),
+    "dropout_at_evaluation": Choice(
+        "dropout_at_evaluation: the model with the layer `MyDropout` gives a different prediction for the same "
+        "input on every call, although the cell asks for evaluation mode. Why?", options={
+            "a": "The cell never really switches to evaluation mode: `training=False` (or `.eval()`) does not reach "
+                 "a layer inside a model.",
+            "b": "No random seed is set: with a fixed seed, the four predictions would agree.",
+            "c": "The layer calls the function form of dropout (`tf.nn.dropout`, `F.dropout`), which drops whenever "
+                 "it is called: nothing in the layer looks at the mode.",
+            "d": "Dropout at evaluation is by design: a dropout network predicts by averaging several such noisy "
+                 "predictions.",
+        }, answer="c", why={
+            "a": "the model does get evaluation mode (training=False, which predict() passes too, or .eval()), and "
+                 "section 4's model, with your InvertedDropout inside, gave four equal predictions the same way: "
+                 "MyDropout's code is the part that never looks at the mode",
+            "b": "a seed makes the same entries drop on every run, but they still drop: each prediction would come "
+                 "from a thinned network whose kept units are doubled (scaled by 1/(1 - p) = 2). At evaluation "
+                 "nothing should be dropped, and then the predictions agree with no seed at all",
+            "d": "that is Monte Carlo dropout, a separate technique that leaves dropout switched on deliberately; ordinary "
+                 "evaluation runs the whole network once. Inverted dropout divides by 1 - p during training so that "
+                 "at evaluation the layer can pass its input through unchanged",
+        }, explained="the function form drops whenever it is called; only the layer can decide, from the mode, "
+                     "not to call it"),
+    "last_weights": Choice(
+        "last_weights: early stopping ended the run 20 epochs after its best epoch, and the model it leaves "
+        "behind scores the validation MSE of the epoch where it stopped, not the lower one of the best epoch. "
+        "Why?", options={
+            "a": "The model keeps the weights of the epoch where it stopped: nothing put the best epoch's back (Keras "
+                 "restores them only with `restore_best_weights=True`; a `state_dict()` saved without a copy "
+                 "changes with the model).",
+            "b": "The patience was too long: with a patience of a few epochs instead of 20, training would stop at "
+                 "the best epoch itself and keep its weights.",
+            "c": "The final MSE is measured on other data than the validation losses of the epochs, so the two "
+                 "numbers cannot agree.",
+            "d": "That is how early stopping should end: the last weights have trained the longest and have the "
+                 "lowest training loss, so they are the ones to keep.",
+        }, answer="a", why={
+            "b": "no patience stops at the best epoch: an epoch is known to be the best only once `patience` later "
+                 "epochs have failed to beat it, so training always runs past it (here 20 epochs, from 36 to 56). "
+                 "Only a copy of the best weights, put back at the end, returns the best epoch's model",
+            "c": "both are the mean squared error on the same 100 validation points: the final one equals the "
+                 "validation loss of epoch 56 exactly, as the cell prints",
+            "d": "training longer lowers the training loss, not the validation loss: after epoch 36 the network "
+                 "memorises its 30 points, and the validation MSE rises from 0.296 to 0.377 by epoch 56. Early "
+                 "stopping is there to keep the model of the turning point",
+        }, explained="stopping only ends the training; the best weights come back only from a copy made at the "
+                     "best epoch"),
+}
+
+
 # Reference helpers that make the objects a test gives the student's code (models, optimizers, layers) or
 # work on the objects it returns: the grader runs these in the notebook's process (autograder.remote);
 # every other helper works on data and runs in the judge.
@@ -517,6 +621,14 @@ EXERCISES = [
         "tf.linalg.lstsq(A, y[:, None]) / torch.linalg.lstsq(A, y[:, None]).solution gives a column "
         "(degree + 1, 1): take [:, 0]. The MSE is the mean of (y - y_hat) ** 2.",
     ]),
+    Exercise("predict_best_degree", "Predict: the degree with the lowest validation error", 1,
+             prediction_test("predict_best_degree", BEST_DEGREE), [
+                 "The validation error has two sources: missing the curve's shape (too few bends to follow it) and "
+                 "fitting the noise (so many weights that they follow the noise too). Where are both small?",
+                 "How many turning points (from falling to rising, or back) does the curve in the plot have, and "
+                 "what is the lowest degree of a polynomial with that many? And with 13 weights for 15 points, "
+                 "what does degree 12 fit besides the curve?",
+             ], question=BEST_DEGREE),
     Exercise("dropout", "Inverted dropout from scratch", 3, test_dropout, [
         "In training, keep each entry with probability 1 - p: compare a uniform random number in [0, 1) "
         "with p. At evaluation (training=False) return x as it is.",
@@ -542,4 +654,12 @@ EXERCISES = [
         "Restore the saved copy before returning. TensorFlow: model.get_weights() / model.set_weights(). "
         "PyTorch: copy.deepcopy(model.state_dict()) / model.load_state_dict().",
     ]),
+    Exercise("bug_museum", "The bug museum: why each exhibit goes wrong", 1, prediction_test("bug_museum", MUSEUM), [
+        "For each exhibit, compare what it printed with what the right code gives (printed beside it, or in the "
+        "section that built that code), then find the line of the exhibit that makes exactly that difference.",
+        "dropout_p: which name does the message call unexpected (or missing), and which spelling runs? "
+        "dropout_at_evaluation: the mode reaches the model (training=False / model.eval()), but does MyDropout's "
+        "code ever read it? last_weights: once the loop (or fit()) ends, which epoch's weights does the model "
+        "hold, and did anything load a copy of others?",
+    ], question=MUSEUM),
 ]

@@ -4,7 +4,8 @@ import logging
 import numpy as np
 import tensorflow as tf
 
-from mitdl_utils.labs.regularization.shared import early_stopping  # noqa: F401  (framework-neutral)
+from mitdl_utils.labs.regularization.shared import (  # noqa: F401  (framework-neutral)
+    bug_museum, early_stopping, predict_best_degree)
 
 
 class _NoRetracingWarning(logging.Filter):

@@ -5,7 +5,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from mitdl_utils.labs.regularization.shared import early_stopping  # noqa: F401  (framework-neutral)
+from mitdl_utils.labs.regularization.shared import (  # noqa: F401  (framework-neutral)
+    bug_museum, early_stopping, predict_best_degree)
 
 
 def polynomial_features(x, degree):

@@ -19,6 +19,16 @@ def early_stopping(val_losses, patience):
     return best_epoch, len(val_losses) - 1
 
 
+def predict_best_degree():
+    """The prediction before the degree sweep: a middle degree (3 here) has the lowest validation error."""
+    return "b"
+
+
+def bug_museum():
+    """Each exhibit of the bug museum -> the letter of why it goes wrong."""
+    return {"dropout_p": "b", "dropout_at_evaluation": "c", "last_weights": "a"}
+
+
 def initial_weights(sizes=(1, 128, 128, 1), seed=0):
     """The same starting weights for both frameworks: -> [(W (n_in, n_out), b (n_out,)), ...], float32.
 
