@@ -479,14 +479,15 @@ SURE_WRONG = Estimate(
 
 MUSEUM = {
     "single_logit": Choice(
-        "single_logit: the slide's softmax cross-entropy on the perceptron's one logit per student is 0 for the "
+        "`single_logit`: the slide's softmax cross-entropy on the perceptron's one logit per student is 0 for the "
         "sensible weights and for their mirror image. Why?", options={
-            "a": "The sensible perceptron is right about every student, and the mirror image's errors cancel out "
-                 "in the mean.",
-            "b": "A softmax over a single column divides $e^z$ by itself: every student gets probability 1 for the "
-                 "only class, and $-\\log 1 = 0$.",
-            "c": "The logits are too large: their exponentials overflow, and the loss collapses to 0.",
-            "d": "The labels are floats 0.0 and 1.0, not class indices, so the loss never reads them.",
+            "a": "The sensible perceptron is right about every student, and the mirror image's mistakes cancel "
+                 "its successes out in the mean.",
+            "b": "Softmax over one column divides $e^z$ by itself, so the only class always gets probability 1, "
+                 "and $-\\log 1 = 0$.",
+            "c": "The logits are too large for float32: their exponentials overflow, and the loss collapses to 0.",
+            "d": "The labels are the floats 0.0 and 1.0, not class indices, so the loss never reads them and "
+                 "returns 0.",
         }, answer="b", why={
             "a": "binary cross-entropy from logits, printed beside it, says 0.36 for the sensible weights and 2.68 "
                  "for the mirror image: neither model is perfect, and no student's loss is below 0, so nothing "
@@ -497,31 +498,34 @@ MUSEUM = {
                  "a label of 0 or 1 times log 1 is 0 whatever the label",
         }, explained="softmax(z) = e^z / e^z = 1 for one logit, so -log 1 = 0 for every student and every weight"),
     "probabilities_as_logits": Choice(
-        "probabilities_as_logits: a model that ends in a softmax, scored by the loss meant for logits, costs about "
-        "0.90 when it is sure and right, and 1.90 when it is sure and wrong. Why?", options={
-            "a": "The model is not sure enough: 0.9998 is not 1, and the missing 0.0002 costs 0.9.",
-            "b": "With 5 classes, cross-entropy cannot go far below $\\ln 5 \\approx 1.61$.",
-            "c": "The loss applies softmax itself, so the probabilities go through softmax a second time; inputs "
-                 "between 0 and 1 can only give the right class a probability between $1/(e + 4)$ and "
-                 "$e/(e + 4)$, so a loss between 0.90 and 1.90.",
-            "d": "The labels should be one-hot rows, not class indices.",
+        "`probabilities_as_logits`: a model that ends in a softmax, scored by the loss meant for logits, costs "
+        "about 0.90 when it is sure and right, and 1.90 when it is sure and wrong. Why?", options={
+            "a": "The models are not sure enough: a probability of 0.9998 is not 1, and the missing 0.0002 still "
+                 "costs about 0.9.",
+            "b": "A cross-entropy over 5 classes always stays of the order of $\\ln 5 \\approx 1.61$: 0.90 and "
+                 "1.90 are two values around it.",
+            "c": "The loss applies softmax itself, so the probabilities, all between 0 and 1, go through softmax "
+                 "again: the right letter then gets between 0.15 and 0.40.",
+            "d": "The labels should be one-hot rows: class indices make the loss compare each row with the wrong "
+                 "letter.",
         }, answer="c", why={
             "a": "-ln(0.9998) is only 0.0002, the loss printed for the logits; a loss of 0.9 would need a "
                  "probability of 0.41 for the right letter",
-            "b": "ln 5 = 1.61 is the loss of a uniform guess (1/5 each class); on its logits the sure right model "
-                 "costs 0.0002, and 0.90 is below ln 5 already",
+            "b": "ln 5 = 1.61 is the loss of a uniform guess (1/5 each class); on their logits the same models "
+                 "cost 0.0002 and 10.0, so nothing holds a cross-entropy near ln 5",
             "d": "class indices are what this loss takes: the same labels give 0.0002 and 10.0 on the logits",
         }, explained="the loss for logits applies softmax; probabilities in [0, 1] squeeze its result into "
                      "[ln(1 + 4/e), ln(4 + e)] = [0.90, 1.90]"),
     "swapped_arguments": Choice(
-        "swapped_arguments: section 2's pass/fail loss, with its two arguments in the order of the other "
+        "`swapped_arguments`: section 2's pass/fail loss, with its two arguments in the order of the other "
         "framework's slide, gives both perceptrons many times the 0.69 and 0.36 of the right order. Why?",
         options={
-            "a": "The labels, exactly 0 or 1, went where the probabilities go: the loss takes the logs of 0 and 1, "
-                 "which only the framework's guard keeps finite, and weighs them by the model's probabilities.",
-            "b": "The untrained perceptron's 0.5 for everyone really is that bad: section 2's 0.69 was too kind.",
-            "c": "The order does not matter, as for the slides' mean squared error: the difference is rounding.",
-            "d": "This loss wants logits, and the perceptron gives probabilities.",
+            "a": "The labels, exactly 0 or 1, take the predictions' place: the loss takes the log of 0 or 1, which "
+                 "only the framework's guard keeps finite.",
+            "b": "The untrained perceptron's 0.5 for everyone really is that bad: section 2's 0.69 was too kind "
+                 "to it.",
+            "c": "The order does not matter, as for the slides' mean squared error: the gap is float32 rounding.",
+            "d": "This loss wants logits, and the perceptron's probabilities make it misjudge both models.",
         }, answer="a", why={
             "b": "a prediction of 0.5 costs ln 2 = 0.693 per student whatever the label, which is what the right "
                  "order gives",
