@@ -8,7 +8,8 @@ import pytest
 
 from conftest import graded
 from mitdl_utils import open_lab, to_numpy
-from mitdl_utils.labs.regularization import STOPPING_CURVE
+from mitdl_utils.data import noisy_sine
+from mitdl_utils.labs.regularization import BEST_DEGREE, STOPPING_CURVE
 from mitdl_utils.labs.regularization.shared import early_stopping
 
 
@@ -390,3 +391,20 @@ def test_not_attempted_is_not_a_failure(lab, framework):
                                 ("early_stopping", {"early_stopping": stub}),
                                 ("train_with_early_stopping", {"train_with_early_stopping": lambda *a: None})]:
         assert graded(lab, exercise, **functions).status == "not attempted", (exercise, functions)
+
+
+def test_the_best_degree_prediction_quotes_the_notebooks_sweep(lab, framework):
+    """Section 2's sweep, fitted by the reference on the notebook's draw (float64): the lowest validation error lies
+    in option (b)'s range, 3 to 6, and the numbers the options' whys quote are this draw's."""
+    x, y, x_held, y_held = noisy_sine(n_train=15, n_val=200, noise=0.25)
+    x_val, y_val = x_held[:100], y_held[:100]
+    weights = [to_numpy(lab.reference.fit_polynomial(lab.tensor(x, "float64"), lab.tensor(y, "float64"), degree))
+               for degree in range(13)]
+
+    def mse(w, x, y):
+        return float(np.mean((y - np.polynomial.polynomial.polyval(x.astype(np.float64), w)) ** 2))
+
+    train, val = [mse(w, x, y) for w in weights], [mse(w, x_val, y_val) for w in weights]
+    assert BEST_DEGREE.answer == "b" and 3 <= int(np.argmin(val)) <= 6
+    assert [round(val[0], 2), round(val[1], 2), round(val[3], 3), round(train[12], 3)] == [0.72, 0.45, 0.08, 0.003]
+    assert 0.091 <= min(val[4:7]) and max(val[4:7]) <= 0.096 and round(val[12]) == 54 and val[7] > 3 * val[6]

@@ -831,15 +831,15 @@ def bug_museum():
 # %% [markdown]
 # The fixes, once each exhibit is understood:
 #
-# - `dropout_p`: give each framework its own name, `tf.keras.layers.Dropout(rate=0.5)` and
-#   `torch.nn.Dropout(p=0.5)`, or pass the number by position, `Dropout(0.5)`, which means the drop
-#   probability in both.
-# - `dropout_at_evaluation`: let the layer decide from the mode, as your `InvertedDropout` does: in Keras, a
-#   `training` argument in `call` and the dropout function called only when it is true; in PyTorch,
-#   `F.dropout(x, p=self.p, training=self.training)`, or `nn.Dropout`, which reads the mode itself.
-# - `last_weights`: put the best weights back. In Keras, `EarlyStopping(..., restore_best_weights=True)`; in
-#   PyTorch, save `copy.deepcopy(net.state_dict())`, as your `train_with_early_stopping` does, so that the saved
-#   weights stay those of the best epoch.
+# - `dropout_p`: use each layer's own keyword, `tf.keras.layers.Dropout(rate=0.5)` and `torch.nn.Dropout(p=0.5)`,
+#   or pass the number by position, `Dropout(0.5)`, which means the drop probability in both.
+# - `dropout_at_evaluation`: let the layer decide from the mode, as your `InvertedDropout` does. A Keras layer
+#   takes a `training` argument in `call` and calls the dropout function only when it is true; a `torch.nn`
+#   module calls `F.dropout(x, p=self.p, training=self.training)`, or uses `nn.Dropout`, which reads the mode
+#   itself.
+# - `last_weights`: put the best weights back. Keras does it with `EarlyStopping(..., restore_best_weights=True)`;
+#   a loop saves `copy.deepcopy(net.state_dict())` (or `get_weights()` in Keras), as your
+#   `train_with_early_stopping` does, so that what it saved stays the best epoch's weights.
 
 # %% [markdown]
 # ## Summary

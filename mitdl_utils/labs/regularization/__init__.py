@@ -534,10 +534,10 @@ MUSEUM = {
         "it raises a TypeError. Why?", options={
             "a": "The drop probability must be passed by position, as `Dropout(0.5)`: neither framework takes the "
                  "number as a keyword, whatever its name.",
-            "b": "Each framework has its own name for the drop probability, `rate` in Keras and `p` in PyTorch, "
-                 "and refuses the other's: the slide's `p=` is right for PyTorch only.",
-            "c": "Keras's layer takes the keep probability (TensorFlow's `keep_prob`), not the drop probability, so "
-                 "a keyword meant for the drop probability is refused.",
+            "b": "Each framework has its own name for the drop probability, `rate` in Keras and `p` in `torch.nn`, "
+                 "and refuses the other's: the slide's `p=` is right for `torch.nn.Dropout` only.",
+            "c": "Keras's layer takes the keep probability (the `keep_prob` of the old `tf.nn.dropout`), not the "
+                 "drop probability, so a keyword meant for the drop probability is refused.",
             "d": "A Keras dropout layer can only be created inside a model (in a `Sequential` list, say), not on its "
                  "own as the slide's line does.",
         }, answer="b", why={
