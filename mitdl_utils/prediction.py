@@ -48,7 +48,8 @@ class Choice:
         letter = given.strip().strip("().").lower()
         expect(letter in self.options, f"{what} returned {given!r}: answer with one of the letters {letters}")
         if letter != self.answer:
-            raise CheckFailed(f"{what}: not ({letter}). {self.why[letter]}")
+            why = self.why[letter]
+            raise CheckFailed(f"{what}: not ({letter}). {why[:1].upper()}{why[1:]}")
 
 
 @dataclass(frozen=True)
