@@ -69,6 +69,11 @@ def describe(got, expected, evidence: Evidence | None = None, *, rtol=RTOL, atol
     special = _special_values(case, raw) or _integer_result(raw, expected)
     if special:
         return special
+    if case.got.shape == expected.shape and np.allclose(case.got, expected, rtol=10 * rtol, atol=10 * atol):
+        worst = float(np.max(np.abs(case.got - expected) / np.maximum(np.abs(expected), atol)))
+        return (f"every value is within {worst:.1e} (relative) of the expected one, but not within the check's "
+                f"tolerance ({rtol:g}): a small constant differs (an eps, a clip bound), or the computation lost "
+                "precision (a lower-precision dtype, or a formula that subtracts nearly equal numbers)")
     relations = _SHAPE_RELATIONS if case.got.shape != expected.shape else _VALUE_RELATIONS
     for relation in relations:
         sentence = relation(case)
@@ -234,7 +239,9 @@ def _scaled(case: _Case) -> str | None:
     if not significant.any():
         return None
     ratio = float(np.median(got[significant] / expected[significant]))
-    if not np.isfinite(ratio) or abs(ratio) < 1e-9 or np.isclose(abs(ratio), 1.0) or not case.close(got, ratio * expected):
+    # a ratio this close to 1 is no factor a slip explains (it would read "1 times the expected one")
+    if not np.isfinite(ratio) or abs(ratio) < 1e-9 or np.isclose(abs(ratio), 1.0, rtol=1e-3) or \
+            not case.close(got, ratio * expected):
         return None
     label, where, why = _named(case, ratio)
     whole_numbers = np.all(got == np.round(got)) and np.all(expected == np.round(expected))

@@ -119,6 +119,11 @@ def test_an_unrelated_answer_gets_no_relation():
     assert describe(rng.normal(size=(3, 4)), rng.normal(size=(4, 3))) is None
 
 
+def test_an_answer_off_by_a_hair_is_called_nearly_right_not_a_factor_or_a_shift():
+    said = describe(RIGHT * (1 + 2e-5 * np.arange(1, 7)), RIGHT)
+    assert "not within the check's tolerance" in said and "times" not in said and "off by" not in said
+
+
 def test_a_relation_holds_within_the_checks_own_tolerance_only():
     nearly_double = 2 * RIGHT * (1 + 1e-3 * np.arange(6))
     assert describe(nearly_double, RIGHT) is None  # 0.5% off being "2 times": not a relation at rtol 1e-4

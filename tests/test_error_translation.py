@@ -91,6 +91,10 @@ class _KerasLayerWithForward(tf.keras.layers.Layer):
         return x
 
 
+def _add(a, b):
+    return a + b
+
+
 def _torch_parameter_replaced():
     layer = nn.Module()
     layer.W = nn.Parameter(torch.ones(2))
@@ -158,6 +162,10 @@ CASES = {
     "tf: float32 times float64": (lambda: tf.matmul(tf.ones((2, 2)), tf.ones((2, 2), tf.float64)),
                                   "(float and double)"),
     "tf: float32 plus int32": (lambda: tf.ones(2) + tf.ones(2, tf.int32), "(float and int32)"),
+    "tf: float32 plus int32 in a tf.function": (
+        lambda: tf.function(_add)(tf.ones(2), tf.ones(2, tf.int32)), "(float32 and int32)"),
+    "tf: an int32 tensor where float32 is asked": (
+        lambda: tf.math.multiply_no_nan(tf.ones(2), tf.ones(2, tf.int32)), "(float32 and int32)"),
     "torch: float32 times float64": (lambda: torch.ones(2, 2) @ torch.ones(2, 2, dtype=torch.float64),
                                      "(float and double)"),
     "torch: a Linear layer given float64": (
