@@ -203,10 +203,6 @@ if lab.ready("per_example_gradients"):
 # $$\text{noise}(B) = \mathbb{E}\,\bigl\lVert g_B - g \bigr\rVert^2, \qquad
 # g_B = \frac{1}{B}\sum_{k \in \text{batch}} G_k, \qquad g = \frac{1}{N}\sum_{i=1}^{N} G_i.$$
 #
-# Statistics predicts how it falls: for batches drawn without replacement,
-# $\text{noise}(B) = \dfrac{\sigma^2}{B}\cdot\dfrac{N - B}{N - 1}$, where $\sigma^2$ is the noise of a
-# single example ($B = 1$). So the noise falls like $1/B$, and reaches zero at $B = N$.
-#
 # **{{exercise:gradient_variance}}.** Write `gradient_variance(G, batches)`. `G` holds one gradient per row, shape
 # $(N, p)$; `batches` is an integer tensor of shape $(k, B)$, row $j$ listing the $B$ examples of
 # mini-batch $j$. Return the mean over the $k$ mini-batches of $\lVert g_B - g\rVert^2$ (the squared
@@ -233,13 +229,60 @@ def gradient_variance(G, batches):
 # %% tests="gradient_variance"
 
 # %% [markdown]
-# Measure it on the real per-example gradients for $B = 1, 2, 4, \dots, 128$, with 200 random mini-batches
-# each, and compare with the formula. With $B = 1$ and every example once, your function gives $\sigma^2$
-# itself.
+# ### Predict, then run
+#
+# A mini-batch of $B = 4$ students gives a noisy gradient. The cell after the check measures the noise at $B = 4$
+# and at $B = 16$, a batch four times larger, on the $N$ per-example gradients at $W = 0$. Before you run it,
+# decide what you expect and commit to it: the point is to find out whether your intuition about averaging holds.
+#
+# **{{exercise:predict_noise_ratio}}.** About how large is $\text{noise}(16)$ compared with $\text{noise}(4)$?
+# Return the letter of your prediction from `predict_noise_ratio()`. The check says whether you were right,
+# and why not if not.
+#
+# {{choices:predict_noise_ratio}}
+
+# %% solution="predict_noise_ratio"
+def predict_noise_ratio():
+    """-> your prediction: "a", "b", "c", "d" or "e"."""
+    ### BEGIN SOLUTION
+    return "b"
+    ### END SOLUTION
+
+# %% tests="predict_noise_ratio"
+
+# %% [markdown]
+# Now the measurement: 2000 random mini-batches of each size, drawn without replacement.
 
 # %%
 if lab.ready("gradient_variance") and lab.ready("per_example_gradients"):
     G_tensor = lab.tensor(G)
+    draw = np.random.default_rng(1)
+    noise = {B: float(gradient_variance(G_tensor, lab.tensor(np.stack([draw.choice(N, size=B, replace=False)
+                                                                         for _ in range(2000)]), dtype="int64")))
+             for B in (4, 16)}
+    print(f"noise(4) = {noise[4]:.4f}, noise(16) = {noise[16]:.4f}: "
+          f"noise(16) / noise(4) = {noise[16] / noise[4]:.3f}")
+    print(f"typical error, the square root: {noise[4] ** 0.5:.3f} and {noise[16] ** 0.5:.3f}, "
+          f"a ratio of {(noise[16] / noise[4]) ** 0.5:.2f}")
+
+# %% [markdown]
+# A quarter. The $B$ gradients of a batch are $B$ draws from the $N$ per-example ones, nearly independent
+# while $B$ is small next to $N$; their sum varies about $B$ times as much as one draw does, and dividing the sum
+# by $B$ divides its variance by $B^2$, so the mean varies $B / B^2 = 1/B$ times as much as one example. For
+# batches drawn without replacement, statistics gives the exact law,
+#
+# $$\text{noise}(B) = \frac{\sigma^2}{B}\cdot\frac{N - B}{N - 1},$$
+#
+# where $\sigma^2$ is the noise of a single example ($B = 1$). The second factor says that a batch of all $N$
+# examples has no noise at all; at $B = 4$ and $16$ it is close to 1 (0.99 and 0.94), so the ratio is
+# $\frac14 \cdot \frac{240}{252} \approx 0.24$. The typical error, the square root of the noise, falls only by
+# half: that is the $1/\sqrt{B}$ you may have had in mind.
+#
+# Now every batch size from 1 to 128, with 200 random mini-batches each, against the law. With $B = 1$ and
+# every example once, your function gives $\sigma^2$ itself.
+
+# %%
+if lab.ready("gradient_variance") and lab.ready("per_example_gradients"):
     sigma2 = float(gradient_variance(G_tensor, lab.tensor(np.arange(N)[:, None], dtype="int64")))
     batch_sizes = [B for B in (1, 2, 4, 8, 16, 32, 64, 128) if B < N]
     measured = []
@@ -262,8 +305,8 @@ if lab.ready("gradient_variance") and lab.ready("per_example_gradients"):
           f"B = {batch_sizes[-1]} {measured[0] / measured[-1]:.0f}-fold")
 
 # %% [markdown]
-# The noise falls like $1/B$, so its standard deviation falls like $1/\sqrt{B}$: a batch 4 times larger
-# halves the typical error. Past a point, more examples per step buy little precision.
+# The noise falls like $1/B$, and the typical error like $1/\sqrt{B}$: every halving of the error costs four
+# times the examples per step. Past a point, more examples per step buy little precision.
 #
 # ## 4. Mini-batches the framework's way
 #
@@ -548,14 +591,168 @@ if lab.ready("train_epoch") and lab.ready("make_batches"):
 # overshoots. That is the lecture's point: mini-batches give a more accurate
 # gradient, smoother convergence, and room for a larger learning rate, and their examples can be
 # processed in parallel.
+
+# %% [markdown]
+# ## 8. The bug museum
 #
+# Three exhibits of training code that goes wrong without a word of warning, or with a message that hides the
+# cause: the lecture slide's own training step, a data file read in an unlucky order, and gradients that nobody
+# clears. Each cell below runs its exhibit and prints what happens; the errors are caught and printed in one
+# line, so nothing turns red. Run the three, work out why each goes wrong, and answer in the exercise after them.
+#
+# **Exhibit `forward_outside_tape`: the slide's training step.** The lecture's loop computes
+# `prediction = model(x)` first and opens `with tf.GradientTape() as tape:` only around the loss. `torch` has no
+# tape: its autograd records every operation on tensors that need gradients, wherever it runs, so the slide's order
+# is harmless there; what stops the recording is `torch.no_grad()`, the block used for evaluation. The cell runs
+# the step once on a batch of 32 students, with the forward pass outside the tape (`tf`) or inside
+# `torch.no_grad()` (`torch`).
+
+# %% fw="tensorflow"
+model = make_model()
+optimizer = make_optimizer(model, learning_rate=0.5)
+x, y = X_all[:32], y_all[:32]
+prediction = model(x)  # the slide's order: the forward pass first ...
+with tf.GradientTape() as tape:
+    loss = loss_fn(prediction, y)  # ... and only the loss inside the tape
+grads = tape.gradient(loss, model.trainable_variables)
+print(f"loss {float(loss):.4f}; gradients {grads}")
+try:
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+except ValueError as e:
+    print("raised", type(e).__name__, ":", str(e).splitlines()[0])
+
+# %% fw="torch"
+model = make_model()
+optimizer = make_optimizer(model, learning_rate=0.5)
+x, y = X_all[:32], y_all[:32]
+with torch.no_grad():
+    prediction = model(x)  # the forward pass where autograd records nothing
+loss = loss_fn(prediction, y)
+print(f"loss {float(loss):.4f}")
+try:
+    loss.backward()
+except RuntimeError as e:
+    print("raised", type(e).__name__, ":", str(e).splitlines()[0])
+print(f"gradients {[p.grad for p in model.parameters()]}")
+
+# %% [markdown]
+# **Exhibit `shuffle_window`: a sorted file.** Suppose the students come in a file sorted by outcome: first
+# everyone who failed, then everyone who passed. The cell batches them in 32s for two epochs, with a shuffle,
+# and prints the share of passes in every batch.
+
+# %% fw="tensorflow"
+by_outcome = np.argsort(y_np, kind="stable")  # the failed students first, then those who passed
+X_sorted, y_sorted = lab.tensor(X_np[by_outcome]), lab.tensor(y_np[by_outcome])
+batches = tf.data.Dataset.from_tensor_slices((X_sorted, y_sorted)).shuffle(buffer_size=16, seed=0).batch(32)
+print(f"share of passes among all {N} students: {y_np.mean():.2f}")
+for epoch in range(2):
+    shares = [round(float(tf.reduce_mean(y_batch)), 2) for _, y_batch in batches]
+    print(f"epoch {epoch}, share of passes in each batch:", shares)
+
+# %% fw="torch"
+by_outcome = np.argsort(y_np, kind="stable")  # the failed students first, then those who passed
+X_sorted, y_sorted = lab.tensor(X_np[by_outcome]), lab.tensor(y_np[by_outcome])
+generator = torch.Generator().manual_seed(0)
+print(f"share of passes among all {N} students: {y_np.mean():.2f}")
+for epoch in range(2):
+    shares = []
+    for j in torch.randperm(int(np.ceil(N / 32)), generator=generator).tolist():  # the batches in a random order
+        x_batch, y_batch = X_sorted[32 * j:32 * (j + 1)], y_sorted[32 * j:32 * (j + 1)]
+        shares.append(round(float(y_batch.mean()), 2))
+    print(f"epoch {epoch}, share of passes in each batch:", shares)
+
+# %% [markdown]
+# **Exhibit `gradients_add_up`.** Two training loops on the same batches of 32, in the same order, with SGD at
+# learning rate 0.5: one clears the gradients at every batch, the other never does. With `torch`, never clearing
+# is what happens when `optimizer.zero_grad()` is left out, since `backward()` adds to `.grad`. A
+# `tf.GradientTape` gives fresh gradients at every call, and the same bug arises only where code keeps a running
+# total of gradients itself, as gradient accumulation does (it sums several batches' gradients before one step, to
+# imitate a larger batch); the `tf` loop keeps such a total and forgets to reset it. The cell prints the loss on
+# all students after each epoch.
+
+# %% fw="tensorflow"
+fixed_order = np.random.default_rng(0).permutation(N)  # one shuffled order, kept for every epoch
+batches = [(lab.tensor(X_np[fixed_order[i:i + 32]]), lab.tensor(y_np[fixed_order[i:i + 32]])) for i in range(0, N, 32)]
+
+
+def losses_per_epoch(reset, epochs=budget(8, 2)):
+    """SGD on `batches`; the running total of gradients is reset before every batch only if `reset`."""
+    model = make_model()
+    optimizer = make_optimizer(model, learning_rate=0.5)
+    total = [tf.zeros_like(v) for v in model.trainable_variables]
+    losses = []
+    for _ in range(epochs):
+        for x_batch, y_batch in batches:
+            if reset:
+                total = [tf.zeros_like(v) for v in model.trainable_variables]
+            with tf.GradientTape() as tape:
+                loss = loss_fn(model(x_batch), y_batch)
+            total = [t + g for t, g in zip(total, tape.gradient(loss, model.trainable_variables))]
+            optimizer.apply_gradients(zip(total, model.trainable_variables))
+        losses.append(round(full_loss(model), 3))
+    return losses
+
+
+print("reset at every batch:", losses_per_epoch(reset=True))
+print("never reset:         ", losses_per_epoch(reset=False))
+
+# %% fw="torch"
+fixed_order = np.random.default_rng(0).permutation(N)  # one shuffled order, kept for every epoch
+batches = [(lab.tensor(X_np[fixed_order[i:i + 32]]), lab.tensor(y_np[fixed_order[i:i + 32]])) for i in range(0, N, 32)]
+
+
+def losses_per_epoch(zero_grad, epochs=budget(8, 2)):
+    """SGD on `batches`; the gradients are cleared before every batch only if `zero_grad`."""
+    model = make_model()
+    optimizer = make_optimizer(model, learning_rate=0.5)
+    losses = []
+    for _ in range(epochs):
+        for x_batch, y_batch in batches:
+            if zero_grad:
+                optimizer.zero_grad()
+            loss_fn(model(x_batch), y_batch).backward()
+            optimizer.step()
+        losses.append(round(full_loss(model), 3))
+    return losses
+
+
+print("zero_grad() at every batch:", losses_per_epoch(zero_grad=True))
+print("zero_grad() left out:      ", losses_per_epoch(zero_grad=False))
+
+# %% [markdown]
+# **{{exercise:bug_museum}}.** For each exhibit, pick the letter that says why it goes wrong, and return the
+# three letters from `bug_museum()` as a dict, one per exhibit.
+#
+# {{choices:bug_museum}}
+
+# %% solution="bug_museum"
+def bug_museum():
+    """-> {"forward_outside_tape": letter, "shuffle_window": letter, "gradients_add_up": letter}."""
+    ### BEGIN SOLUTION
+    return {"forward_outside_tape": "a", "shuffle_window": "c", "gradients_add_up": "b"}
+    ### END SOLUTION
+
+# %% tests="bug_museum"
+
+# %% [markdown]
+# The fixes, once each exhibit is understood:
+#
+# - `forward_outside_tape`: run the whole forward pass where it is recorded: inside the `tf.GradientTape`'s
+#   `with` block, outside `torch.no_grad()` (which belongs to evaluation), as your `train_epoch` does.
+# - `shuffle_window`: shuffle the examples over the whole data set, then batch: a `tf.data` buffer as large as
+#   the data (`shuffle(buffer_size=N)`), or `DataLoader(..., shuffle=True)`, which draws a new permutation of all
+#   $N$ examples every epoch. Your `make_batches` does just that.
+# - `gradients_add_up`: clear the gradients before every backward pass (`optimizer.zero_grad()`); a running total
+#   of `tape.gradient`'s results must be reset after each step it was used for (or kept out: each result is fresh).
+
+# %% [markdown]
 # ## Summary
 #
 # You computed full-batch, single-example and mini-batch gradients with autograd, confirmed that a
-# mini-batch gradient is the mean of its examples' gradients, measured its noise falling like $1/B$,
-# batched data with {{framework}}'s own pipeline, wrote the epoch loop, and saw how the batch size trades
-# time per epoch against progress per epoch, and how it sets the learning rate you can use. Run the cell
-# below to see where you stand before you submit.
+# mini-batch gradient is the mean of its examples' gradients, predicted and then measured its noise falling like
+# $1/B$, batched data with {{framework}}'s own pipeline, wrote the epoch loop, and saw how the batch size trades
+# time per epoch against progress per epoch, and how it sets the learning rate you can use. Last, you took apart
+# three pieces of training code that go wrong quietly. Run the cell below to see where you stand before you submit.
 
 # %%
 lab.progress()

@@ -469,6 +469,56 @@ GRADIENT_VARIANCE = [
         """),
 ]
 
+PREDICT_NOISE_RATIO = [  # one cell for both frameworks
+    *variants(LAB, MISTAKE, "predict_noise_ratio", "one_over_b_squared", names=("not (a)", "B·σ²/B²"), both="""
+        def predict_noise_ratio():
+            return "a"
+        """),
+    *variants(LAB, MISTAKE, "predict_noise_ratio", "the_square_root_rule", names=("not (c)", "square root"), both="""
+        def predict_noise_ratio():
+            return "c"
+        """),
+    *variants(LAB, MISTAKE, "predict_noise_ratio", "unbiased_means_no_noise", names=("not (d)", "unbiased"), both="""
+        def predict_noise_ratio():
+            return "d"
+        """),
+    *variants(LAB, MISTAKE, "predict_noise_ratio", "share_of_the_data", names=("not (e)", "share of the data"),
+              both="""
+        def predict_noise_ratio():
+            return "e"
+        """),
+    *variants(LAB, MISTAKE, "predict_noise_ratio", "the_ratio_as_a_number", names=("as a string", "got float"), both="""
+        def predict_noise_ratio():
+            return 0.25
+        """),
+    *variants(LAB, MISTAKE, "predict_noise_ratio", "the_ratio_as_text", names=("one of the letters", "'1/4'"), both="""
+        def predict_noise_ratio():
+            return "1/4"
+        """),
+    *variants(LAB, MISTAKE, "predict_noise_ratio", "no_such_letter", names=("one of the letters", "'f'"), both="""
+        def predict_noise_ratio():
+            return "f"
+        """),
+    *variants(LAB, MISTAKE, "predict_noise_ratio", "a_list", names=("as a string", "got list"), both="""
+        def predict_noise_ratio():
+            return ["b"]
+        """),
+    *variants(LAB, ALTERNATIVE, "predict_noise_ratio", "capital", both="""
+        def predict_noise_ratio():
+            return "B"
+        """),
+    *variants(LAB, ALTERNATIVE, "predict_noise_ratio", "in_parentheses", both="""
+        def predict_noise_ratio():
+            return "(b)"
+        """),
+    *variants(LAB, ALTERNATIVE, "predict_noise_ratio", "with_spaces_and_bracket", both="""
+        def predict_noise_ratio():
+            answer = " b) "
+            return answer
+        """),
+]
+
+
 MAKE_BATCHES = [
     *variants(LAB, MISTAKE, "make_batches", "seed_ignored", names=("seed",), tensorflow="""
         def make_batches(X, y, batch_size, seed):
@@ -959,5 +1009,70 @@ SCALED_LEARNING_RATE = [  # one cell for both frameworks
         """),
 ]
 
-VARIANTS = [*BATCH_GRADIENT, *PER_EXAMPLE_GRADIENTS, *GRADIENT_VARIANCE, *MAKE_BATCHES, *TRAIN_EPOCH,
-            *SCALED_LEARNING_RATE]
+
+RIGHT = {"forward_outside_tape": "a", "shuffle_window": "c", "gradients_add_up": "b"}
+
+
+def museum_answer(**changes) -> str:
+    """A bug_museum cell returning the right letters with `changes` (exhibit=letter) made."""
+    return f"""
+        def bug_museum():
+            return {({**RIGHT, **changes})!r}
+        """
+
+
+BUG_MUSEUM = [  # one cell for both frameworks
+    *variants(LAB, MISTAKE, "bug_museum", "tape_weights_not_built", names=("['forward_outside_tape']", "at once"),
+              both=museum_answer(forward_outside_tape="b")),
+    *variants(LAB, MISTAKE, "bug_museum", "tape_labels", names=("['forward_outside_tape']", "labels need no"),
+              both=museum_answer(forward_outside_tape="c")),
+    *variants(LAB, MISTAKE, "bug_museum", "tape_zero_gradient", names=("['forward_outside_tape']", "not None"),
+              both=museum_answer(forward_outside_tape="d")),
+    *variants(LAB, MISTAKE, "bug_museum", "window_batch_too_small", names=("['shuffle_window']", "one in a million"),
+              both=museum_answer(shuffle_window="a")),
+    *variants(LAB, MISTAKE, "bug_museum", "window_seed_repeats", names=("['shuffle_window']", "two epochs printed"),
+              both=museum_answer(shuffle_window="b")),
+    *variants(LAB, MISTAKE, "bug_museum", "window_too_few_of_one", names=("['shuffle_window']", "142 of the 256"),
+              both=museum_answer(shuffle_window="d")),
+    *variants(LAB, MISTAKE, "bug_museum", "adds_up_learning_rate", names=("['gradients_add_up']", "same learning rate"),
+              both=museum_answer(gradients_add_up="a")),
+    *variants(LAB, MISTAKE, "bug_museum", "adds_up_fixed_order", names=("['gradients_add_up']", "same fixed order"),
+              both=museum_answer(gradients_add_up="c")),
+    *variants(LAB, MISTAKE, "bug_museum", "adds_up_momentum", names=("['gradients_add_up']", "no momentum"),
+              both=museum_answer(gradients_add_up="d")),
+    *variants(LAB, MISTAKE, "bug_museum", "an_exhibit_missing", names=("keys", "'shuffle_window'"), both="""
+        def bug_museum():
+            return {"forward_outside_tape": "a", "gradients_add_up": "b"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "a_key_misspelled", names=("keys", "'gradients_add_up'"), both="""
+        def bug_museum():
+            return {"forward_outside_tape": "a", "shuffle_window": "c", "gradient_add_up": "b"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "letters_in_a_string", names=("should return a dict", "got str"), both="""
+        def bug_museum():
+            return "acb"
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "letters_in_a_list", names=("should return a dict", "got list"), both="""
+        def bug_museum():
+            return ["a", "c", "b"]
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "a_number_for_a_letter",
+              names=("['shuffle_window']", "as a string", "got int"), both=museum_answer(shuffle_window=3)),
+    *variants(LAB, ALTERNATIVE, "bug_museum", "capitals", both="""
+        def bug_museum():
+            return {"forward_outside_tape": "A", "shuffle_window": "C", "gradients_add_up": "B"}
+        """),
+    *variants(LAB, ALTERNATIVE, "bug_museum", "bracketed_other_order", both="""
+        def bug_museum():
+            return {"gradients_add_up": "(b)", "forward_outside_tape": "a)", "shuffle_window": " c "}
+        """),
+    *variants(LAB, ALTERNATIVE, "bug_museum", "built_with_zip", both="""
+        def bug_museum():
+            exhibits = ["forward_outside_tape", "shuffle_window", "gradients_add_up"]
+            return dict(zip(exhibits, "acb"))
+        """),
+]
+
+
+VARIANTS = [*BATCH_GRADIENT, *PER_EXAMPLE_GRADIENTS, *GRADIENT_VARIANCE, *PREDICT_NOISE_RATIO, *MAKE_BATCHES,
+            *TRAIN_EPOCH, *SCALED_LEARNING_RATE, *BUG_MUSEUM]

@@ -9,6 +9,7 @@ import re
 import numpy as np
 
 from mitdl_utils.checking import CheckFailed, Exercise, NotAttempted, assert_close, expect, take, to_numpy
+from mitdl_utils.prediction import Choice, prediction_test
 
 AUTOGRAD_HINT = {
     "tensorflow": "the tape recorded no path from W and b to the loss. It follows only what it watches: call "
@@ -196,6 +197,34 @@ def test_gradient_variance(t):
                      f"from {len(G)} examples", mistakes=mistakes)
 
 
+# ---- predict, then run: the noise of a batch four times larger ----
+
+# The numbers are those of the notebook (N = 256 students, the per-example gradients at W = 0, 2000 random batches
+# of each size): sigma^2 = 0.591, noise(4) = 0.142, noise(16) = 0.035, alike in both frameworks.
+NOISE_RATIO = Choice(
+    "about how large noise(16) is compared with noise(4)", options={
+        "a": "About 1/16 of it: averaging divides the error by B, so its square falls like 1/B².",
+        "b": "About 1/4 of it: a mean of 4 times as many gradients varies 4 times less.",
+        "c": "About 1/2 of it: a batch 4 times larger is only √4 = 2 times more precise.",
+        "d": "About the same: a mini-batch gradient of any size is an unbiased estimate of the full-batch gradient.",
+        "e": "About 3/4 of it: 16 students are still only 6% of the 256, and the noise falls fast only as B "
+             "comes close to N.",
+    }, answer="b", why={
+        "a": "dividing the sum of the B gradients by B does divide its variance by B², but that sum varies B "
+             "times as much as one gradient (B nearly independent draws): B·σ²/B² = σ²/B. 1/16 of noise(4) = "
+             "0.142 would be 0.009; the measured noise(16) is 0.035",
+        "c": "1/2 is what the typical error does, the square root of the noise: √0.142 = 0.38 and √0.035 = 0.19. "
+             "noise(B) is a squared distance, and it falls to a quarter when its square root halves",
+        "d": "unbiased means right on average over many batches, not close to the full-batch gradient in every "
+             "batch; noise(B) measures how far one batch's gradient lands, and that spread shrinks as a batch "
+             "averages more examples: 0.142 at B = 4, 0.035 at B = 16",
+        "e": "how close B is to N matters only through the factor (N − B)/(N − 1), 0.99 at B = 4 and 0.94 at "
+             "B = 16: it moves the ratio from 0.25 to 0.24 only. The noise shrinks with the number of examples "
+             "averaged, not with their share of the data",
+    }, explained="the mean of B nearly independent gradients varies 1/B times as much as one: σ²/B, times "
+                 "(N − B)/(N − 1) without replacement; 0.25 × 240/252 ≈ 0.24 here")
+
+
 EPOCHS = 4  # epochs drawn from each make_batches object: enough for a small shuffle buffer to show
 
 
@@ -372,6 +401,78 @@ def test_scaled_learning_rate(t):
 
 
 
+# ---- 8. the bug museum ----
+
+# The numbers are those of the notebook's cells (N = 256 students, batches of 32, SGD at learning rate 0.5).
+MUSEUM = {
+    "forward_outside_tape": Choice(
+        "forward_outside_tape: the training step computes the prediction outside what the framework records (before "
+        "the `tf.GradientTape` block, as on the slide, or inside `torch.no_grad()`), and no gradient reaches the "
+        "weights. Why?", options={
+            "a": "The framework recorded nothing of the forward pass, so the loss has no recorded path back to the "
+                 "weights: a `tf.GradientTape` records only the operations run inside its `with` block, and `torch` "
+                 "records nothing inside `torch.no_grad()`.",
+            "b": "The model's weights are created by its first call, after the recording began, so the framework "
+                 "did not know them yet.",
+            "c": "The loss function cannot differentiate through the labels: the prediction and the labels must be "
+                 "computed together in the same block.",
+            "d": "A fresh model starts at zero weights, where the gradient vanishes, so there is nothing to apply.",
+        }, answer="a", why={
+            "b": "the weights exist before any call: make_model creates them at once (a Keras model given its "
+                 "Input shape, an nn.Linear). And the trouble is the reverse: the call that uses the weights, the "
+                 "forward pass, is the part that went unrecorded",
+            "c": "the labels need no gradient and come from the data, outside any block, in your train_epoch too; "
+                 "it is the path from the weights to the prediction that must be recorded",
+            "d": "at W = 0 the gradient on all students is far from zero (section 2 printed about (-0.26, -0.29) "
+                 "for dJ/dW), and section 5 trained this same starting model, from the same loss 0.693. A zero "
+                 "gradient would be a tensor of zeros, not None",
+        }, explained="a gradient exists only along operations the framework recorded; the forward pass must be "
+                     "among them"),
+    "shuffle_window": Choice(
+        "shuffle_window: the students come sorted by outcome, and although the batches are shuffled every epoch, "
+        "nearly every batch of 32 holds only failed or only passed students. Why?", options={
+            "a": "A batch of 32 students is too small to hold both outcomes: only large batches are representative.",
+            "b": "The seed makes every epoch repeat the same order, so the shuffle does not really shuffle.",
+            "c": "Each batch only ever holds students that lie close together in the sorted file: a `tf.data` "
+                 "shuffle buffer of 16 picks each next student among only 16 held at a time, refilled in the "
+                 "file's order, and the `torch` loop shuffles the order of the batches but not which students "
+                 "share a batch.",
+            "d": "The data hold too few students of one outcome for both to fit in every batch.",
+        }, answer="c", why={
+            "a": "32 students drawn at random from these 256 (55% passed) hold about 18 passes, give or take 3; "
+                 "the chance that all 32 share one outcome is below one in a million. The batches here are one-sided "
+                 "because of how they were drawn, not because of their size",
+            "b": "a seed fixes which random orders come, not that they repeat: the two epochs printed differ (your "
+                 "make_batches, seeded too, gives a new order every epoch). Each order is just as one-sided",
+            "d": "142 of the 256 passed and 114 failed: a random batch of 32 holds about 18 passes and 14 "
+                 "failures, and the cell printed share of passes 0.55 for all the students",
+        }, explained="shuffling must reach across the whole data set; a small buffer, or whole batches moved "
+                     "around, only mix neighbours"),
+    "gradients_add_up": Choice(
+        "gradients_add_up: the loop that never clears its gradients first gets ahead of the right one, then its "
+        "loss climbs back towards that of the untrained model (0.693). Why?", options={
+            "a": "The learning rate 0.5 is too large for batches of 32: long steps overshoot the minimum.",
+            "b": "Every step applies the sum of all the gradients so far, not the current batch's (`torch`'s "
+                 "`backward()` adds into `.grad` until `zero_grad()` clears it; the `tf` loop adds each gradient "
+                 "to a total it never resets): the first batches' gradients keep pushing long after the weights "
+                 "went past where they pointed.",
+            "c": "The batches come in the same order every epoch, so the model learns the order, not the data.",
+            "d": "The optimizer's momentum keeps the weights moving after the loss stops falling.",
+        }, answer="b", why={
+            "a": "the loop beside it uses the same learning rate 0.5 on the same batches and its loss falls every "
+                 "epoch (0.41 after the first, 0.28 after the eighth); section 7 trained batches of 32 well at "
+                 "learning rates of 3 and more",
+            "c": "the right loop uses the same fixed order and trains well; a fixed order makes the steps repeat "
+                 "from epoch to epoch, it does not make the loss climb",
+            "d": "the optimizer has no momentum: make_optimizer builds plain SGD (momentum 0, the default in both "
+                 "frameworks). "
+                 "Momentum would also let old gradients fade, by a factor such as 0.9 a step; here they never fade: "
+                 "the 64th step still carries the first batch's gradient at full strength",
+        }, explained="an optimizer step should use this batch's gradient only; a sum of all earlier ones grows "
+                     "and keeps pointing where the weights were"),
+}
+
+
 # Reference helpers that make the objects a test gives the student's code (models, optimizers, layers) or
 # work on the objects it returns: the grader runs these in the notebook's process (autograder.remote);
 # every other helper works on data and runs in the judge.
@@ -396,6 +497,14 @@ EXERCISES = [
         "G[batches] (tf.gather(G, batches) in TensorFlow) has shape (k, B, p): average over axis=1 to get the "
         "(k, p) mini-batch gradients, subtract the mean of G over axis=0, square, sum over axis=1, then average.",
     ]),
+    Exercise("predict_noise_ratio", "Predict: the noise of a batch four times larger", 1,
+             prediction_test("predict_noise_ratio", NOISE_RATIO), [
+                 "noise(B) is the variance of a mean of B gradients. How does the variance of a sum of B independent "
+                 "random numbers grow with B, and what does dividing a random number by B do to its variance?",
+                 "A variance is in squared units: dividing a number by B divides its variance by B². The sum of B "
+                 "independent draws has B times the variance of one draw. Combine the two for B = 4 and B = 16, "
+                 "and mind that noise(B) is a squared distance, not a distance.",
+             ], question=NOISE_RATIO),
     Exercise("make_batches", "Shuffled mini-batches from the framework", 2, test_make_batches, [
         "Build the framework's dataset of pairs, shuffle it, then cut it into batches: the comments in the "
         "exercise cell name the calls.",
@@ -415,4 +524,11 @@ EXERCISES = [
         "A batch k times larger gets a learning rate k times larger.",
         "k = batch_size / base_batch_size; multiply base_lr by it.",
     ]),
+    Exercise("bug_museum", "The bug museum: why each exhibit goes wrong", 1, prediction_test("bug_museum", MUSEUM), [
+        "For each exhibit, compare what it printed with what the right code gives (printed beside it, or in the "
+        "section that built that code), then find the line of the exhibit that makes exactly that difference.",
+        "forward_outside_tape: which operations lie between the weights and the loss, and were they all run "
+        "where the framework records? shuffle_window: where in the sorted file can the students of one batch "
+        "come from? gradients_add_up: what does the optimizer's step use at the tenth batch, in each loop?",
+    ], question=MUSEUM),
 ]

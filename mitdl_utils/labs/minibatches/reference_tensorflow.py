@@ -1,6 +1,8 @@
 """Lab 05 reference implementations in TensorFlow, and the framework-specific helpers its tests use."""
 import tensorflow as tf
 
+from mitdl_utils.labs.minibatches.shared import bug_museum, predict_noise_ratio  # noqa: F401  (framework-neutral)
+
 
 def per_example_loss(W, b, X, y):
     """Binary cross-entropy of a logistic unit, one value per example. X (n, d), W (d,), b (), y (n,) -> (n,)."""

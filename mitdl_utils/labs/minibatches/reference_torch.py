@@ -3,6 +3,8 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
 
+from mitdl_utils.labs.minibatches.shared import bug_museum, predict_noise_ratio  # noqa: F401  (framework-neutral)
+
 
 def per_example_loss(W, b, X, y):
     """Binary cross-entropy of a logistic unit, one value per example. X (n, d), W (d,), b (), y (n,) -> (n,)."""
