@@ -554,6 +554,9 @@ if FIT_READY:
 # Is the hidden layer worth having? The fairest comparison is the simplest model trained the same way:
 # softmax regression, one dense layer straight from pixels to logits, trained by your `fit`. It learns more
 # slowly than the MLP and may well use all of its 100 epochs.
+#
+# Before you run it, predict. The linear model has one score per class, each a weighted sum of the 64 pixels,
+# and answers with the largest; it has 650 weights where the MLP has 19,210, and nothing curved anywhere.
 
 # %% fw="tensorflow"
 class LinearClassifier(tf.keras.Model):
@@ -579,11 +582,44 @@ class LinearClassifier(nn.Module):
     def forward(self, x):
         return x @ self.W + self.b
 
+# %% [markdown]
+# **{{exercise:predict_linear_baseline}}.** Where will the linear baseline's best validation accuracy land,
+# next to your MLP's (printed above)? Return the letter of your prediction from `predict_linear_baseline()`;
+# the check says whether you were right, and why not if not. Commit to an answer first, then run the cells
+# after the check.
+#
+# {{choices:predict_linear_baseline}}
+
+# %% solution="predict_linear_baseline"
+def predict_linear_baseline():
+    """-> your prediction: "a", "b", "c" or "d"."""
+    ### BEGIN SOLUTION
+    return "c"
+    ### END SOLUTION
+
+# %% tests="predict_linear_baseline"
+
+# %% [markdown]
+# Now the experiment: the linear model trained by your `fit`, on the same splits with the same settings.
+
 # %%
 if FIT_READY:
     linear = LinearClassifier(64, N_CLASSES)
     linear_history = fit(linear, X_train, y_train, X_val, y_val, *TRAINING.arguments())
+    for name, history in [("your MLP", mlp_history), ("linear baseline", linear_history)]:
+        best = int(np.argmin(history["val_loss"]))
+        errors = round((1 - history["val_accuracy"][best]) * len(val_idx))
+        print(f"{name:<16} best validation accuracy {history['val_accuracy'][best]:.1%} "
+              f"({errors} of {len(val_idx)} digits wrong), after {len(history['loss'])} epochs")
     plot_learning_curves({"your MLP": mlp_history, "linear baseline": linear_history})
+
+# %% [markdown]
+# The answer is (c): the linear model ends a point or so behind the MLP, with a few more of the 359 validation
+# digits wrong. Ten linear scores, the largest one winning, cut the 64-dimensional space of pixels into ten
+# regions with flat borders, one region per digit; at this size almost every digit already falls in its own
+# class's region. The hidden layer bends those borders, and the bends pay off on a handful of the hardest
+# digits. A linear baseline is always worth training first: it says how much of a problem is easy, and how much
+# the bigger network actually adds.
 
 # %% [markdown]
 # ## 9. The framework's way
@@ -729,11 +765,10 @@ if RESULTS_READY:
 
 # %% [markdown]
 # And the verdict, one number per model, all on the same test split. Count the errors, not only the
-# percentages: on 359 test images every 0.28% is one digit. Handwritten digits at this size are nearly
-# separable by a linear model (flat boundaries between the classes in the 64-dimensional space of pixels), so
-# the baseline is strong, and on one split the hidden layer's lead is a handful of digits, more on some splits
-# than on others. Over ten different splits (measured with this lab's reference code, trained as here) the
-# MLP made 9 errors on average and the linear model 14: about a third fewer, and fewer on every one of the ten.
+# percentages: on 359 test images every 0.28% is one digit. As on the validation split, the linear baseline is
+# strong, and on one split the hidden layer's lead is a handful of digits, more on some splits than on
+# others. Over ten different splits (measured with this lab's reference code, trained as here) the MLP made 9
+# errors on average and the linear model 14: about a third fewer, and fewer on every one of the ten.
 
 # %%
 if RESULTS_READY:
@@ -742,6 +777,132 @@ if RESULTS_READY:
     if FRAMEWORK_READY:
         accuracies["framework MLP (framework's pieces)"] = evaluate(framework_mlp, X_test, y_test)[1]
     plot_accuracies(accuracies, title=f"Test accuracy on {len(test_idx)} digits no model ever saw")
+
+# %% [markdown]
+# ## 11. The bug museum
+#
+# Three exhibits of code that runs without an error and still goes wrong, each about a piece you built in this
+# lab: the slide's own loss line given the wrong input, scaling done the easy way, and a network measured in
+# the wrong mode. Each cell runs its exhibit beside the right code and prints both. Work out why each goes
+# wrong, then answer in the exercise after them.
+#
+# **Exhibit `softmax_first`.** Many models end with a softmax layer (in Keras, `Dense(10, activation="softmax")`),
+# so that they output probabilities. The slide's loss line is then given those probabilities as `predicted`.
+# The cell tries it on five answers that are sure and right (a logit of 20 on the right class, 0 on the nine
+# others) and five that are sure and wrong, once given the logits and once given their softmax.
+
+# %% fw="tensorflow"
+labels = tf.one_hot([3, 1, 4, 1, 5], N_CLASSES)
+for name, logits in [("sure and right", 20.0 * labels), ("sure and wrong", 20.0 * tf.one_hot([0] * 5, N_CLASSES))]:
+    predicted = tf.nn.softmax(logits)  # what a model that ends with a softmax layer outputs
+    on_logits = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels, logits))
+    loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels, predicted))  # the slide's line
+    print(f"{name}: loss given the logits {float(on_logits):.3f}, given the probabilities {float(loss):.3f}")
+
+# %% fw="torch"
+labels, wrong_labels = torch.tensor([3, 1, 4, 1, 5]), torch.zeros(5, dtype=torch.int64)
+for name, logits in [("sure and right", 20.0 * nn.functional.one_hot(labels, N_CLASSES).float()),
+                     ("sure and wrong", 20.0 * nn.functional.one_hot(wrong_labels, N_CLASSES).float())]:
+    predicted = torch.softmax(logits, dim=1)  # what a model that ends with a softmax layer outputs
+    on_logits = nn.functional.cross_entropy(logits, labels)
+    loss = nn.functional.cross_entropy(predicted, labels)  # the slide's line
+    print(f"{name}: loss given the logits {on_logits.item():.3f}, given the probabilities {loss.item():.3f}")
+
+# %% [markdown]
+# **Exhibit `own_statistics`.** Section 3 scaled every split with the training split's mean and standard
+# deviation. The easy way scales each batch with its own instead, so the test split with the test split's
+# statistics. The cell takes the first 1,200 images as the training images and the other 597 as new ones, and
+# scales one new image in batches of three sizes, then with the training statistics.
+
+# %%
+def standardize_by_itself(X_batch):
+    """The exhibit: (n, d) images scaled with the mean and standard deviation of their own batch."""
+    mean, std = X_batch.mean(axis=0), X_batch.std(axis=0)
+    return (X_batch - mean) / np.where(std > 0, std, 1.0)
+
+
+seen, new = X[:1200], X[1200:]
+train_mean, train_std = seen.mean(axis=0), seen.std(axis=0)
+train_std = np.where(train_std > 0, train_std, 1.0)
+pixels = [19, 20, 21, 22]  # four pixels in the middle of the third row
+print(f"new image 0 (a {y[1200]}), its pixels {pixels}: {new[0, pixels]}")
+for n in (597, 20, 1):
+    print(f"  scaled in a batch of {n:>3}: {np.round(standardize_by_itself(new[:n])[0, pixels], 2)}")
+print(f"  scaled with the training statistics: {np.round(((new[0] - train_mean) / train_std)[pixels], 2)}")
+
+# %% [markdown]
+# **Exhibit `dropout_on`.** A network like yours, built from {{framework}}'s layers with dropout p = 0.5 (the
+# slide's typical value), trained for 40 quick steps on the 1,200 training images. The cell measures its
+# accuracy on the 597 new images three times the buggy way, then three times in evaluation mode. (Like the
+# other training runs, the grader skips this one.)
+
+# %% fw="tensorflow"
+if TRAINING_DEMOS:
+    tf.keras.utils.set_random_seed(0)
+    scaled_seen, scaled_new = (lab.tensor((images - train_mean) / train_std) for images in (seen, new))
+    net = tf.keras.Sequential([tf.keras.Input((64,)), tf.keras.layers.Dense(N_HIDDEN, activation="relu"),
+                               tf.keras.layers.Dropout(0.5), tf.keras.layers.Dense(N_CLASSES)])
+    net_optimizer = tf.keras.optimizers.Adam(TRAINING.learning_rate)
+    net_loss = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    for _ in range(40):
+        with tf.GradientTape() as tape:
+            loss = net_loss(lab.tensor(y[:1200], "int64"), net(scaled_seen, training=True))
+        gradients = tape.gradient(loss, net.trainable_variables)
+        net_optimizer.apply_gradients(zip(gradients, net.trainable_variables))
+
+    buggy = [np.argmax(net(scaled_new, training=True), axis=1) for _ in range(3)]  # training=True, as in the step
+    right = [np.argmax(net(scaled_new, training=False), axis=1) for _ in range(3)]
+    for name, answers in [("training=True ", buggy), ("training=False", right)]:
+        print(f"net(new, {name}): accuracy {', '.join(f'{np.mean(a == y[1200:]):.1%}' for a in answers)}; "
+              f"{int(np.sum(answers[0] != answers[1]))} answers differ between the first two calls")
+
+# %% fw="torch"
+if TRAINING_DEMOS:
+    torch.manual_seed(0)
+    scaled_seen, scaled_new = (lab.tensor((images - train_mean) / train_std) for images in (seen, new))
+    net = nn.Sequential(nn.Linear(64, N_HIDDEN), nn.ReLU(), nn.Dropout(0.5), nn.Linear(N_HIDDEN, N_CLASSES))
+    net_optimizer = torch.optim.Adam(net.parameters(), lr=TRAINING.learning_rate)
+    for _ in range(40):
+        net_optimizer.zero_grad()
+        loss = nn.functional.cross_entropy(net(scaled_seen), lab.tensor(y[:1200], "int64"))
+        loss.backward()
+        net_optimizer.step()
+
+    with torch.no_grad():
+        buggy = [net(scaled_new).argmax(dim=1).numpy() for _ in range(3)]  # no net.eval() after training
+        net.eval()
+        right = [net(scaled_new).argmax(dim=1).numpy() for _ in range(3)]
+    for name, answers in [("without net.eval()", buggy), ("after net.eval()  ", right)]:
+        print(f"net(new) {name}: accuracy {', '.join(f'{np.mean(a == y[1200:]):.1%}' for a in answers)}; "
+              f"{int(np.sum(answers[0] != answers[1]))} answers differ between the first two calls")
+
+# %% [markdown]
+# **{{exercise:bug_museum}}.** For each exhibit, pick the letter that says why it goes wrong, and return the
+# three letters from `bug_museum()` as a dict, one per exhibit.
+#
+# {{choices:bug_museum}}
+
+# %% solution="bug_museum"
+def bug_museum():
+    """-> {"softmax_first": letter, "own_statistics": letter, "dropout_on": letter}."""
+    ### BEGIN SOLUTION
+    return {"softmax_first": "b", "own_statistics": "c", "dropout_on": "a"}
+    ### END SOLUTION
+
+# %% tests="bug_museum"
+
+# %% [markdown]
+# The fixes, once each exhibit is understood:
+#
+# - `softmax_first`: give a loss that takes logits the logits. Either the model ends without a softmax (as
+#   yours does) and the loss applies it, or the model outputs probabilities and the loss is told so
+#   (`tf.keras.losses.SparseCategoricalCrossentropy(from_logits=False)`, or `torch.nn.NLLLoss` on their log).
+#   The first is the stable one.
+# - `own_statistics`: compute the mean and standard deviation once, on the training split, keep them with the
+#   model, and scale every later image with them, as your `standardize` does.
+# - `dropout_on`: measure in evaluation mode: `model(x, training=False)` (or `predict`, `evaluate`) for a Keras
+#   model; `model.eval()` for a `torch.nn` module, and `model.train()` again before training goes on, as this
+#   lab's `evaluate` does.
 
 # %% [markdown]
 # ## Summary

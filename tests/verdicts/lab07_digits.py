@@ -303,6 +303,57 @@ VARIANTS = [
             model.load_state_dict(snapshot)
             return history
         """),
+    # ---- predict_linear_baseline (one cell for both frameworks)
+    *variants(LAB, MISTAKE, "predict_linear_baseline", "chance_level", names=("not (a)", "ten regions"), both="""
+        def predict_linear_baseline():
+            return "a"
+        """),
+    *variants(LAB, MISTAKE, "predict_linear_baseline", "far_behind", names=("not (b)", "misses 7 to 10"), both="""
+        def predict_linear_baseline():
+            return "b"
+        """),
+    *variants(LAB, MISTAKE, "predict_linear_baseline", "fewer_weights_win", names=("not (d)", "over 100%"),
+              both="""
+        def predict_linear_baseline():
+            return "d"
+        """),
+    *variants(LAB, MISTAKE, "predict_linear_baseline", "the_accuracy_itself", names=("as a string", "got float"),
+              both="""
+        def predict_linear_baseline():
+            return 0.975
+        """),
+    *variants(LAB, MISTAKE, "predict_linear_baseline", "the_accuracy_as_text", names=("one of the letters", "'97%'"),
+              both="""
+        def predict_linear_baseline():
+            return "97%"
+        """),
+    *variants(LAB, MISTAKE, "predict_linear_baseline", "no_such_letter", names=("one of the letters", "'e'"),
+              both="""
+        def predict_linear_baseline():
+            return "e"
+        """),
+    *variants(LAB, MISTAKE, "predict_linear_baseline", "two_letters", names=("one of the letters", "'c or d'"),
+              both="""
+        def predict_linear_baseline():
+            return "c or d"
+        """),
+    *variants(LAB, MISTAKE, "predict_linear_baseline", "a_list", names=("as a string", "got list"), both="""
+        def predict_linear_baseline():
+            return ["c"]
+        """),
+    *variants(LAB, ALTERNATIVE, "predict_linear_baseline", "capital", both="""
+        def predict_linear_baseline():
+            return "C"
+        """),
+    *variants(LAB, ALTERNATIVE, "predict_linear_baseline", "in_parentheses", both="""
+        def predict_linear_baseline():
+            return "(c)"
+        """),
+    *variants(LAB, ALTERNATIVE, "predict_linear_baseline", "with_spaces_and_a_dot", both="""
+        def predict_linear_baseline():
+            prediction = " c. "
+            return prediction
+        """),
     # ---- framework
     *variants(LAB, MISTAKE, "framework", "best_weights_not_restored", names=("last epoch", "best"), tensorflow="""
         def framework_model(n_inputs, n_hidden, n_classes, p):
@@ -1267,4 +1318,76 @@ VARIANTS += [
                            ("nn.Sequential(nn.Linear(n_inputs, n_hidden), nn.ReLU(), nn.Dropout(p), nn.Linear(n_hidden, n_classes))",
                             "nn.Sequential(nn.Linear(n_inputs, n_hidden), nn.ReLU(inplace=True), nn.Dropout(p=p), "
                             "nn.Linear(n_hidden, n_classes))"))),
+    # ---- bug_museum (one cell for both frameworks)
+    *variants(LAB, MISTAKE, "bug_museum", "softmax_labels", names=("['softmax_first']", "the labels are fine"),
+              both="""
+        def bug_museum():
+            return {"softmax_first": "a", "own_statistics": "c", "dropout_on": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "softmax_price_of_ten", names=("['softmax_first']", "log(e + 9) - 1"),
+              both="""
+        def bug_museum():
+            return {"softmax_first": "c", "own_statistics": "c", "dropout_on": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "softmax_overflow", names=("['softmax_first']", "4.9e8"), both="""
+        def bug_museum():
+            return {"softmax_first": "d", "own_statistics": "c", "dropout_on": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "statistics_bias_absorbs", names=("['own_statistics']", "one fixed shift"),
+              both="""
+        def bug_museum():
+            return {"softmax_first": "b", "own_statistics": "a", "dropout_on": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "statistics_batch_too_small",
+              names=("['own_statistics']", "-1.26 against -1.18"), both="""
+        def bug_museum():
+            return {"softmax_first": "b", "own_statistics": "b", "dropout_on": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "statistics_nan", names=("['own_statistics']", "no NaN"), both="""
+        def bug_museum():
+            return {"softmax_first": "b", "own_statistics": "d", "dropout_on": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "dropout_still_training", names=("['dropout_on']", "nothing trains"),
+              both="""
+        def bug_museum():
+            return {"softmax_first": "b", "own_statistics": "c", "dropout_on": "b"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "dropout_shuffled", names=("['dropout_on']", "same tensor"), both="""
+        def bug_museum():
+            return {"softmax_first": "b", "own_statistics": "c", "dropout_on": "c"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "dropout_rounding", names=("['dropout_on']", "rounding could move"),
+              both="""
+        def bug_museum():
+            return {"softmax_first": "b", "own_statistics": "c", "dropout_on": "d"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "an_exhibit_missing", names=("keys", "'dropout_on'"), both="""
+        def bug_museum():
+            return {"softmax_first": "b", "own_statistics": "c"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "a_key_misspelled", names=("keys", "'own_statistics'"), both="""
+        def bug_museum():
+            return {"softmax_first": "b", "own_statistic": "c", "dropout_on": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "letters_in_a_list", names=("should return a dict", "got list"), both="""
+        def bug_museum():
+            return ["b", "c", "a"]
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "a_number_for_a_letter",
+              names=("['dropout_on']", "as a string", "got int"), both="""
+        def bug_museum():
+            return {"softmax_first": "b", "own_statistics": "c", "dropout_on": 1}
+        """),
+    *variants(LAB, ALTERNATIVE, "bug_museum", "capitals", both="""
+        def bug_museum():
+            return {"softmax_first": "B", "own_statistics": "C", "dropout_on": "A"}
+        """),
+    *variants(LAB, ALTERNATIVE, "bug_museum", "parentheses_in_another_order", both="""
+        def bug_museum():
+            return {"dropout_on": "(a)", "softmax_first": "(b)", "own_statistics": "c)"}
+        """),
+    *variants(LAB, ALTERNATIVE, "bug_museum", "built_from_pairs", both="""
+        def bug_museum():
+            return dict(zip(["softmax_first", "own_statistics", "dropout_on"], "bca"))
+        """),
 ]

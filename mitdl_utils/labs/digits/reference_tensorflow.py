@@ -4,7 +4,8 @@ import logging
 import numpy as np
 import tensorflow as tf
 
-from mitdl_utils.labs.digits.shared import confusion_matrix, standardize, stratified_split  # noqa: F401
+from mitdl_utils.labs.digits.shared import (  # noqa: F401  (framework-neutral)
+    bug_museum, confusion_matrix, predict_linear_baseline, standardize, stratified_split)
 
 
 class _NoRetracingWarning(logging.Filter):

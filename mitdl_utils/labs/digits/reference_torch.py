@@ -7,7 +7,8 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from mitdl_utils.labs.digits.shared import confusion_matrix, standardize, stratified_split  # noqa: F401
+from mitdl_utils.labs.digits.shared import (  # noqa: F401  (framework-neutral)
+    bug_museum, confusion_matrix, predict_linear_baseline, standardize, stratified_split)
 
 
 def dropout(x, p, training=True):
