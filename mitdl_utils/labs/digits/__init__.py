@@ -55,12 +55,12 @@ MUSEUM = {
         "answers that are sure and right, and 2.461 for answers that are sure and wrong. Why?", options={
             "a": "The labels are in the wrong form for probabilities: the loss wants one-hot rows (or class "
                  "indices) where the cell gives the other kind.",
-            "b": "The loss applies a softmax of its own, so it softmaxes the probabilities again: ten inputs "
-                 "between 0 and 1 never give any class a probability near 1.",
-            "c": "That is what cross-entropy is: even a sure, right answer pays about 1.46, the price of having "
-                 "ten classes to choose from.",
+            "b": "The loss applies its own softmax, so the probabilities get a second one: ten inputs between 0 "
+                 "and 1 never give a class a probability near 1.",
+            "c": "That is what cross-entropy is: even a sure and right answer pays about 1.46, the price of "
+                 "having ten classes to choose from instead of two.",
             "d": "The softmax overflows: e to the power 20, the logit of the sure class, is too big for float32, "
-                 "and the loss comes out wrong.",
+                 "and the loss comes out as a wrong but finite number.",
         }, answer="b", why={
             "a": "the cell passes the same labels to both lines, and the line given the logits scores the sure, "
                  "right answers 0.000 and the sure, wrong ones 20.000, as it should: the labels are fine. What "
@@ -76,12 +76,12 @@ MUSEUM = {
     "own_statistics": Choice(
         "own_statistics: the same new image, scaled with the statistics of the batch it comes in, gives other "
         "pixel values in a batch of 597, of 20 and of 1 (all zeros). Why is that a bug?", options={
-            "a": "It is no bug: the first layer's biases absorb any shift of the inputs, so each batch may use "
-                 "its own mean and standard deviation.",
-            "b": "The batches are too small: with a few more images in each, their statistics would match the "
-                 "training split's, and so would the scaled pixels.",
-            "c": "Scaling is part of the model: the network learned its weights for inputs scaled with the "
-                 "training split's numbers, and any other numbers change what an image looks like to it.",
+            "a": "It is no bug: the first layer's biases absorb any shift of the inputs, so every batch may use "
+                 "its own mean and standard deviation, whatever its size.",
+            "b": "The batches are too small: with a few hundred more images in each, their statistics would "
+                 "match the training split's, and so would the scaled pixels.",
+            "c": "Scaling is part of the model: its weights fit inputs scaled with the training split's "
+                 "numbers, and other numbers change what an image looks like.",
             "d": "A batch of one has a standard deviation of 0 everywhere, and dividing by 0 gives NaN: with the "
                  "division left out, scaling by the batch would be fine.",
         }, answer="c", why={
@@ -99,14 +99,14 @@ MUSEUM = {
     "dropout_on": Choice(
         "dropout_on: the same trained network, measured three times on the same 597 new images, gives three "
         "different accuracies, each below the one it gets in evaluation mode. Why?", options={
-            "a": "The measurement ran in training mode (`training=True` copied from the training step, or no "
-                 "`model.eval()`), so dropout silenced another half of the hidden units on every call.",
+            "a": "It measured in training mode (`training=True` copied from the step, or no `model.eval()`): "
+                 "dropout silenced another half of the hidden units each call.",
             "b": "The network is still training between the calls: each measurement sees weights that the "
-                 "optimizer has updated since the one before.",
-            "c": "The images are shuffled between calls, so each measurement counts a different selection of "
-                 "the 597 images.",
-            "d": "Float32 rounding differs from call to call, and on images near a boundary it is enough to "
-                 "change a few answers.",
+                 "optimizer has updated once more since the measurement before.",
+            "c": "The images are shuffled between the calls, so each of the three measurements counts a "
+                 "different selection of the 597 new images it was given.",
+            "d": "Float32 rounding differs from one call to the next, and on the images that lie near a class "
+                 "boundary it is enough to change a few of the answers.",
         }, answer="a", why={
             "b": "nothing trains in the cell's measurements: no gradient, no optimizer step. The three calls in "
                  "evaluation mode, on the same weights, give the same accuracy three times",
