@@ -553,3 +553,55 @@ def test_a_layer_whose_forward_pass_is_a_stub_is_not_attempted(lab, ops):
         raise NotImplementedError()
 
     assert graded(lab, "dense_layer", MyDenseLayer=layer_class(ops, forward=todo)).status == "not attempted"
+
+
+# ------------------------------------------------------------------ the prediction and the museum: their numbers
+
+def test_the_parameter_growth_prediction_quotes_the_framework_s_counts(lab, ops):
+    """Every count the options' whys quote is what the reference and the framework count, and (b) is the ratio."""
+    from mitdl_utils.labs.dense import PARAMETER_GROWTH
+
+    per_layer = {}
+    for sizes in ([784, 256, 256, 10], [784, 512, 512, 10]):
+        per_layer[sizes[1]] = [lab.reference.framework_count(sequential(ops, [n_in, n_out], [None]), n_in)
+                               for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        assert sum(per_layer[sizes[1]]) == lab.reference.count_parameters(sizes)
+    assert per_layer == {256: [200_960, 65_792, 2_570], 512: [401_920, 262_656, 5_130]}
+    quoted = " ".join([PARAMETER_GROWTH.question, *PARAMETER_GROWTH.why.values(), PARAMETER_GROWTH.explained])
+    for count in [*per_layer[256][:2], *per_layer[512][:2], 269_322, 669_706]:
+        assert f"{count:,}" in quoted, count
+    ratio = 669_706 / 269_322
+    assert PARAMETER_GROWTH.options[PARAMETER_GROWTH.answer] == "about 2.5" and f"{ratio:.2f}" == "2.49"
+
+
+def test_the_relu_exhibit_fails_as_the_museum_says(framework):
+    """The slide's ReLU(z): PyTorch quietly makes a module (z in its `inplace`), Keras refuses z as a `max_value`."""
+    fw = get_framework(framework)
+    if framework == "torch":
+        z = fw.torch.tensor([[-1.0, 2.0], [0.5, -3.0]])
+        module = fw.torch.nn.ReLU(z)
+        assert isinstance(module, fw.torch.nn.ReLU) and module.inplace is z
+        with pytest.raises(TypeError, match="must be Tensor, not ReLU"):
+            fw.torch.nn.Linear(2, 2)(module)
+    else:
+        z = fw.tf.constant([[-1.0, 2.0], [0.5, -3.0]])
+        with pytest.raises(ValueError, match="truth value"):
+            fw.tf.keras.layers.ReLU(z)
+        assert to_numpy(fw.tf.keras.layers.ReLU(max_value=1.0)(z)).tolist() == [[0.0, 1.0], [0.5, 0.0]]
+
+
+def test_the_linear_stack_exhibit_ends_where_the_perceptron_does(lab, ops):
+    """The slide's stack without activations, trained as the notebook trains it, reaches the perceptron's loss
+    (0.690, as the museum's whys say) and about half the points, and its layers multiply out into one."""
+    X, y = two_rings(200)
+    stack_model = sequential(ops, [2, 16, 16, 1], [None, None, "sigmoid"])
+    perceptron = sequential(ops, [2, 1], ["sigmoid"])
+    stack_loss = lab.reference.fit_classifier(stack_model, X, y, 150, 0.1)
+    perceptron_loss = lab.reference.fit_classifier(perceptron, X, y, 150, 0.1)
+    assert round(stack_loss, 3) == round(perceptron_loss, 3) == 0.690
+    p = lab.reference.run_model(stack_model, X)[:, 0]
+    assert 0.45 < np.mean((p > 0.5) == y) < 0.6
+    W, b = np.eye(2), np.zeros(2)
+    for W_k, b_k in lab.reference.dense_weights(stack_model, 2):
+        W, b = W @ W_k, b @ W_k + b_k
+    np.testing.assert_allclose(1 / (1 + np.exp(-(X @ W + b)))[:, 0], p, atol=1e-6)

@@ -307,11 +307,7 @@ def deep_network(sizes):
 # ## 6. Counting parameters
 #
 # A layer from $n_{in}$ to $n_{out}$ units holds a weight for every (input, output) pair and one bias per
-# output: $n_{in}\, n_{out} + n_{out}$ numbers. A network's parameter count is the sum over its layers, and it
-# grows with the *product* of neighbouring widths. Doubling every hidden layer multiplies the weights between two
-# hidden layers by 4, but those from the inputs and to the outputs only by 2, so the total grows between two- and
-# fourfold: the last two rows of the table below go from 269,322 to 669,706 parameters (x2.49), because most of
-# them connect the 784 inputs.
+# output: $n_{in}\, n_{out} + n_{out}$ numbers. A network's parameter count is the sum over its layers.
 #
 # **{{exercise:parameter_count}}.** Write `count_parameters(sizes)` from the formula (plain Python, no framework),
 # for the network that `deep_network(sizes)` builds.
@@ -324,6 +320,57 @@ def count_parameters(sizes):
     ### END SOLUTION
 
 # %% tests="parameter_count"
+
+# %% [markdown]
+# ### Predict, then run: a network twice as wide
+#
+# A network for 28 × 28 images of digits, $[784, 256, 256, 10]$, holds 269,322 weights and biases. Make both of its
+# hidden layers twice as wide, $[784, 512, 512, 10]$: how many times as many parameters does it hold? Decide
+# from the formula, in your head or on paper, without running `count_parameters`; then run the check, and only
+# after that the cell below it, which counts the framework's own layers one by one.
+#
+# **{{exercise:predict_parameter_growth}}.** Return the letter of your prediction from `predict_parameter_growth()`.
+#
+# {{choices:predict_parameter_growth}}
+
+# %% solution="predict_parameter_growth"
+def predict_parameter_growth():
+    """-> your prediction, one of the letters "a", "b", "c" or "d" (a str)."""
+    ### BEGIN SOLUTION
+    return "b"
+    ### END SOLUTION
+
+# %% tests="predict_parameter_growth"
+
+# %% fw="tensorflow"
+def layer_counts(sizes):
+    """[d_in, n_1, ..., d_out] -> the trainable numbers of each Dense layer between neighbouring sizes."""
+    counts = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        layer = tf.keras.layers.Dense(n_out)
+        layer.build((None, n_in))  # a Dense layer makes its weights once it knows its number of inputs
+        counts.append(layer.count_params())
+    return counts
+
+# %% fw="torch"
+def layer_counts(sizes):
+    """[d_in, n_1, ..., d_out] -> the trainable numbers of each nn.Linear between neighbouring sizes."""
+    return [sum(p.numel() for p in nn.Linear(n_in, n_out).parameters()) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+
+# %%
+narrow, wide = layer_counts([784, 256, 256, 10]), layer_counts([784, 512, 512, 10])
+print(f"{'layer':<18}{'[784, 256, 256, 10]':>21}{'[784, 512, 512, 10]':>21}{'growth':>9}")
+for name, a, b in zip(("784 -> hidden", "hidden -> hidden", "hidden -> 10"), narrow, wide):
+    print(f"{name:<18}{a:>21,}{b:>21,}{b / a:>8.2f}x")
+print(f"{'total':<18}{sum(narrow):>21,}{sum(wide):>21,}{sum(wide) / sum(narrow):>8.2f}x")
+
+# %% [markdown]
+# **Why 2.49.** A layer's count, $n_{in}\, n_{out} + n_{out}$, grows with the *product* of its two widths. Only the
+# middle layer has both ends in hidden layers, so only it grows fourfold. The first layer keeps its 784 inputs and
+# the last its 10 outputs: each has one width doubled, and doubles. The first layer also holds three quarters of
+# all the parameters (200,960 of 269,322), so the total lands much nearer 2 than 4. In a network whose hidden
+# layers are much wider than its inputs and outputs, the middle layers would hold most of the parameters and the
+# growth would come close to 4; it can never reach 8, because the layers' counts add up, they do not multiply.
 
 # %% [markdown]
 # Your formula next to the framework's own count, for a few networks:
@@ -699,6 +746,143 @@ elif lab.ready("accuracy") and lab.ready("nonlinear_mlp"):
 # training, same kind of layer: what differs is one hidden layer with a non-linear activation.
 
 # %% [markdown]
+# ## 9. The bug museum
+#
+# Two exhibits, each a line of the lecture's slides that runs (or fails) without telling you what went wrong.
+# Run each one, set its output beside what the right code gives (printed with it), and work out why it goes
+# wrong; then say so in the exercise after the last exhibit.
+#
+# **Exhibit `relu_class`.** The lecture's slide on activation functions gives ReLU in two forms, one for each
+# framework: `tf.nn.relu(z)` and `torch.nn.ReLU(z)`, the second a layer *class* called on `z`. The cell runs that
+# second line on a small matrix `z`, with {{framework}}'s ReLU layer class, and then two ways of computing
+# $\max(0, z)$ that work.
+
+# %% fw="tensorflow"
+z = tf.constant([[-1.0, 2.0], [0.5, -3.0]])
+try:
+    relu_z = tf.keras.layers.ReLU(z)  # the slide's torch.nn.ReLU(z), with Keras's ReLU layer class
+    print("the slide's line gave back a", type(relu_z).__name__)
+except Exception as e:
+    print("raised", type(e).__name__, ":", str(e).splitlines()[0])
+print(f"{'the function form, tf.nn.relu(z):':<47}{tf.nn.relu(z).numpy().tolist()}")
+print(f"{'a layer made first, tf.keras.layers.ReLU()(z):':<47}{tf.keras.layers.ReLU()(z).numpy().tolist()}")
+
+# %% fw="torch"
+z = torch.tensor([[-1.0, 2.0], [0.5, -3.0]])
+relu_z = nn.ReLU(z)  # the slide's line, torch.nn.ReLU(z)
+print("the slide's line gave back a", type(relu_z).__name__)
+try:
+    nn.Linear(2, 2)(relu_z)  # what the next layer makes of it
+except Exception as e:
+    print("raised", type(e).__name__, ":", str(e).splitlines()[0])
+print(f"{'the function form, torch.relu(z):':<35}{torch.relu(z).tolist()}")
+print(f"{'a layer made first, nn.ReLU()(z):':<35}{nn.ReLU()(z).tolist()}")
+
+# %% [markdown]
+# **Exhibit `linear_stack`.** Of the lecture's two slides of a deep network, the one written with `tf.keras`
+# stacks dense layers with no activation between them (the other puts a ReLU after each hidden layer). The cell
+# builds that stack for the rings of section 8, 2 inputs, two layers of 16 units and one output with a sigmoid,
+# and trains it as section 8 trains its models (150 steps of `train`, learning rate 0.1), then 450 steps more.
+# Beside it: a perceptron trained the same way, and the single layer whose weights are the product of the stack's
+# three weight matrices.
+
+# %% fw="tensorflow"
+def slide_stack():
+    """The slide's deep network on 2 inputs: Dense(16) -> Dense(16) -> Dense(1, sigmoid), nothing between them."""
+    return tf.keras.Sequential([tf.keras.Input(shape=(2,)), tf.keras.layers.Dense(16), tf.keras.layers.Dense(16),
+                                tf.keras.layers.Dense(1, activation="sigmoid")])
+
+
+def framework_perceptron():
+    """One Dense layer, 2 inputs -> 1 output with a sigmoid."""
+    return tf.keras.Sequential([tf.keras.Input(shape=(2,)), tf.keras.layers.Dense(1, activation="sigmoid")])
+
+
+def as_one_layer(stack):
+    """The stack's dense layers multiplied out -> (W (2, 1), b (1,)), NumPy: x W + b is what they compute."""
+    W, b = stack.layers[0].kernel.numpy(), stack.layers[0].bias.numpy()
+    for layer in stack.layers[1:]:
+        W, b = W @ layer.kernel.numpy(), b @ layer.kernel.numpy() + layer.bias.numpy()
+    return W, b
+
+# %% fw="torch"
+def slide_stack():
+    """The slide's deep network on 2 inputs: Linear(2, 16) -> Linear(16, 16) -> Linear(16, 1) -> sigmoid."""
+    return nn.Sequential(nn.Linear(2, 16), nn.Linear(16, 16), nn.Linear(16, 1), nn.Sigmoid())
+
+
+def framework_perceptron():
+    """One Linear layer, 2 inputs -> 1 output, then a sigmoid."""
+    return nn.Sequential(nn.Linear(2, 1), nn.Sigmoid())
+
+
+def as_one_layer(stack):
+    """The stack's Linear layers multiplied out -> (W (2, 1), b (1,)), NumPy: x W + b is what they compute."""
+    linear = [layer for layer in stack if isinstance(layer, nn.Linear)]
+    W, b = linear[0].weight.detach().numpy().T, linear[0].bias.detach().numpy()
+    for layer in linear[1:]:
+        W, b = W @ layer.weight.detach().numpy().T, b @ layer.weight.detach().numpy().T + layer.bias.detach().numpy()
+    return W, b
+
+# %%
+def share_right(model):
+    """The share of the rings' points on the right side of the model's boundary p = 0.5."""
+    return float(np.mean((probabilities(model, X_rings) > 0.5) == y_rings))
+
+
+if grading():
+    print("(skipped while the grader runs this notebook: nothing in the museum's exhibits is graded)")
+else:
+    seed_everything(0, frameworks=(lab.fw.name,))
+    stack = slide_stack()
+    loss = train(stack, X_rings, y_rings, 150, learning_rate=0.1)
+    print(f"the slide's stack, 150 steps:     loss {loss:.3f}, {share_right(stack):.1%} of the points right")
+    loss = train(stack, X_rings, y_rings, 450, learning_rate=0.1)
+    print(f"the same stack, 450 steps more:   loss {loss:.3f}, {share_right(stack):.1%} of the points right")
+    perceptron = framework_perceptron()
+    loss = train(perceptron, X_rings, y_rings, 150, learning_rate=0.1)
+    print(f"a perceptron, 150 steps:          loss {loss:.3f}, {share_right(perceptron):.1%} of the points right")
+    W, b = as_one_layer(stack)
+    one_layer = 1 / (1 + np.exp(-(X_rings @ W + b)))  # sigmoid(x W + b): one layer, 2 weights and a bias
+    gap = np.abs(one_layer[:, 0] - probabilities(stack, X_rings)).max()
+    print(f"the stack as one layer: W = {np.round(W[:, 0], 3)}, b = {b[0]:.3f}; its largest difference from the "
+          f"stack's output: {gap:.1e}")
+
+# %% [markdown]
+# **{{exercise:bug_museum}}.** For each exhibit, pick the letter of the reason it goes wrong, and return both
+# letters from `bug_museum()` as a dict: exhibit name -> letter.
+#
+# {{choices:bug_museum}}
+
+# %% solution="bug_museum"
+def bug_museum():
+    """-> dict: each exhibit's name ("relu_class", "linear_stack") -> your letter (a str)."""
+    ### BEGIN SOLUTION
+    return {"relu_class": "b", "linear_stack": "c"}
+    ### END SOLUTION
+
+# %% tests="bug_museum"
+
+# %% [markdown]
+# **What the exhibits show.** *relu_class*: ReLU here is a layer class, and calling a class makes an object: the
+# arguments in those parentheses are the layer's settings, not its input. The first setting of Keras's
+# `tf.keras.layers.ReLU` is `max_value`, a cap on the output, so `z` becomes the cap, and the layer's check that
+# the cap is not negative cannot compare a whole matrix with 0: hence the error about an ambiguous truth value.
+# The first setting of `torch.nn.ReLU` is `inplace` (whether to overwrite its input), so there the line raises
+# nothing: it returns a ReLU module holding `z` as a setting, and the error appears only when the next layer is
+# handed that module instead of a tensor. Either make the layer first and then call it on `z`, `ReLU()(z)` (which
+# is what a `Sequential` does with the layers you list in it), or use the function form of ReLU, as {{framework}}'s
+# exhibit cell does.
+
+# %% [markdown]
+# *linear_stack*: with no activation between them, the layers multiply out into one,
+# $(x W_1 + b_1) W_2 + b_2 = x\,(W_1 W_2) + (b_1 W_2 + b_2)$, and so on for the third. The stack has 337 parameters
+# but computes what a perceptron with 3 computes, and training takes it to the same place: the same loss, the same
+# straight boundary, about half the points right, however long it trains. The printed single layer gives the
+# stack's outputs to float32 rounding. Put a non-linear activation after each hidden layer, as the other slide
+# and your `deep_network` do, and the same 16 + 16 units can bend the boundary around the inner ring.
+
+# %% [markdown]
 # ## Summary
 #
 # A dense layer is many perceptrons reading the same inputs: $g(XW + b)$ with $W$ of shape
@@ -707,9 +891,10 @@ elif lab.ready("accuracy") and lab.ready("nonlinear_mlp"):
 # networks built from a list of sizes, and counted their parameters. An untrained network answers any
 # question you ask it, but the answer comes from its random starting weights, not from the data. On the two
 # rings, no straight line gets much more than two points in three right, a trained perceptron about one in two,
-# and a trained MLP of your own layers nearly all of them: its hidden sigmoids let the boundary bend. Next lab:
-# the loss, a number that says how wrong the network is. Run the cell below to see where you stand before
-# you submit.
+# and a trained MLP of your own layers nearly all of them: its hidden sigmoids let the boundary bend. The bug
+# museum showed the same lesson from the other side: the slide's stack without activations is one layer in
+# disguise. Next lab: the loss, a number that says how wrong the network is. Run the cell below to see where you
+# stand before you submit.
 
 # %%
 lab.progress()

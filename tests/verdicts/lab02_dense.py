@@ -704,6 +704,57 @@ VARIANTS = [
         def count_parameters(sizes):
             return int(np.dot(sizes[:-1], sizes[1:]) + np.sum(sizes[1:]))
         """),
+    # ---- predict_parameter_growth (one cell for both frameworks)
+    *variants(LAB, MISTAKE, "predict_parameter_growth", "every_layer_doubles", names=("not (a)", "four times as many"),
+              both="""
+        def predict_parameter_growth():
+            return "a"
+        """),
+    *variants(LAB, MISTAKE, "predict_parameter_growth", "square_of_the_width", names=("not (c)", "only doubles"),
+              both="""
+        def predict_parameter_growth():
+            return "c"
+        """),
+    *variants(LAB, MISTAKE, "predict_parameter_growth", "layers_multiply", names=("not (d)", "add up"), both="""
+        def predict_parameter_growth():
+            return "d"
+        """),
+    *variants(LAB, MISTAKE, "predict_parameter_growth", "the_ratio_as_a_number", names=("as a string", "got float"),
+              both="""
+        def predict_parameter_growth():
+            return 2.49
+        """),
+    *variants(LAB, MISTAKE, "predict_parameter_growth", "the_ratio_as_a_string", names=("one of the letters",), both="""
+        def predict_parameter_growth():
+            return "2.5"
+        """),
+    *variants(LAB, MISTAKE, "predict_parameter_growth", "the_new_count", names=("as a string", "got int"), both="""
+        def predict_parameter_growth():
+            return 669706
+        """),
+    *variants(LAB, MISTAKE, "predict_parameter_growth", "a_letter_past_the_options",
+              names=("one of the letters", "'d'"),
+              both="""
+        def predict_parameter_growth():
+            return "e"
+        """),
+    *variants(LAB, MISTAKE, "predict_parameter_growth", "two_letters_to_be_safe", names=("as a string", "got list"),
+              both="""
+        def predict_parameter_growth():
+            return ["b", "c"]
+        """),
+    *variants(LAB, ALTERNATIVE, "predict_parameter_growth", "capital_letter", both="""
+        def predict_parameter_growth():
+            return "B"
+        """),
+    *variants(LAB, ALTERNATIVE, "predict_parameter_growth", "letter_in_brackets", both="""
+        def predict_parameter_growth():
+            return "(b)"
+        """),
+    *variants(LAB, ALTERNATIVE, "predict_parameter_growth", "letter_as_listed", both="""
+        def predict_parameter_growth():
+            return " b) "
+        """),
     # ---- will_i_pass
     *variants(LAB, MISTAKE, "will_i_pass", "features_swapped", names=("swapped",), tensorflow="""
         def pass_model():
@@ -1239,5 +1290,69 @@ VARIANTS = [
         def mlp_classifier(hidden):
             layers = [MyDenseLayer(2, hidden), MyDenseLayer(hidden, 1)]
             return nn.Sequential(*layers)
+        """),
+    # ---- bug_museum (one cell for both frameworks)
+    *variants(LAB, MISTAKE, "bug_museum", "relu_one_number_at_a_time", names=("['relu_class']", "2 x 2 matrix"),
+              both="""
+        def bug_museum():
+            return {"relu_class": "a", "linear_stack": "c"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "relu_refuses_negatives", names=("['relu_class']", "without complaint"),
+              both="""
+        def bug_museum():
+            return {"relu_class": "c", "linear_stack": "c"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "relu_not_built", names=("['relu_class']", "nothing to build"), both="""
+        def bug_museum():
+            return {"relu_class": "d", "linear_stack": "c"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "stack_needs_more_steps", names=("['linear_stack']", "450 more steps"),
+              both="""
+        def bug_museum():
+            return {"relu_class": "b", "linear_stack": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "stack_too_narrow", names=("['linear_stack']", "16 hidden units too"),
+              both="""
+        def bug_museum():
+            return {"relu_class": "b", "linear_stack": "b"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "stack_relu_by_default", names=("['linear_stack']", "no activation at all"),
+              both="""
+        def bug_museum():
+            return {"relu_class": "b", "linear_stack": "d"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "letters_swapped", names=("['relu_class']", "without complaint"), both="""
+        def bug_museum():
+            return {"relu_class": "c", "linear_stack": "b"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "an_exhibit_left_out", names=("keys", "linear_stack"), both="""
+        def bug_museum():
+            return {"relu_class": "b"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "a_list_of_letters", names=("dict", "got list"), both="""
+        def bug_museum():
+            return ["b", "c"]
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "exhibit_names_misspelt", names=("keys", "relu_class"), both="""
+        def bug_museum():
+            return {"relu": "b", "linear_stack": "c"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "a_word_for_a_letter", names=("one of the letters",), both="""
+        def bug_museum():
+            return {"relu_class": "settings", "linear_stack": "c"}
+        """),
+    *variants(LAB, ALTERNATIVE, "bug_museum", "capital_letters", both="""
+        def bug_museum():
+            return {"relu_class": "B", "linear_stack": "C"}
+        """),
+    *variants(LAB, ALTERNATIVE, "bug_museum", "brackets_and_another_order", both="""
+        def bug_museum():
+            return {"linear_stack": "(c)", "relu_class": "b)"}
+        """),
+    *variants(LAB, ALTERNATIVE, "bug_museum", "built_with_dict", both="""
+        def bug_museum():
+            answers = dict(relu_class="b")
+            answers["linear_stack"] = "c"
+            return answers
         """),
 ]

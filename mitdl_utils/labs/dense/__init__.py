@@ -9,6 +9,7 @@ import numpy as np
 from mitdl_utils.checking import CheckFailed, Exercise, assert_close, attempt, expect, to_numpy
 from mitdl_utils.data import two_rings
 from mitdl_utils.labs.dense.lines import best_line_accuracy
+from mitdl_utils.prediction import Choice, prediction_test
 
 STUDENT = (4.0, 5.0)  # the lecture's student: 4 lectures attended, 5 hours on the final project
 PASS_MODEL_SIZES = [2, 3, 1]
@@ -500,6 +501,63 @@ def test_nonlinear_mlp(t):
             raise CheckFailed(message)
 
 
+# ---- predict, then run; and the bug museum (mitdl_utils.prediction)
+
+# The two networks of the prediction, and their layers' counts (weights and biases): 200,960 + 65,792 + 2,570 =
+# 269,322, then 401,920 + 262,656 + 5,130 = 669,706 (x 2.49). tests/test_lab02_dense.py checks these numbers.
+PARAMETER_GROWTH = Choice(
+    "Doubling both hidden layers of [784, 256, 256, 10], which holds 269,322 weights and biases, gives "
+    "[784, 512, 512, 10]. Its count is that times", options={
+        "a": "about 2",
+        "b": "about 2.5",
+        "c": "about 4",
+        "d": "about 8",
+    }, answer="b", why={
+        "a": "a layer with one end at the 784 inputs or the 10 outputs doubles, but the middle layer has both ends "
+             "in hidden layers: its 65,792 weights and biases become 262,656, four times as many, so the total, "
+             "669,706, is more than twice 269,322",
+        "c": "only the middle layer, hidden to hidden, grows fourfold (65,792 -> 262,656). The first layer holds "
+             "200,960 of the 269,322, and with its 784 inputs fixed it only doubles (to 401,920), as does the last",
+        "d": "the layers' counts add up, they do not multiply: each layer grows twofold or fourfold, so their sum "
+             "grows at most fourfold. It goes from 269,322 to 669,706",
+    }, explained="most of the parameters connect the 784 inputs, and those only double; only the 256 x 256 middle "
+                 "layer quadruples: 669,706 / 269,322 = 2.49")
+
+MUSEUM = {
+    "relu_class": Choice(
+        "`relu_class`: the activation slide's line `torch.nn.ReLU(z)`, run with the framework's ReLU layer class, "
+        "never gives max(0, z). Why?", options={
+            "a": "ReLU works on one number at a time, and a whole 2 x 2 matrix z is more than it accepts.",
+            "b": "Its arguments are the layer's settings: z lands in one of them, and nothing is applied.",
+            "c": "z holds negative entries (-1 and -3), and ReLU refuses inputs below 0.",
+            "d": "The layer is not built yet: it must see a batch's shape before it can compute anything.",
+        }, answer="b", why={
+            "a": "the function form of ReLU, printed by the exhibit's cell, takes the same 2 x 2 matrix and returns "
+                 "max(0, z) entry by entry, [[0, 2], [0.5, 0]]",
+            "c": "turning negative numbers into 0 is ReLU's whole job: the function form turns -1 and -3 into 0 "
+                 "without complaint",
+            "d": "a ReLU layer holds no weights, so there is nothing to build: the same class made with empty "
+                 "parentheses, then called on z, gives max(0, z) at once (printed last)",
+        }, explained="ReLU(...) makes a layer, and its arguments configure that layer; z belongs in the call of "
+                     "the layer, ReLU()(z), or in the function form of ReLU"),
+    "linear_stack": Choice(
+        "`linear_stack`: the slide's deep network, dense layers of 16 and 16 units with no activation between "
+        "them, trained on the rings, gets about half the points right, as the perceptron does. Why?", options={
+            "a": "150 steps are too few for three layers: a deeper network needs longer to bend its boundary.",
+            "b": "16 units per hidden layer are too few to draw a boundary that closes around a ring.",
+            "c": "With nothing between them the layers compose into one: the stack is a single layer, a line.",
+            "d": "A dense layer given no activation applies ReLU, which switches most hidden units off.",
+        }, answer="c", why={
+            "a": "450 more steps leave its loss at 0.690 and about half the points right: after 150 steps it has "
+                 "already reached the perceptron's loss, 0.690, the lowest any single line reaches on these points",
+            "b": "section 8's MLP has 16 hidden units too, and with a sigmoid after them it gets nearly every "
+                 "point right; this stack computes the same as one layer of 2 weights and a bias, to 1e-7",
+            "d": "a dense layer's default is no activation at all: the single layer made from the product of the "
+                 "three weight matrices, with no ReLU anywhere, matches the stack to 1e-7",
+        }, explained="(x W1 + b1) W2 + b2 = x (W1 W2) + (b1 W2 + b2): stacked affine maps are one affine map, so "
+                     "the boundary p = 0.5 is a straight line, however many layers there are"),
+}
+
 
 # Reference helpers that make the objects a test gives the student's code (models, optimizers, layers) or
 # work on the objects it returns: the grader runs these in the notebook's process (autograder.remote);
@@ -541,6 +599,13 @@ EXERCISES = [
         "A layer from n_in to n_out units has a weight for every (input, output) pair and a bias per output.",
         "Sum n_in * n_out + n_out over the neighbouring pairs of sizes.",
     ]),
+    Exercise("predict_parameter_growth", "Predict: a network twice as wide", 1,
+             prediction_test("predict_parameter_growth", PARAMETER_GROWTH), [
+                 "Count layer by layer: a layer's count depends on both of its widths. Which layers have both ends "
+                 "in hidden layers, and which have one end fixed at the inputs or the outputs?",
+                 "Doubling both widths of a layer multiplies its weights by 4, doubling one of them by 2. Which "
+                 "holds more of the 269,322: the first layer's 784 x 256 weights or the middle one's 256 x 256?",
+             ], question=PARAMETER_GROWTH),
     Exercise("will_i_pass", "Will I pass this class?", 2, test_will_i_pass, [
         "pass_model: 2 inputs -> 3 hidden units (sigmoid) -> 1 output (sigmoid). predict_pass: put the student in a "
         "batch of one row and read back the single number.",
@@ -563,4 +628,10 @@ EXERCISES = [
         "MyDenseLayers, inputs -> `hidden` units and `hidden` units -> 1 output; each applies the sigmoid, so the "
         "hidden layer is non-linear and the output is a probability.",
     ]),
+    Exercise("bug_museum", "The bug museum: why each exhibit goes wrong", 1, prediction_test("bug_museum", MUSEUM), [
+        "For each exhibit, set what the cell printed beside what the right code gives (printed with it): what "
+        "must the slide's line really do for exactly that output to come out?",
+        "relu_class: what do parentheses after a class name make, and where does an argument given there go? "
+        "linear_stack: multiply out (x W1 + b1) W2 + b2; what kind of function of x is that?",
+    ], question=MUSEUM),
 ]

@@ -53,6 +53,11 @@ def count_parameters(sizes):
     return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
 
 
+def predict_parameter_growth():
+    """Doubling both hidden layers of [784, 256, 256, 10] multiplies its count by 669,706 / 269,322 = 2.49."""
+    return "b"
+
+
 def pass_model():
     """(lectures, hours) -> 3 hidden units (sigmoid) -> probability of passing (sigmoid)."""
     return nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 1), nn.Sigmoid())
@@ -82,6 +87,11 @@ def linear_classifier():
 def mlp_classifier(hidden):
     """(x1, x2) -> `hidden` sigmoid units -> one sigmoid output, P(class 1) of shape (n, 1)."""
     return nn.Sequential(MyDenseLayer(2, hidden), MyDenseLayer(hidden, 1))
+
+
+def bug_museum():
+    """Each exhibit of the bug museum -> the letter of why it goes wrong."""
+    return {"relu_class": "b", "linear_stack": "c"}
 
 
 def fit_classifier(model, X, y, steps, learning_rate, betas=(0.9, 0.999), eps=1e-8):
