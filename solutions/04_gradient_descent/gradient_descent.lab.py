@@ -400,6 +400,62 @@ if lab.ready("gradient_descent"):
 # higher up the other side, overshoots again, and the loss grows without bound: it **diverges**. A
 # **stable** rate gets to the bottom quickly and stays there.
 #
+# **Predict first, then run.** Go back to section 4's one-parameter example, $J = w^2$ from $w = 3$, and
+# imagine 20 steps of gradient descent at each of the learning rates 0.1, 0.5, 0.9 and 1.1. Before you run the
+# cell after the check, decide which of them end *farther* from the minimum $w = 0$ than where they started.
+# Work it out on paper (one step is enough to see the pattern); the cell then shows the truth.
+#
+# **{{exercise:predict_divergence}}.** Return your answer from `predict_divergence()`, as one letter:
+#
+# {{choices:predict_divergence}}
+
+# %% solution="predict_divergence"
+def predict_divergence():
+    """-> your prediction: "a", "b", "c" or "d"."""
+    ### BEGIN SOLUTION
+    return "b"
+    ### END SOLUTION
+
+# %% tests="predict_divergence"
+
+# %% [markdown]
+# The experiment: 20 steps at each rate, written as in section 4, printing $w$ after the first three steps and
+# after the last.
+
+# %% fw="tensorflow"
+for lr in [0.1, 0.5, 0.9, 1.1]:
+    w, path = tf.Variable(3.0), []
+    for _ in range(20):
+        with tf.GradientTape() as tape:
+            J = w ** 2
+        w.assign_sub(lr * tape.gradient(J, w))
+        path.append(float(w))
+    print(f"lr = {lr}: w after steps 1, 2, 3: {path[0]:+.3f}, {path[1]:+.3f}, {path[2]:+.3f};  "
+          f"after 20 steps: {path[-1]:+.3f}")
+
+# %% fw="torch"
+for lr in [0.1, 0.5, 0.9, 1.1]:
+    w, path = torch.tensor(3.0, requires_grad=True), []
+    for _ in range(20):
+        (w ** 2).backward()
+        with torch.no_grad():
+            w -= lr * w.grad
+            w.grad.zero_()
+        path.append(w.item())
+    print(f"lr = {lr}: w after steps 1, 2, 3: {path[0]:+.3f}, {path[1]:+.3f}, {path[2]:+.3f};  "
+          f"after 20 steps: {path[-1]:+.3f}")
+
+# %% [markdown]
+# Why: the gradient of $w^2$ is $2w$, so one step gives $w - \eta \cdot 2w = (1 - 2\eta)\, w$. Every step
+# multiplies $w$ by the same factor $1 - 2\eta$: $0.8$ at $\eta = 0.1$, $0$ at $0.5$ (the minimum in one step),
+# $-0.8$ at $0.9$ and $-1.2$ at $1.1$. A negative factor means the step jumps past the minimum, but the run still
+# closes in as long as the factor's size is below 1; that is why 0.1 and 0.9 end at the same distance,
+# $3 \cdot 0.8^{20} \approx 0.035$, one from one side only and the other from alternating sides. Only at $1.1$ does
+# each jump land farther out, and $3 \cdot 1.2^{20} \approx 115$. So this loss diverges for every
+# $\eta > 1 = 2 / 2$, two over its curvature (its second derivative). A loss with a sharper valley diverges at
+# a smaller rate; the tiny network's loss is curved differently in different places, so its limit is yours to
+# find.
+#
 # **{{exercise:learning_rates}}.** Find one learning rate of each kind for the tiny network, starting from the
 # white square of the landscape, with 100 steps of plain gradient descent. Experiment with the plot below
 # (re-run it after changing your numbers); the check runs gradient descent with your three rates and
@@ -653,13 +709,123 @@ if lab.ready("adam") and lab.ready("optimizer_loop") and lab.ready("gradient_che
               f"{np.abs(theirs - yours).max():.1e}")
 
 # %% [markdown]
+# ## 8. The bug museum
+#
+# Two pieces of training code, built from the lecture's slides, that go wrong without an obvious error message at
+# the line that is wrong. Run each exhibit, read what it prints, and work out why; then answer below. Both use
+# $J = w^2$, whose minimum is at $w = 0$.
+#
+# **Exhibit `replaced_weight`.** The slide's gradient descent loop ends with `weights = weights - lr * gradient`.
+# The cell runs it from $w = 3$ at learning rate 0.1 and prints, at each step, the type of `weights` and its
+# gradient. (In `torch` the update runs under `torch.no_grad()`, as in section 4, so that autograd does not record
+# it.)
+
+# %% fw="tensorflow"
+lr = 0.1
+weights = tf.Variable([3.0])
+for step in range(1, 4):
+    with tf.GradientTape() as g:  # the slide's loop body
+        loss = tf.reduce_sum(weights ** 2)
+        gradient = g.gradient(loss, weights)
+    print(f"step {step}: weights holds {to_numpy(weights)}, type {type(weights).__name__}; gradient {gradient}")
+    try:
+        weights = weights - lr * gradient
+    except TypeError as e:
+        print("raised", type(e).__name__, ":", str(e).splitlines()[0])
+        break
+
+# %% fw="torch"
+lr = 0.1
+weights = torch.tensor([3.0], requires_grad=True)
+for step in range(1, 4):
+    loss = (weights ** 2).sum()
+    print(f"step {step}: weights holds {to_numpy(weights)}, requires_grad={weights.requires_grad}")
+    try:
+        loss.backward()
+    except RuntimeError as e:
+        print("raised", type(e).__name__, ":", str(e).splitlines()[0])
+        break
+    print(f"        gradient {weights.grad}")
+    with torch.no_grad():
+        weights = weights - lr * weights.grad  # the slide's update line
+
+# %% [markdown]
+# **Exhibit `fresh_optimizer`.** The slide builds its optimizer once, before the loop ("can replace with any
+# optimizer"). Here are two loops with Adam at learning rate 0.5 from $w = 3.3$, 40 steps each: one builds the
+# optimizer before the loop, the other builds a new one inside the loop, at every step. The cell prints $w$ after
+# every step.
+
+# %% fw="tensorflow"
+def adam_path(fresh_each_step, steps=40):
+    """Adam at lr 0.5 on J = w^2 from w = 3.3 -> w after each step (a new optimizer every step if asked)."""
+    w = tf.Variable(3.3)
+    optimizer = tf.keras.optimizers.Adam(learning_rate=0.5, epsilon=1e-8)
+    path = []
+    for _ in range(steps):
+        if fresh_each_step:
+            optimizer = tf.keras.optimizers.Adam(learning_rate=0.5, epsilon=1e-8)
+        with tf.GradientTape() as tape:
+            loss = w ** 2
+        optimizer.apply_gradients([(tape.gradient(loss, w), w)])
+        path.append(round(float(w), 2))
+    return path
+
+
+print("one Adam for the whole loop:", adam_path(fresh_each_step=False))
+print("a new Adam at every step:   ", adam_path(fresh_each_step=True))
+
+# %% fw="torch"
+def adam_path(fresh_each_step, steps=40):
+    """Adam at lr 0.5 on J = w^2 from w = 3.3 -> w after each step (a new optimizer every step if asked)."""
+    w = torch.tensor(3.3, requires_grad=True)
+    optimizer = torch.optim.Adam([w], lr=0.5, eps=1e-8)
+    path = []
+    for _ in range(steps):
+        if fresh_each_step:
+            optimizer = torch.optim.Adam([w], lr=0.5, eps=1e-8)
+        optimizer.zero_grad()
+        (w ** 2).backward()
+        optimizer.step()
+        path.append(round(w.item(), 2))
+    return path
+
+
+print("one Adam for the whole loop:", adam_path(fresh_each_step=False))
+print("a new Adam at every step:   ", adam_path(fresh_each_step=True))
+
+# %% [markdown]
+# **{{exercise:bug_museum}}.** For each exhibit, pick the letter that says why it goes wrong, and return both
+# letters from `bug_museum()` as a dict, one per exhibit.
+#
+# {{choices:bug_museum}}
+
+# %% solution="bug_museum"
+def bug_museum():
+    """-> {"replaced_weight": letter, "fresh_optimizer": letter}."""
+    ### BEGIN SOLUTION
+    return {"replaced_weight": "a", "fresh_optimizer": "c"}
+    ### END SOLUTION
+
+# %% tests="bug_museum"
+
+# %% [markdown]
+# The fixes, once each exhibit is understood:
+#
+# - `replaced_weight`: change the weight itself: `weights.assign_sub(lr * gradient)` in `tf`, `weights -= lr *
+#   weights.grad` under `torch.no_grad()` in `torch` (then zero the gradient), as your `gradient_descent` does.
+# - `fresh_optimizer`: build the optimizer once, before the loop, and keep it: its running averages and its step
+#   count are what make Adam adaptive. (Plain SGD keeps no state, so there the mistake would go unnoticed.)
+
+# %% [markdown]
 # ## Summary
 #
 # You drew the loss landscape of a tiny network, computed its gradient by the chain rule and confirmed it
 # with autograd and with finite differences, trained a classifier with gradient descent you wrote
 # yourself, saw a learning rate crawl, converge and diverge, trained with five of {{framework}}'s
-# optimizers, and rebuilt Adam from its update rule. Next lab: computing the gradient on a small random
-# batch of the data instead of all of it. Run the cell below to see where you stand before you submit.
+# optimizers, and rebuilt Adam from its update rule. You also predicted which learning rate diverges
+# before watching it, and took apart two training loops that go wrong quietly. Next lab: computing the
+# gradient on a small random batch of the data instead of all of it. Run the cell below to see where you
+# stand before you submit.
 
 # %%
 lab.progress()

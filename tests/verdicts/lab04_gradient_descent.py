@@ -1001,3 +1001,64 @@ def gradient_descent(loss_fn, params, lr, max_steps, tol=0.0):
         return w - lr * (m / (1 - beta1 ** t)) / denominator, m, v
         """.strip().replace("\n        ", "\n")),
 ]
+
+
+def predict(kind, name, body, *, names=()):
+    """A predict_divergence cell (one for both frameworks) whose body is `body`."""
+    return variants(LAB, kind, "predict_divergence", name, names=names,
+                    both="def predict_divergence():\n" + "".join(f"    {line}\n" for line in body.strip().splitlines()))
+
+
+PREDICT_DIVERGENCE = [
+    *predict(MISTAKE, "downhill_always", 'return "a"', names=("not (a)", "short enough", "115")),
+    *predict(MISTAKE, "overshoot_is_divergence", 'return "c"', names=("not (c)", "not the same as diverging", "0.035")),
+    *predict(MISTAKE, "half_or_more_overshoots", 'return "d"', names=("not (d)", "in one step")),
+    *predict(MISTAKE, "the_rate_as_a_number", "return 1.1", names=("as a string", "got float")),
+    *predict(MISTAKE, "the_rate_as_text", 'return "1.1"', names=("one of the letters", "'1.1'")),
+    *predict(MISTAKE, "no_such_letter", 'return "e"', names=("one of the letters", "'e'")),
+    *predict(MISTAKE, "both_letters", 'return "b, c"', names=("one of the letters", "'b, c'")),
+    *predict(MISTAKE, "a_list", 'return ["b"]', names=("as a string", "got list")),
+    *predict(ALTERNATIVE, "capital", 'return "B"'),
+    *predict(ALTERNATIVE, "in_parentheses", 'return "(b)"'),
+    *predict(ALTERNATIVE, "with_spaces_and_bracket", 'answer = " b) "\nreturn answer'),
+]
+
+RIGHT = {"replaced_weight": "a", "fresh_optimizer": "c"}
+
+
+def museum(kind, name, body, *, names=()):
+    """A bug_museum cell (one for both frameworks) whose body is `body`."""
+    return variants(LAB, kind, "bug_museum", name, names=names,
+                    both="def bug_museum():\n" + "".join(f"    {line}\n" for line in body.strip().splitlines()))
+
+
+def museum_answer(**changes) -> str:
+    """The body returning the right letters with `changes` (exhibit=letter) made."""
+    return f"return {({**RIGHT, **changes})!r}"
+
+
+BUG_MUSEUM = [
+    *museum(MISTAKE, "tape_used_once", museum_answer(replaced_weight="b"),
+            names=("['replaced_weight']", "its own forward pass")),
+    *museum(MISTAKE, "overshot", museum_answer(replaced_weight="c"), names=("['replaced_weight']", "2.4 = 3 - 0.1 * 6")),
+    *museum(MISTAKE, "zero_gradient", museum_answer(replaced_weight="d"), names=("['replaced_weight']", "no None")),
+    *museum(MISTAKE, "rate_too_large", museum_answer(fresh_optimizer="a"),
+            names=("['fresh_optimizer']", "swings shrink")),
+    *museum(MISTAKE, "weight_reset", museum_answer(fresh_optimizer="b"),
+            names=("['fresh_optimizer']", "its own state")),
+    *museum(MISTAKE, "momentum", museum_answer(fresh_optimizer="d"), names=("['fresh_optimizer']", "no momentum")),
+    *museum(MISTAKE, "an_exhibit_missing", 'return {"replaced_weight": "a"}', names=("keys", "'fresh_optimizer'")),
+    *museum(MISTAKE, "a_key_misspelled", 'return {"replaced_weights": "a", "fresh_optimizer": "c"}',
+            names=("keys", "'replaced_weight'")),
+    *museum(MISTAKE, "letters_in_a_string", 'return "ac"', names=("should return a dict", "got str")),
+    *museum(MISTAKE, "letters_in_a_list", 'return ["a", "c"]', names=("should return a dict", "got list")),
+    *museum(MISTAKE, "a_number_for_a_letter", museum_answer(fresh_optimizer=3),
+            names=("['fresh_optimizer']", "as a string", "got int")),
+    *museum(MISTAKE, "letters_swapped", museum_answer(replaced_weight="c", fresh_optimizer="a"),
+            names=("['replaced_weight']", "not (c)")),
+    *museum(ALTERNATIVE, "capitals", 'return {"replaced_weight": "A", "fresh_optimizer": "C"}'),
+    *museum(ALTERNATIVE, "bracketed_other_order", 'return {"fresh_optimizer": "(c)", "replaced_weight": " a) "}'),
+    *museum(ALTERNATIVE, "built_with_zip", 'return dict(zip(["replaced_weight", "fresh_optimizer"], "ac"))'),
+]
+
+VARIANTS += [*PREDICT_DIVERGENCE, *BUG_MUSEUM]

@@ -9,6 +9,7 @@ import numpy as np
 
 from mitdl_utils.checking import CheckFailed, Exercise, assert_close, expect, to_numpy
 from mitdl_utils.labs.gradient_descent.helpers import START, tiny_data
+from mitdl_utils.prediction import Choice, prediction_test
 
 STEPS_FOR_RATES = 100  # the learning-rate check runs gradient descent this long from START
 RATE_NAMES = ("too small", "stable", "too large")
@@ -336,6 +337,32 @@ def test_gradient_descent(t):
 
 # --- 5. the learning rate --------------------------------------------------------------------
 
+# --- 5. predict, then run: which learning rate diverges on J = w^2 ----------------------------------
+
+# The numbers are those of the notebook's cell: 20 steps on J = w^2 from w = 3, where each step multiplies w by
+# 1 - 2 lr; alike in both frameworks (0.035, 0, 0.035, 115).
+DIVERGENCE = Choice(
+    "which of the learning rates 0.1, 0.5, 0.9 and 1.1 leave w farther from the minimum than it started",
+    options={
+        "a": "None of them: every step goes downhill, so |w| can only shrink.",
+        "b": "Only 1.1.",
+        "c": "0.9 and 1.1: both jump past the minimum at w = 0, and a run that jumps past the minimum diverges.",
+        "d": "0.5, 0.9 and 1.1: any learning rate of 0.5 or more overshoots the minimum.",
+    }, answer="b", why={
+        "a": "a step goes downhill only if it is short enough. At lr = 1.1 the first step takes w from 3 to "
+             "3 - 1.1 * 6 = -3.6, past the minimum and higher up the other side (J from 9 to 12.96). Every step "
+             "multiplies w by 1 - 2 * 1.1 = -1.2, so after 20 steps |w| = 3 * 1.2^20, about 115",
+        "c": "jumping past the minimum is not the same as diverging. At lr = 0.9 the first step takes w from 3 to "
+             "3 - 0.9 * 6 = -2.4: past 0, but closer to it. Every step multiplies w by 1 - 2 * 0.9 = -0.8, so |w| "
+             "shrinks by the same factor 0.8 as at lr = 0.1 (where the factor is +0.8), and both runs end at "
+             "3 * 0.8^20, about 0.035",
+        "d": "lr = 0.5 does not overshoot at all: 3 - 0.5 * 6 = 0 lands on the minimum in one step (the factor "
+             "1 - 2 * 0.5 is 0). And 0.9 overshoots but lands closer every time (factor -0.8, |w| = 0.035 after "
+             "20 steps); only 1.1 lands farther (factor -1.2)",
+    }, explained="a step multiplies w by 1 - 2 lr: the run shrinks when that factor lies between -1 and 1, that "
+                 "is for 0 < lr < 1 = 2 / (the curvature 2 of J)")
+
+
 def descend_tiny(lr, steps=STEPS_FOR_RATES, start=START):
     """NumPy gradient descent on the tiny network from `start` -> (losses (steps,), path (steps + 1, 2)).
 
@@ -564,6 +591,56 @@ def _require_unchanged(t, given):
                "caller's tensors as they were")
 
 
+# --- the bug museum ----------------------------------------------------------------------------
+
+# The numbers are those of the notebook's cells (J = w^2; the slide's loop at lr 0.1 from w = 3; Adam at lr 0.5
+# from w = 3.3 for 40 steps), alike in both frameworks.
+MUSEUM = {
+    "replaced_weight": Choice(
+        "replaced_weight: the slide's loop steps with `weights = weights - lr * gradient`; the first step works "
+        "(w = 3 becomes 2.4) and the second one fails. Why?", options={
+            "a": "The line computes a new tensor and gives it the name `weights`; the framework tracks only the "
+                 "weight it was given: a `tf.GradientTape` watches `tf.Variable`s, not the plain tensor that "
+                 "`weights - lr * gradient` returns, and a tensor computed under `torch.no_grad()` does not require "
+                 "a gradient. So the second loss has no recorded path back to `weights`.",
+            "b": "A tape, or a graph, can be used only once, so the second step finds nothing left to differentiate.",
+            "c": "The first step overshot, and the gradient at the new weight cannot be computed.",
+            "d": "The gradient at the new weight is zero, so there is nothing left to step with.",
+        }, answer="a", why={
+            "b": "every pass of the loop runs its own forward pass: the `tf` loop opens a new `with "
+                 "tf.GradientTape()` block for each step, and `torch` builds a new graph at each forward pass. What "
+                 "changed at the second step is what `weights` is: the cell printed it at each step (its type in "
+                 "tf, its requires_grad in torch)",
+            "c": "the weight after the first step is 2.4 = 3 - 0.1 * 6, short of the minimum at 0, and J = w^2 has "
+                 "an ordinary slope there, 2 * 2.4 = 4.8",
+            "d": "J = w^2 has slope 4.8 at w = 2.4, not 0. And a zero gradient would be a tensor holding 0, with "
+                 "which the step just would not move: no None and no error",
+        }, explained="an update must change the tracked weight itself (assign_sub in tf, an in-place -= under "
+                     "torch.no_grad()); a new tensor under the old name is not tracked"),
+    "fresh_optimizer": Choice(
+        "fresh_optimizer: the loop that builds a new Adam at every step walks down in steps of exactly 0.5 and then "
+        "bounces between 0.3 and -0.2 for good, while the loop with one Adam swings around 0 in shrinking swings. "
+        "Why?", options={
+            "a": "The learning rate 0.5 is too large for Adam on this loss.",
+            "b": "Building an optimizer puts the weight back where it started.",
+            "c": "A new Adam is always at its first step, t = 1, with m = v = 0: after the bias correction "
+                 "m̂ = g and v̂ = g², so the step is lr · g / (|g| + ε), just lr · sign(g). Every step is 0.5 long "
+                 "however close the minimum, and the averages that would shorten it are thrown away each time.",
+            "d": "Adam's momentum carries every step past the minimum.",
+        }, answer="c", why={
+            "a": "the loop beside it uses the same lr = 0.5 on the same loss and closes in on 0: its swings shrink "
+                 "from -1.17 to 0.54. A rate too large would make |w| grow; here it stays at 0.3 and 0.2, and "
+                 "every step is exactly 0.5 long",
+            "b": "the weight does move: 3.3, 2.8, 2.3, ... as printed. An optimizer holds only its own state (the "
+                 "averages m and v and the step count t), not the weight's value; that state is what a new one "
+                 "loses",
+            "d": "a new Adam has no momentum: its m starts at 0, so each step uses that step's gradient alone. The "
+                 "loop with one Adam is the one with momentum (it swings past 0 to -1.17 and back), and it is "
+                 "the one whose swings shrink",
+        }, explained="an optimizer's state must live across steps: build it once, before the loop"),
+}
+
+
 # Reference helpers that make the objects a test gives the student's code (models, optimizers, layers) or
 # work on the objects it returns: the grader runs these in the notebook's process (autograder.remote);
 # every other helper works on data and runs in the judge.
@@ -598,6 +675,13 @@ EXERCISES = [
         "TensorFlow: a variable's assign_sub method subtracts in place. PyTorch: subtract lr times "
         "param.grad from param inside `with torch.no_grad():`, then reset param.grad with its zero_() method.",
     ]),
+    Exercise("predict_divergence", "Predict: which learning rate diverges", 1,
+             prediction_test("predict_divergence", DIVERGENCE), [
+                 "Write one step of gradient descent on J = w^2 as a formula: the gradient is 2w, so the new w is a "
+                 "number times the old w. Which number, for each learning rate?",
+                 "If each step multiplies w by the same number r, then after 20 steps w = 3 r^20. That shrinks "
+                 "when |r| < 1 and grows when |r| > 1, whatever the sign of r: work out |r| for the four rates.",
+             ], question=DIVERGENCE),
     Exercise("learning_rates", "Too small, too large, stable", 2, test_learning_rates, [
         "Try a few rates spread over powers of ten (0.01, 0.1, 1, 10) with the plot below and watch the curves.",
         "The stable range here is roughly 0.3 to 2.0; below about 0.1 the run is still stuck on the plateau "
@@ -614,4 +698,11 @@ EXERCISES = [
         "m = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g^2; m_hat = m / (1 - beta1^t); "
         "v_hat = v / (1 - beta2^t); w = w - lr m_hat / (sqrt(v_hat) + eps). Return (w, m, v).",
     ]),
+    Exercise("bug_museum", "The bug museum: why each exhibit goes wrong", 1, prediction_test("bug_museum", MUSEUM), [
+        "For each exhibit, compare what it printed with what the right code gives (printed beside it, or in the "
+        "section that built that code), and find the line of the exhibit that makes the difference.",
+        "replaced_weight: what is `weights` after the first step (the cell prints its type), and does the "
+        "framework track that object? fresh_optimizer: write out Adam's step of section 7 at t = 1 with m = v = 0 "
+        "before the update; how long is it?",
+    ], question=MUSEUM),
 ]

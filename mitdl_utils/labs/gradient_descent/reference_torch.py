@@ -2,6 +2,8 @@
 import numpy as np
 import torch
 
+from mitdl_utils.labs.gradient_descent.shared import bug_museum, predict_divergence  # noqa: F401  (framework-neutral)
+
 
 # --- the exercises ---------------------------------------------------------------------------
 
