@@ -23,13 +23,12 @@ from mitdl_utils.checking import CheckFailed, Trial, assert_close, expect
 @dataclass(frozen=True)
 class Choice:
     """A question with lettered options. options: letter -> text (markdown); why: each wrong letter -> why it is
-    wrong, in the student's terms; answer: the right letter; explained: what the right answer means."""
+    wrong, in the student's terms; answer: the right letter (the notebook's next cells show and explain it)."""
 
     question: str
     options: dict[str, str]
     answer: str
     why: dict[str, str]
-    explained: str = ""
 
     def __post_init__(self):
         wrong = set(self.options) - {self.answer}

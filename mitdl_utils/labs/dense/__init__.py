@@ -520,8 +520,7 @@ PARAMETER_GROWTH = Choice(
              "200,960 of the 269,322, and with its 784 inputs fixed it only doubles (to 401,920), as does the last",
         "d": "the layers' counts add up, they do not multiply: each layer grows twofold or fourfold, so their sum "
              "grows at most fourfold. It goes from 269,322 to 669,706",
-    }, explained="most of the parameters connect the 784 inputs, and those only double; only the 256 x 256 middle "
-                 "layer quadruples: 669,706 / 269,322 = 2.49")
+    })
 
 MUSEUM = {
     "relu_class": Choice(
@@ -538,8 +537,7 @@ MUSEUM = {
                  "without complaint",
             "d": "a ReLU layer holds no weights, so there is nothing to build: the same class made with empty "
                  "parentheses, then called on z, gives max(0, z) at once (printed last)",
-        }, explained="ReLU(...) makes a layer, and its arguments configure that layer; z belongs in the call of "
-                     "the layer, ReLU()(z), or in the function form of ReLU"),
+        }),
     "linear_stack": Choice(
         "`linear_stack`: the slide's deep network, dense layers of 16 and 16 units with no activation between "
         "them, trained on the rings, gets about half the points right, as the perceptron does. Why?", options={
@@ -554,8 +552,7 @@ MUSEUM = {
                  "point right; this stack computes the same as one layer of 2 weights and a bias, to 1e-7",
             "d": "a dense layer's default is no activation at all: the single layer made from the product of the "
                  "three weight matrices, with no ReLU anywhere, matches the stack to 1e-7",
-        }, explained="(x W1 + b1) W2 + b2 = x (W1 W2) + (b1 W2 + b2): stacked affine maps are one affine map, so "
-                     "the boundary p = 0.5 is a straight line, however many layers there are"),
+        }),
 }
 
 

@@ -41,8 +41,7 @@ LINEAR_BASELINE = Choice(
              "with the lowest validation loss is kept) stop that from costing it on new digits: its validation "
              "accuracy, 98.3-98.9%, stays above the linear model's 97.2-98.1% in every run, and several points "
              "above it would be over 100%",
-    }, explained="64 pixels give ten flat boundaries a lot of room: the linear model gets nearly every digit "
-                 "right, and the hidden layer's curved boundaries win a few of the hardest ones")
+    })
 
 
 # ---- 11. the bug museum ----
@@ -71,8 +70,7 @@ MUSEUM = {
             "d": "e^20 is about 4.9e8, far below float32's largest number (3.4e38, which e^z passes only at about "
                  "z = 88), and the loss subtracts each row's largest logit first anyway: the line given the "
                  "logits prints the exact 0.000 and 20.000",
-        }, explained="a loss that takes logits applies the softmax itself; given probabilities, it squashes them "
-                     "a second time, and its values are trapped between 1.461 and 2.461"),
+        }),
     "own_statistics": Choice(
         "own_statistics: the same new image, scaled with the statistics of the batch it comes in, gives other "
         "pixel values in a batch of 597, of 20 and of 1 (all zeros). Why is that a bug?", options={
@@ -94,8 +92,7 @@ MUSEUM = {
             "d": "the cell replaces a standard deviation of 0 by 1, as your standardize does: there is no NaN "
                  "anywhere, and the image of one still comes out all zeros, because subtracting its own mean "
                  "removes everything it shows",
-        }, explained="the training split's mean and standard deviation are fixed numbers of the model, computed "
-                     "once and applied unchanged to every image that comes later, alone or in a batch"),
+        }),
     "dropout_on": Choice(
         "dropout_on: the same trained network, measured three times on the same 597 new images, gives three "
         "different accuracies, each below the one it gets in evaluation mode. Why?", options={
@@ -115,8 +112,7 @@ MUSEUM = {
             "d": "the same computation on the same numbers gives the same result on a CPU, as the three equal "
                  "accuracies in evaluation mode show; and a few dozen answers change between two calls, far "
                  "more than rounding could move",
-        }, explained="a dropout network is measured whole: in evaluation mode dropout passes its input through, "
-                     "and the answers are the same on every call"),
+        }),
 }
 
 

@@ -359,8 +359,7 @@ DIVERGENCE = Choice(
         "d": "lr = 0.5 does not overshoot at all: 3 - 0.5 * 6 = 0 lands on the minimum in one step (the factor "
              "1 - 2 * 0.5 is 0). And 0.9 overshoots but lands closer every time (factor -0.8, |w| = 0.035 after "
              "20 steps); only 1.1 lands farther (factor -1.2)",
-    }, explained="a step multiplies w by 1 - 2 lr: the run shrinks when that factor lies between -1 and 1, that "
-                 "is for 0 < lr < 1 = 2 / (the curvature 2 of J)")
+    })
 
 
 def descend_tiny(lr, steps=STEPS_FOR_RATES, start=START):
@@ -615,8 +614,7 @@ MUSEUM = {
                  "an ordinary slope there, 2 * 2.4 = 4.8",
             "d": "J = w^2 has slope 4.8 at w = 2.4, not 0. And a zero gradient would be a tensor holding 0, with "
                  "which the step just would not move: no None and no error",
-        }, explained="an update must change the tracked weight itself (assign_sub in tf, an in-place -= under "
-                     "torch.no_grad()); a new tensor under the old name is not tracked"),
+        }),
     "fresh_optimizer": Choice(
         "fresh_optimizer: the loop that builds a new Adam at every step walks down in steps of exactly 0.5 and then "
         "bounces between 0.3 and -0.2 for good, while the loop with one Adam swings around 0 in shrinking swings. "
@@ -637,7 +635,7 @@ MUSEUM = {
             "d": "a new Adam has no momentum: its m starts at 0, so each step uses that step's gradient alone. The "
                  "loop with one Adam is the one with momentum (it swings past 0 to -1.17 and back), and it is "
                  "the one whose swings shrink",
-        }, explained="an optimizer's state must live across steps: build it once, before the loop"),
+        }),
 }
 
 

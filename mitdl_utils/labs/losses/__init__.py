@@ -496,7 +496,7 @@ MUSEUM = {
                  "overflow gives inf or nan, not 0",
             "d": "float labels are read as each class's probability, which both frameworks accept; with one class "
                  "a label of 0 or 1 times log 1 is 0 whatever the label",
-        }, explained="softmax(z) = e^z / e^z = 1 for one logit, so -log 1 = 0 for every student and every weight"),
+        }),
     "probabilities_as_logits": Choice(
         "`probabilities_as_logits`: a model that ends in a softmax, scored by the loss meant for logits, costs "
         "about 0.90 when it is sure and right, and 1.90 when it is sure and wrong. Why?", options={
@@ -514,8 +514,7 @@ MUSEUM = {
             "b": "ln 5 = 1.61 is the loss of a uniform guess (1/5 each class); on their logits the same models "
                  "cost 0.0002 and 10.0, so nothing holds a cross-entropy near ln 5",
             "d": "class indices are what this loss takes: the same labels give 0.0002 and 10.0 on the logits",
-        }, explained="the loss for logits applies softmax; probabilities in [0, 1] squeeze its result into "
-                     "[ln(1 + 4/e), ln(4 + e)] = [0.90, 1.90]"),
+        }),
     "swapped_arguments": Choice(
         "`swapped_arguments`: section 2's pass/fail loss, with its two arguments in the order of the other "
         "framework's slide, gives both perceptrons many times the 0.69 and 0.36 of the right order. Why?",
@@ -532,8 +531,7 @@ MUSEUM = {
             "c": "the squared error (y - y_hat)^2 is symmetric in y and y_hat, cross-entropy is not: y log(y_hat) "
                  "and y_hat log(y) differ, and a factor of 10 or more is no rounding",
             "d": "this loss takes probabilities: the same tensors in the right order give 0.693 and 0.359",
-        }, explained="the labels took the predictions' place, so the loss is the log of a clipped (or capped) 0 or "
-                     "1, weighted by the model's probabilities"),
+        }),
 }
 
 

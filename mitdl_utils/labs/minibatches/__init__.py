@@ -221,8 +221,7 @@ NOISE_RATIO = Choice(
         "e": "how close B is to N matters only through the factor (N − B)/(N − 1), 0.99 at B = 4 and 0.94 at "
              "B = 16: it moves the ratio from 0.25 to 0.24 only. The noise shrinks with the number of examples "
              "averaged, not with their share of the data",
-    }, explained="the mean of B nearly independent gradients varies 1/B times as much as one: σ²/B, times "
-                 "(N − B)/(N − 1) without replacement; 0.25 × 240/252 ≈ 0.24 here")
+    })
 
 
 EPOCHS = 4  # epochs drawn from each make_batches object: enough for a small shuffle buffer to show
@@ -426,8 +425,7 @@ MUSEUM = {
             "d": "at W = 0 the gradient on all students is far from zero (section 2 printed about (-0.26, -0.29) "
                  "for dJ/dW), and section 5 trained this same starting model, from the same loss 0.693. A zero "
                  "gradient would be a tensor of zeros, not None",
-        }, explained="a gradient exists only along operations the framework recorded; the forward pass must be "
-                     "among them"),
+        }),
     "shuffle_window": Choice(
         "shuffle_window: the students come sorted by outcome, and although the batches are shuffled every epoch, "
         "nearly every batch of 32 holds only failed or only passed students. Why?", options={
@@ -446,8 +444,7 @@ MUSEUM = {
                  "make_batches, seeded too, gives a new order every epoch). Each order is just as one-sided",
             "d": "142 of the 256 passed and 114 failed: a random batch of 32 holds about 18 passes and 14 "
                  "failures, and the cell printed share of passes 0.55 for all the students",
-        }, explained="shuffling must reach across the whole data set; a small buffer, or whole batches moved "
-                     "around, only mix neighbours"),
+        }),
     "gradients_add_up": Choice(
         "gradients_add_up: the loop that never clears its gradients first gets ahead of the right one, then its "
         "loss climbs back towards that of the untrained model (0.693). Why?", options={
@@ -468,8 +465,7 @@ MUSEUM = {
                  "frameworks). "
                  "Momentum would also let old gradients fade, by a factor such as 0.9 a step; here they never fade: "
                  "the 64th step still carries the first batch's gradient at full strength",
-        }, explained="an optimizer step should use this batch's gradient only; a sum of all earlier ones grows "
-                     "and keeps pointing where the weights were"),
+        }),
 }
 
 

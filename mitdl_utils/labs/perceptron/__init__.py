@@ -7,6 +7,7 @@ Each test gets a Trial `t`: `t.tensor_result(name, ...)` calls the student's fun
 import numpy as np
 
 from mitdl_utils.checking import CheckFailed, Exercise, assert_close, expect, to_numpy
+from mitdl_utils.prediction import Choice, prediction_test
 
 LECTURE_W0, LECTURE_W, LECTURE_X = 1.0, [3.0, -2.0], [-1.0, 2.0]
 
@@ -265,6 +266,88 @@ def test_collapse(t):
 # notebook's process (autograder.remote); every other helper works on data and runs in the judge.
 IN_NOTEBOOK = frozenset({"held", "autograd_derivative"})
 
+SCALED_WEIGHTS = Choice(
+    "what multiplying every weight of the lecture's perceptron by 10 (w0 = 10, W = (30, -20)) does to its decision "
+    "boundary, the line where y_hat = 0.5", options={
+        "a": "The line moves ten times farther from the origin, because the bias that shifts it is now 10.",
+        "b": "The line turns ten times steeper: it becomes x2 = (10 + 30 x1) / 2, no longer x2 = (1 + 3 x1) / 2.",
+        "c": "It is the same line; only the change from y_hat near 0 to y_hat near 1 across it gets sharper.",
+        "d": "The line is gone: with weights this large every y_hat is so near 0 or 1 that none is 0.5.",
+    }, answer="c", why={
+        "a": "the line is where z = 0, and 10 + 30 x1 - 20 x2 is 10 (1 + 3 x1 - 2 x2): ten times zero is zero, so "
+             "the same points solve it; the point (0, 0.5) is on the line before and after, as far from the origin "
+             "as it was",
+        "b": "solving 10 + 30 x1 - 20 x2 = 0 for x2 divides by 20, not by 2: x2 = (10 + 30 x1) / 20 = "
+             "(1 + 3 x1) / 2, the old line; the coefficient of x2 was scaled too",
+        "d": "every point of the old line still has z = 10 (1 + 3 x1 - 2 x2) = 0, (0, 0.5) and (1, 2) for instance, "
+             "and sigmoid(0) = 0.5 whatever the weights; what shrinks is the band where y_hat lies between 0.1 and "
+             "0.9, from about 1.22 wide to 0.12",
+    })
+
+MUSEUM = {
+    "missing_activation": Choice(
+        "`missing_activation`: the slide's model, two dense layers with no activation between them, gives the same "
+        "outputs as one layer of 6 numbers read off it, with 64 hidden units (322 numbers) and with 1024 (5122 "
+        "numbers). Why?", options={
+            "a": "Its weights are still random: training would move them until the boundary bends around the "
+                 "points, as the lecture's red and green picture shows.",
+            "b": "Each layer applies the sigmoid by default, and for the small weights a layer starts with the "
+                 "sigmoid is so close to a line that the gap does not show.",
+            "c": "The hidden units all start with the same weights, so 64 or 1024 of them act as a single unit, "
+                 "and copies of one unit add up to one layer.",
+            "d": "A layer with no activation computes x W + b, and two in a row are again one: (x W1 + b1) W2 + "
+                 "b2 = x W1 W2 + b1 W2 + b2.",
+        }, answer="d", why={
+            "a": "the identity (x W1 + b1) W2 + b2 = x W + b of section 6 holds for every W1, b1, W2 and b2, trained "
+                 "or not: training changes the 6 numbers, never the form, so the boundary stays a straight line; and "
+                 "the same random start with a ReLU between the layers is far from one layer",
+            "b": "a dense layer applies no activation unless it is given one (its default is the identity), and a "
+                 "sigmoid would not be matched by a linear layer to within the float32 rounding printed, 1e-6 at most",
+            "c": "both frameworks draw every weight at random, so the units differ from one another; and the match "
+                 "holds for any weights, as section 6's check with random W1 and W2 shows",
+        }),
+    "relu_layer": Choice(
+        "`relu_layer`: the slide's `nn.ReLU(z)`, written with the ReLU layer class of the notebook's framework, "
+        "gives back no activations: it raises, or builds an object that raises as soon as it is used. Why?",
+        options={
+            "a": "ReLU cannot take the negative entry -6 of z: an input below 0 must be removed before a ReLU "
+                 "sees it, or it raises.",
+            "b": "ReLU is a layer class: calling it builds a layer and takes z as the layer's first setting (a flag "
+                 "or a cap), which is then tested as true or false.",
+            "c": "A layer wants a batch with one row per example, shape (n, 1), and z is a vector of shape (3,), "
+                 "so the shapes do not match.",
+            "d": "ReLU has no derivative at 0, so the framework refuses to build it on a tensor that automatic "
+                 "differentiation could follow.",
+        }, answer="b", why={
+            "a": "the function form on the same z, on the exhibit's last line, gives [0, 0.5, 2]: a negative input "
+                 "simply becomes 0, which is all ReLU does",
+            "c": "the layer built with no argument and then called on the same z of shape (3,), on the exhibit's last "
+                 "line, gives [0, 0.5, 2]; and the error is about the truth value of a tensor, not about a shape",
+            "d": "no autograd follows this z (nothing watches it or asks for its gradient), and the layer built with "
+                 "no argument and then called on z works; at z = 0 the frameworks simply use a slope of 0",
+        }),
+    "transposed_batch": Choice(
+        "`transposed_batch`: the slide's w0 + X^T W written for a batch, with X transposed, gives z = (2, 13) for "
+        "the inputs (-1, 2) and (-2, -3), where the right z is (-6, 1), and raises for a batch of three. Why?",
+        options={
+            "a": "The slide's X is one input as a column; a batch holds one input per row, so X^T pairs W with "
+                 "each feature's column, mixing the inputs.",
+            "b": "The bias must be added to every feature of X before the product, so that each input's z gets "
+                 "the bias once per feature.",
+            "c": "The numbers are rounded in float32, and the rounding grows with the size of the batch until "
+                 "three inputs overflow the product.",
+            "d": "The weights must be transposed too: for a batch the slide's formula becomes w0 + X^T W^T, and "
+                 "without the second transpose the dot products go wrong.",
+        }, answer="a", why={
+            "b": "the bias stands alone in z = 1 + 3 x1 - 2 x2, added once per input, and it is the same 1 in the "
+                 "right z's (1 - 7 and 1 + 0) and the wrong ones (1 + 1 and 1 + 12): the dot products differ",
+            "c": "these are small integers, exact in float32, and 2 against -6 is no rounding; the error for three "
+                 "inputs is about the sizes of the matrix and the vector, (2, 3) against 2",
+            "d": "W is a vector of shape (2,), and transposing a tensor with one axis leaves it as it is, so a second "
+                 "transpose changes nothing; the fault is in X",
+        }),
+}
+
 EXERCISES = [
     Exercise("activations", "Activation functions from their formulas", 3, test_activations, [
         "Write each formula with elementwise operations on tensors: exp, division, maximum.",
@@ -292,8 +375,24 @@ EXERCISES = [
         "Solved for x2 the line reads x2 = (a + b x1) / c: read a, b and c off 1 + 3 x1 - 2 x2 = 0 (mind the sign of "
         "the x2 term). A point is on the positive side when z > 0, i.e. when sigmoid(z) > 0.5.",
     ]),
+    Exercise("predict_scaled_weights", "Predict: the weights times 10", 1,
+             prediction_test("predict_scaled_weights", SCALED_WEIGHTS), [
+                 "The boundary is the set of inputs where y_hat = 0.5. For which z does the sigmoid give exactly 0.5, "
+                 "and does that z depend on the weights?",
+                 "Write z = 0 with the new weights, 10 + 30 x1 - 20 x2 = 0, and compare its solutions with those of "
+                 "1 + 3 x1 - 2 x2 = 0. Then see what a z ten times larger does to sigmoid(z) on either side of the "
+                 "line: at (-1, 2), z = -6 becomes -60.",
+             ], question=SCALED_WEIGHTS),
     Exercise("collapse", "Two linear layers are one", 2, test_collapse, [
         "Write out what the two layers do to x, one after the other, and collect every term that multiplies x.",
         "(x W1 + b1) W2 + b2 = x (W1 W2) + (b1 W2 + b2): read the single layer's W and b off this expansion.",
     ]),
+    Exercise("bug_museum", "The bug museum: why each exhibit goes wrong", 1,
+             prediction_test("bug_museum", MUSEUM), [
+        "For each exhibit, set what it printed beside what the right code printed, and ask what the code must "
+        "compute for exactly those numbers or that message to come out.",
+        "missing_activation: expand (x W1 + b1) W2 + b2 as in section 6. relu_layer: read which setting of the layer "
+        "z ended up in. transposed_batch: write X^T out by hand for the batch of two inputs: which numbers form "
+        "its first row?",
+    ], question=MUSEUM),
 ]

@@ -207,10 +207,7 @@ BEST_DEGREE = Choice(
              "degree; the validation error does not",
         "d": "the same training points do not give the same errors on new data: the validation MSE goes from 0.08 "
              "to about 54 across the degrees, a factor of several hundred (the plot needs a log scale)",
-    }, explained="one period of a sine turns twice (down, up, down again), and a cubic is the lowest degree that "
-                 "turns twice: degree 3 already follows it (validation MSE 0.080, close to the noise's 0.0625), "
-                 "degrees 4 to 6 stay near it (0.091 to 0.096), and from degree 7 on the extra weights go into the "
-                 "noise and the validation error climbs")
+    })
 
 
 # ---- 3. dropout ----
@@ -551,7 +548,7 @@ MUSEUM = {
                  "the entries, as `nn.Dropout(p=0.2)` does",
             "d": "both frameworks create the layer on its own: `Dropout(rate=0.5)` and `nn.Dropout(p=0.5)` run by "
                  "themselves in the cell, and section 3 calls such a layer directly on a tensor of ones",
-        }, explained="Keras calls the drop probability rate, PyTorch calls it p; each refuses the other's name"),
+        }),
     "dropout_at_evaluation": Choice(
         "dropout_at_evaluation: the model with the layer `MyDropout` gives a different prediction for the same "
         "input on every call, although the cell asks for evaluation mode. Why?", options={
@@ -572,8 +569,7 @@ MUSEUM = {
             "d": "that is Monte Carlo dropout, a separate technique that leaves dropout switched on deliberately; ordinary "
                  "evaluation runs the whole network once. Inverted dropout divides by 1 - p during training so that "
                  "at evaluation the layer can pass its input through unchanged",
-        }, explained="the function form drops whenever it is called; only the layer can decide, from the mode, "
-                     "not to call it"),
+        }),
     "last_weights": Choice(
         "last_weights: early stopping ended the run 20 epochs after its best epoch, and the model it leaves "
         "behind scores the validation MSE of the epoch where it stopped, not the lower one of the best epoch. "
@@ -596,8 +592,7 @@ MUSEUM = {
             "d": "training longer lowers the training loss, not the validation loss: after epoch 36 the network "
                  "memorises its 30 points, and the validation MSE rises from 0.296 to 0.377 by epoch 56. Early "
                  "stopping is there to keep the model of the turning point",
-        }, explained="stopping only ends the training; the best weights come back only from a copy made at the "
-                     "best epoch"),
+        }),
 }
 
 
