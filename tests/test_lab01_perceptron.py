@@ -101,3 +101,59 @@ def test_not_attempted_is_not_a_failure(lab):
 
     assert graded(lab, "activations", sigmoid=stub).status == "not attempted"
     assert graded(lab, "collapse", collapse_linear=lambda *a: None).status == "not attempted"
+
+
+def test_the_weights_times_10_keep_the_line_that_the_prediction_quotes():
+    """The numbers in predict_scaled_weights' options: (0, 0.5) and (1, 2) on both lines, y_hat at (-1, 2) and at
+    (-2, -3), and the strip where 0.1 < y_hat < 0.9, 1.22 wide, then 0.12."""
+    points = np.array([[0.0, 0.5], [1.0, 2.0]])
+    for scale, strip in ((1, 1.22), (10, 0.122)):
+        w0, W = 1.0 * scale, np.array([3.0, -2.0]) * scale
+        np.testing.assert_allclose(w0 + points @ W, 0.0)
+        np.testing.assert_allclose(2 * np.log(9) / np.linalg.norm(W), strip, rtol=0.01)  # |z| < ln 9 across it
+    sigmoid = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    np.testing.assert_allclose(sigmoid(np.array([-6.0, -60.0, 1.0, 10.0])), [0.0025, 9e-27, 0.73, 0.99995],
+                               rtol=0.03)
+
+
+def test_the_museum_exhibits_show_what_their_options_quote(lab, framework):
+    """The exhibits' numbers and messages as bug_museum's questions and whys quote them."""
+    t, W = lab.tensor, lab.tensor([3.0, -2.0])
+    pair, three = t([[-1.0, 2.0], [-2.0, -3.0]]), t([[-1.0, 2.0], [-2.0, -3.0], [1.0, -1.0]])
+    z = t([-6.0, 0.5, 2.0])
+    if framework == "tensorflow":
+        import tensorflow as tf
+        slide, right, transposed = tf.keras.layers.ReLU, tf.nn.relu, lambda X: tf.linalg.matvec(tf.transpose(X), W)
+        with pytest.raises(ValueError, match="truth value"):
+            slide(z)  # max_value=z
+        with pytest.raises(ValueError, match="max_value=-6"):
+            slide(z[0])
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            transposed(three)
+        dense = lambda n, relu: tf.keras.Sequential(  # noqa: E731
+            [tf.keras.layers.Dense(n, activation="relu" if relu else None), tf.keras.layers.Dense(2)])
+        eye, zeros = tf.eye(2), tf.zeros((1, 2))
+    else:
+        import torch
+        slide, right, transposed = torch.nn.ReLU, torch.relu, lambda X: X.T @ W
+        assert slide(z).inplace is z
+        with pytest.raises(RuntimeError, match="ambiguous"):
+            slide(z)(z)
+        with pytest.raises(RuntimeError, match="size mismatch"):
+            transposed(three)
+        dense = lambda n, relu: torch.nn.Sequential(  # noqa: E731
+            torch.nn.Linear(2, n), *([torch.nn.ReLU()] if relu else []), torch.nn.Linear(n, 2)).requires_grad_(False)
+        eye, zeros = torch.eye(2), torch.zeros(1, 2)
+    for got in (right(z), slide()(z)):
+        np.testing.assert_allclose(to_numpy(got), [0.0, 0.5, 2.0])
+    np.testing.assert_allclose(to_numpy(1.0 + transposed(pair)), [2.0, 13.0])
+    np.testing.assert_allclose(to_numpy(1.0 + pair @ W[:, None])[:, 0], [-6.0, 1.0])
+    inputs = t(np.random.default_rng(0).normal(size=(1000, 2)))
+    for n in (64, 1024):
+        for relu in (False, True):
+            model = dense(n, relu)
+            b = model(zeros)[0]
+            gap = float(np.abs(to_numpy(model(inputs)) - to_numpy(inputs @ (model(eye) - b) + b)).max())
+            assert (gap > 0.05) if relu else (gap < 1e-5), (n, relu, gap)
+            size = model.count_params() if framework == "tensorflow" else sum(p.numel() for p in model.parameters())
+            assert size == {64: 322, 1024: 5122}[n]

@@ -15,7 +15,7 @@
 # %% fw="tensorflow"
 import numpy as np
 
-from mitdl_utils import open_lab, plots
+from mitdl_utils import open_lab, plots, seed_everything
 # TensorFlow after mitdl_utils, which turns its start-up messages off (that works only before the import)
 import tensorflow as tf
 
@@ -25,7 +25,7 @@ lab = open_lab("perceptron", framework="tensorflow")
 import numpy as np
 import torch
 
-from mitdl_utils import open_lab, plots
+from mitdl_utils import open_lab, plots, seed_everything
 
 lab = open_lab("perceptron", framework="torch")
 
@@ -282,6 +282,61 @@ plots.plot_decision_plane(
 )
 
 # %% [markdown]
+# ### Predict, then run: the weights times 10
+#
+# Multiply every weight of the lecture's perceptron by 10: $w_0 = 10$ and $W = (30, -20)$. What happens to its
+# decision boundary, the line where $\hat y = 0.5$? Decide first (a sketch on paper helps), write your letter in
+# the function below, and run its check **before** the cell after it, which draws both perceptrons and prints
+# their outputs. That cell shows the answer whatever you wrote: the point is to commit to a guess before you
+# see it, and if the check says you were wrong, it says why.
+#
+# **{{exercise:predict_scaled_weights}}.** Return your letter, a string, from `predict_scaled_weights()`.
+#
+# {{choices:predict_scaled_weights}}
+
+# %% solution="predict_scaled_weights"
+def predict_scaled_weights():
+    """-> your prediction: "a", "b", "c" or "d"."""
+    ### BEGIN SOLUTION
+    return "c"
+    ### END SOLUTION
+
+# %% tests="predict_scaled_weights"
+
+# %% fw="tensorflow"
+orange_points = lab.tensor([[-1.0, 2.0], [1.0, -1.0], [2.0, 1.0], [-2.0, -3.0]])  # the plot's four points
+for scale in (1.0, 10.0):
+    y_hat = tf.math.sigmoid(scale * (1.0 + tf.linalg.matvec(orange_points, lab.tensor([3.0, -2.0]))))
+    print(f"w0 = {scale:g}, W = ({3 * scale:g}, {-2 * scale:g}): y_hat at the four points",
+          ", ".join(f"{value:.3g}" for value in y_hat.numpy()))
+for scale in (1.0, 10.0):
+    plots.plot_decision_plane(
+        lambda X, s=scale: tf.math.sigmoid(s * (1.0 + tf.linalg.matvec(X, lab.tensor([3.0, -2.0])))),
+        lambda x1, s=scale: (s + 3 * s * x1) / (2 * s), to_tensor=lab.tensor, points=orange_points.numpy(),
+        title=f"w0 = {scale:g}, W = ({3 * scale:g}, {-2 * scale:g})")
+
+# %% fw="torch"
+orange_points = lab.tensor([[-1.0, 2.0], [1.0, -1.0], [2.0, 1.0], [-2.0, -3.0]])  # the plot's four points
+for scale in (1.0, 10.0):
+    y_hat = torch.sigmoid(scale * (1.0 + orange_points @ lab.tensor([3.0, -2.0])))
+    print(f"w0 = {scale:g}, W = ({3 * scale:g}, {-2 * scale:g}): y_hat at the four points",
+          ", ".join(f"{value:.3g}" for value in y_hat.numpy()))
+for scale in (1.0, 10.0):
+    plots.plot_decision_plane(
+        lambda X, s=scale: torch.sigmoid(s * (1.0 + X @ lab.tensor([3.0, -2.0]))),
+        lambda x1, s=scale: (s + 3 * s * x1) / (2 * s), to_tensor=lab.tensor, points=orange_points.numpy(),
+        title=f"w0 = {scale:g}, W = ({3 * scale:g}, {-2 * scale:g})")
+
+# %% [markdown]
+# **Why the line stays put.** $\hat y = 0.5$ exactly where $z = 0$, and the new weighted sum
+# $10 + 30x_1 - 20x_2 = 10\,(1 + 3x_1 - 2x_2)$ is ten times the old one, so it is zero on exactly the same
+# points. What the factor changes is how fast $\hat y$ leaves 0.5 on either side of the line: at $(-2, -3)$,
+# $z$ goes from 1 to 10 and $\hat y$ from 0.73 to 0.99995; at the lecture's input $(-1, 2)$, from $-6$ to $-60$,
+# and $\hat y$ from 0.0025 to about $9 \times 10^{-27}$. The strip where $\hat y$ lies between 0.1 and 0.9
+# narrows from about 1.2 units across to 0.12. The *direction* of the weights decides where the line lies;
+# their *size* decides how sure the perceptron is close to it.
+
+# %% [markdown]
 # ## 6. Why the non-linearity matters
 #
 # Remove the activation and a layer is just $x W + b$. Stack two such layers,
@@ -315,6 +370,139 @@ def collapse_linear(W1, b1, W2, b2):
     ### END SOLUTION
 
 # %% tests="collapse"
+
+# %% [markdown]
+# ## 7. The bug museum
+#
+# Three exhibits, each made from the lecture's slides: code that looks right and still goes wrong. Where the
+# code raises an error, the cell catches it and prints its first line, so that you see what {{framework}} says
+# without a red traceback. Run each cell, hold what it prints against what the right code prints beside it,
+# and work out why it goes wrong; then say so in the exercise after the last exhibit.
+#
+# **Exhibit `missing_activation`.** The TensorFlow slide on multi-output perceptrons builds its model as
+# `tf.keras.Sequential([tf.keras.layers.Dense(n), tf.keras.layers.Dense(2)])`: two dense layers, and no activation
+# in either (the PyTorch slide puts an `nn.ReLU()` between its two `nn.Linear` layers). The cell builds that
+# model in {{framework}} for 2 inputs, with $n = 64$ and $n = 1024$ hidden units, and reads one layer of 6 numbers
+# off it: its outputs for the input $(0, 0)$ are $b$, and its outputs for $(1, 0)$ and $(0, 1)$, minus $b$, are
+# the two rows of $W$. It compares the model with $x W + b$ on 1000 random inputs, then does the same with a ReLU
+# between the two layers.
+
+# %% fw="tensorflow"
+seed_everything(0, frameworks=("tensorflow",))
+inputs = lab.tensor(np.random.default_rng(0).normal(size=(1000, 2)))
+for n in (64, 1024):
+    for activation in (None, "relu"):
+        model = tf.keras.Sequential([tf.keras.layers.Dense(n, activation=activation), tf.keras.layers.Dense(2)])
+        b = model(tf.zeros((1, 2)))[0]  # with activation=None, the slide's model
+        W = model(tf.eye(2)) - b  # row j: what input j adds to the two outputs
+        gap = float(tf.reduce_max(tf.abs(model(inputs) - (inputs @ W + b))))
+        print(f"n = {n:>4}, {'no activation' if activation is None else 'ReLU':<13}: {model.count_params():>4} "
+              f"numbers; the largest gap to one layer of 6 numbers read off it: {gap:.1e}")
+
+# %% fw="torch"
+seed_everything(0, frameworks=("torch",))
+inputs = lab.tensor(np.random.default_rng(0).normal(size=(1000, 2)))
+for n in (64, 1024):
+    for activation in (None, torch.nn.ReLU()):
+        layers = [torch.nn.Linear(2, n), torch.nn.Linear(n, 2)]  # without the ReLU, like the TensorFlow slide
+        model = torch.nn.Sequential(*layers[:1], *([activation] if activation else []), *layers[1:])
+        with torch.no_grad():
+            b = model(torch.zeros(1, 2))[0]
+            W = model(torch.eye(2)) - b  # row j: what input j adds to the two outputs
+            gap = float((model(inputs) - (inputs @ W + b)).abs().max())
+        print(f"n = {n:>4}, {'no activation' if activation is None else 'ReLU':<13}: "
+              f"{sum(p.numel() for p in model.parameters()):>4} numbers; the largest gap to one layer of 6 numbers "
+              f"read off it: {gap:.1e}")
+
+# %% [markdown]
+# **Exhibit `relu_layer`.** The slide on ReLU gives `tf.nn.relu(z)` as the TensorFlow code and `torch.nn.ReLU(z)`
+# as the PyTorch code. The cell runs the PyTorch line (in the TensorFlow notebook, the same call with Keras's
+# `tf.keras.layers.ReLU`) on $z = (-6, 0.5, 2)$, tries to use what it gives back, and prints what the right code
+# gives beside it.
+
+# %% fw="tensorflow"
+z = lab.tensor([-6.0, 0.5, 2.0])
+for slide_like in (lambda: tf.keras.layers.ReLU(z), lambda: tf.keras.layers.ReLU(z[0])):  # z, then its -6
+    try:
+        print("tf.keras.layers.ReLU(...) gave back", type(slide_like()).__name__)
+    except Exception as e:
+        print("raised", type(e).__name__, ":", str(e).splitlines()[0])
+print("the function tf.nn.relu(z):", tf.nn.relu(z).numpy(), "  the layer tf.keras.layers.ReLU()(z):",
+      tf.keras.layers.ReLU()(z).numpy())
+
+# %% fw="torch"
+z = lab.tensor([-6.0, 0.5, 2.0])
+activation = torch.nn.ReLU(z)  # the slide's line
+print(f"torch.nn.ReLU(z) gave back a {type(activation).__name__}; its setting `inplace` is z:",
+      activation.inplace is z)
+for use in (lambda: activation + 1, lambda: activation(z)):
+    try:
+        print(use())
+    except Exception as e:
+        print("raised", type(e).__name__, ":", str(e).splitlines()[0])
+print("the function torch.relu(z):", torch.relu(z).numpy(), "  the layer torch.nn.ReLU()(z):",
+      torch.nn.ReLU()(z).numpy())
+
+# %% [markdown]
+# **Exhibit `transposed_batch`.** The slides write the perceptron as $\hat y = g(w_0 + X^T W)$. The cell takes
+# that formula literally for a batch of inputs stacked as rows, as in section 3: the lecture's input $(-1, 2)$
+# and the fourth orange point $(-2, -3)$, then a batch of three. It prints $z$ from the transposed $X$ and from
+# $w_0 + X W$, the way your `perceptron` computes it.
+
+# %% fw="tensorflow"
+W_lecture = lab.tensor([3.0, -2.0])
+for X in (lab.tensor([[-1.0, 2.0], [-2.0, -3.0]]), lab.tensor([[-1.0, 2.0], [-2.0, -3.0], [1.0, -1.0]])):
+    try:
+        z_slide = 1.0 + tf.linalg.matvec(tf.transpose(X), W_lecture)  # the slide's w0 + X^T W
+        print(f"{X.shape[0]} inputs, the slide's formula: z =", z_slide.numpy())
+    except Exception as e:
+        print("raised", type(e).__name__, ":", str(e).splitlines()[0])
+    print(f"{X.shape[0]} inputs, w0 + X W:           z =", (1.0 + tf.linalg.matvec(X, W_lecture)).numpy())
+
+# %% fw="torch"
+W_lecture = lab.tensor([3.0, -2.0])
+for X in (lab.tensor([[-1.0, 2.0], [-2.0, -3.0]]), lab.tensor([[-1.0, 2.0], [-2.0, -3.0], [1.0, -1.0]])):
+    try:
+        z_slide = 1.0 + X.T @ W_lecture  # the slide's w0 + X^T W
+        print(f"{X.shape[0]} inputs, the slide's formula: z =", z_slide.numpy())
+    except Exception as e:
+        print("raised", type(e).__name__, ":", str(e).splitlines()[0])
+    print(f"{X.shape[0]} inputs, w0 + X W:           z =", (1.0 + X @ W_lecture).numpy())
+
+# %% [markdown]
+# **{{exercise:bug_museum}}.** For each exhibit, pick the letter of the reason it goes wrong, and return the three
+# letters from `bug_museum()` as a dict: exhibit name -> letter.
+#
+# {{choices:bug_museum}}
+
+# %% solution="bug_museum"
+def bug_museum():
+    """-> dict: each exhibit's name ("missing_activation", "relu_layer", "transposed_batch") -> your letter (a str)."""
+    ### BEGIN SOLUTION
+    return {"missing_activation": "d", "relu_layer": "b", "transposed_batch": "a"}
+    ### END SOLUTION
+
+# %% tests="bug_museum"
+
+# %% [markdown]
+# **What the exhibits show.** *missing_activation*: a dense layer without an activation computes $x W + b$, and
+# section 6 showed that two of them in a row are again one: the slide's model, with its 322 or 5122 numbers,
+# computes what 6 numbers compute, up to float32 rounding, and can only ever split the plane with a straight line.
+# With a ReLU between the layers the same kind of model is no longer one layer (the gap is of the order of its
+# outputs). In Keras, give the hidden layer an activation, `Dense(n, activation="relu")`; in PyTorch, keep the
+# slide's `nn.ReLU()` between the `nn.Linear` layers.
+#
+# *relu_layer*: `torch.nn.ReLU` and `tf.keras.layers.ReLU` are layer classes. Calling one builds a layer, and the
+# argument is a setting of that layer: PyTorch's first setting is `inplace` (overwrite the input with the result),
+# Keras's is `max_value` (a cap on the output). The tensor z lands there, and the first time the layer asks
+# "is this setting true?" or "is it below 0?", a tensor of three values cannot answer. Build the layer, then call
+# it: `torch.nn.ReLU()(z)`, `tf.keras.layers.ReLU()(z)`; or call the function: `torch.relu(z)`, `tf.nn.relu(z)`.
+#
+# *transposed_batch*: on the slide, $X$ is *one* input written as a column, so $X^T W$ is a single dot product.
+# A batch stacks the inputs as rows, and the transposed batch has one row per *feature*: $X^T W$ then combines
+# the first features of all the inputs with $w_1$ and the second ones with $w_2$, so each $z$ mixes different
+# inputs. With as many inputs as features the shapes happen to fit and the numbers are silently wrong; with any
+# other batch size it raises. For a batch of rows the formula is $w_0 + X W$.
 
 # %% [markdown]
 # ## Summary

@@ -553,4 +553,120 @@ VARIANTS = [
             b = (b1.unsqueeze(0) @ W2).squeeze(0) + b2
             return torch.mm(W1, W2), b
         """),
+    # ---- predict_scaled_weights (one cell for both frameworks)
+    *variants(LAB, MISTAKE, "predict_scaled_weights", "the_bias_moves_the_line", names=("(0, 0.5)",), both="""
+        def predict_scaled_weights():
+            return "a"
+        """),
+    *variants(LAB, MISTAKE, "predict_scaled_weights", "steeper_line", names=("divides by 20",), both="""
+        def predict_scaled_weights():
+            return "b"
+        """),
+    *variants(LAB, MISTAKE, "predict_scaled_weights", "no_half_left", names=("sigmoid(0) = 0.5", "0.12"), both="""
+        def predict_scaled_weights():
+            return "d"
+        """),
+    *variants(LAB, MISTAKE, "predict_scaled_weights", "a_number_for_a_letter", names=("as a string", "got float"),
+              both="""
+        def predict_scaled_weights():
+            return 0.5
+        """),
+    *variants(LAB, MISTAKE, "predict_scaled_weights", "words_for_a_letter", names=("one of the letters",), both="""
+        def predict_scaled_weights():
+            return "the same line"
+        """),
+    *variants(LAB, MISTAKE, "predict_scaled_weights", "no_such_letter", names=("one of the letters", "'e'"),
+              both="""
+        def predict_scaled_weights():
+            return "e"
+        """),
+    *variants(LAB, MISTAKE, "predict_scaled_weights", "a_list", names=("as a string", "got list"), both="""
+        def predict_scaled_weights():
+            return ["c"]
+        """),
+    *variants(LAB, ALTERNATIVE, "predict_scaled_weights", "capital", both="""
+        def predict_scaled_weights():
+            return "C"
+        """),
+    *variants(LAB, ALTERNATIVE, "predict_scaled_weights", "in_brackets", both="""
+        def predict_scaled_weights():
+            return " (c) "
+        """),
+    *variants(LAB, ALTERNATIVE, "predict_scaled_weights", "with_a_parenthesis", both="""
+        def predict_scaled_weights():
+            answer = "c)"
+            return answer
+        """),
+    # ---- bug_museum (one cell for both frameworks)
+    *variants(LAB, MISTAKE, "bug_museum", "missing_activation_random_weights", names=("['missing_activation']",
+              "trained or not"), both="""
+        def bug_museum():
+            return {"missing_activation": "a", "relu_layer": "b", "transposed_batch": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "missing_activation_default_sigmoid", names=("no activation unless",),
+              both="""
+        def bug_museum():
+            return {"missing_activation": "b", "relu_layer": "b", "transposed_batch": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "missing_activation_same_units", names=("at random",), both="""
+        def bug_museum():
+            return {"missing_activation": "c", "relu_layer": "b", "transposed_batch": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "relu_refuses_negatives", names=("['relu_layer']", "simply becomes 0"),
+              both="""
+        def bug_museum():
+            return {"missing_activation": "d", "relu_layer": "a", "transposed_batch": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "relu_wants_a_column", names=("truth value", "not about a shape"),
+              both="""
+        def bug_museum():
+            return {"missing_activation": "d", "relu_layer": "c", "transposed_batch": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "relu_kink_at_zero", names=("slope of 0",), both="""
+        def bug_museum():
+            return {"missing_activation": "d", "relu_layer": "d", "transposed_batch": "a"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "transposed_bias_per_feature", names=("['transposed_batch']",
+              "once per input"), both="""
+        def bug_museum():
+            return {"missing_activation": "d", "relu_layer": "b", "transposed_batch": "b"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "transposed_rounding", names=("exact in float32",), both="""
+        def bug_museum():
+            return {"missing_activation": "d", "relu_layer": "b", "transposed_batch": "c"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "transposed_weights_too", names=("one axis",), both="""
+        def bug_museum():
+            return {"missing_activation": "d", "relu_layer": "b", "transposed_batch": "d"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "an_exhibit_left_out", names=("keys", "transposed_batch"), both="""
+        def bug_museum():
+            return {"missing_activation": "d", "relu_layer": "b"}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "a_list_of_letters", names=("dict", "got list"), both="""
+        def bug_museum():
+            return ["d", "b", "a"]
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "numbers_for_letters", names=("as a string", "got int"), both="""
+        def bug_museum():
+            return {"missing_activation": 4, "relu_layer": 2, "transposed_batch": 1}
+        """),
+    *variants(LAB, MISTAKE, "bug_museum", "a_word_for_a_letter", names=("one of the letters",), both="""
+        def bug_museum():
+            return {"missing_activation": "d", "relu_layer": "layer class", "transposed_batch": "a"}
+        """),
+    *variants(LAB, ALTERNATIVE, "bug_museum", "capital_letters", both="""
+        def bug_museum():
+            return {"missing_activation": "D", "relu_layer": "B", "transposed_batch": "A"}
+        """),
+    *variants(LAB, ALTERNATIVE, "bug_museum", "brackets_and_another_order", both="""
+        def bug_museum():
+            return {"transposed_batch": "(a)", "missing_activation": "d)", "relu_layer": " b "}
+        """),
+    *variants(LAB, ALTERNATIVE, "bug_museum", "built_with_dict", both="""
+        def bug_museum():
+            answers = dict(missing_activation="d", relu_layer="b")
+            answers["transposed_batch"] = "a"
+            return answers
+        """),
 ]
