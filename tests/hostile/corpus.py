@@ -28,6 +28,14 @@ POINTS = {exercise.name: exercise.points for exercise in perceptron_spec.EXERCIS
 FULL = sum(POINTS.values())
 
 
+def exercises_after(exercise: str) -> tuple:
+    """The exercises after `exercise` in notebook order: what a kernel that dies there takes with it."""
+    order = list(POINTS)
+    return tuple(order[order.index(exercise) + 1:])
+
+
+
+
 @dataclass
 class Case:
     notebook: str
@@ -137,7 +145,8 @@ def build(folder: Path, canary: dict) -> dict[str, Case]:
         Case(nbt, FULL - 2, status="graded: cell", lost=("collapse",)))
     add("deafloop", after(solution(), "decision_boundary", "import signal\nsignal.signal(signal.SIGINT, "
                                                            "signal.SIG_IGN)\nwhile True:\n    pass"),
-        Case(nbt, FULL - 2, status="graded: cell", lost=("collapse",)))
+        Case(nbt, FULL - sum(POINTS[e] for e in exercises_after("decision_boundary")), status="graded: cell",
+             lost=exercises_after("decision_boundary")))
     add("membomb", set_solution(solution(), "collapse", "def collapse_linear(W1, b1, W2, b2):\n    hog = []\n"
                                                           "    while True:\n        hog.append(bytearray(50 << 20))\n"),
         Case(nbt, FULL - 2, lost=("collapse",)))
@@ -147,7 +156,8 @@ def build(folder: Path, canary: dict) -> dict[str, Case]:
     add("exits", after(solution(), "perceptron", "import os\nos._exit(3)"),
         Case(nbt, 8, status="graded: the kernel exited", lost=("lecture_example", "decision_boundary", "collapse")))
     add("segfault", after(solution(), "decision_boundary", "import ctypes\nctypes.string_at(0)"),
-        Case(nbt, FULL - 2, status="graded: the kernel died", lost=("collapse",)))
+        Case(nbt, FULL - sum(POINTS[e] for e in exercises_after("decision_boundary")),
+             status="graded: the kernel died", lost=exercises_after("decision_boundary")))
     add("sysexit", after(solution(), "activations", "import sys\nsys.exit(0)"), Case(nbt, FULL))
     add("forkbomb", after_setup(solution(), "import os, time\nkids = 0\nfor _ in range(5000):\n    try:\n"
                                             "        if os.fork() == 0:\n            time.sleep(600)\n"
