@@ -379,9 +379,9 @@ def collapse_linear(W1, b1, W2, b2):
 # without a red traceback. Run each cell, hold what it prints against what the right code prints beside it,
 # and work out why it goes wrong; then say so in the exercise after the last exhibit.
 #
-# **Exhibit `missing_activation`.** The TensorFlow slide on multi-output perceptrons builds its model as
+# **Exhibit `missing_activation`.** One of the lecture's slides on multi-output perceptrons builds its model as
 # `tf.keras.Sequential([tf.keras.layers.Dense(n), tf.keras.layers.Dense(2)])`: two dense layers, and no activation
-# in either (the PyTorch slide puts an `nn.ReLU()` between its two `nn.Linear` layers). The cell builds that
+# in either (the slide's other version puts an `nn.ReLU()` between its two `nn.Linear` layers). The cell builds that
 # model in {{framework}} for 2 inputs, with $n = 64$ and $n = 1024$ hidden units, and reads one layer of 6 numbers
 # off it: its outputs for the input $(0, 0)$ are $b$, and its outputs for $(1, 0)$ and $(0, 1)$, minus $b$, are
 # the two rows of $W$. It compares the model with $x W + b$ on 1000 random inputs, then does the same with a ReLU
@@ -415,10 +415,10 @@ for n in (64, 1024):
               f"read off it: {gap:.1e}")
 
 # %% [markdown]
-# **Exhibit `relu_layer`.** The slide on ReLU gives `tf.nn.relu(z)` as the TensorFlow code and `torch.nn.ReLU(z)`
-# as the PyTorch code. The cell runs the PyTorch line (in the TensorFlow notebook, the same call with Keras's
-# `tf.keras.layers.ReLU`) on $z = (-6, 0.5, 2)$, tries to use what it gives back, and prints what the right code
-# gives beside it.
+# **Exhibit `relu_layer`.** The slide on ReLU gives two lines of code for it: `tf.nn.relu(z)` and
+# `torch.nn.ReLU(z)`. The cell runs the second one, written with {{framework}}'s ReLU layer class (`torch.nn.ReLU`
+# or `tf.keras.layers.ReLU`), on $z = (-6, 0.5, 2)$, tries to use what it gives back, and prints what the right
+# code gives on its last line.
 
 # %% fw="tensorflow"
 z = lab.tensor([-6.0, 0.5, 2.0])
@@ -489,13 +489,14 @@ def bug_museum():
 # section 6 showed that two of them in a row are again one: the slide's model, with its 322 or 5122 numbers,
 # computes what 6 numbers compute, up to float32 rounding, and can only ever split the plane with a straight line.
 # With a ReLU between the layers the same kind of model is no longer one layer (the gap is of the order of its
-# outputs). In Keras, give the hidden layer an activation, `Dense(n, activation="relu")`; in PyTorch, keep the
-# slide's `nn.ReLU()` between the `nn.Linear` layers.
+# outputs). Give the hidden layer an activation: `Dense(n, activation="relu")`, or an `nn.ReLU()` between the
+# `nn.Linear` layers, as the slide's other version has.
 #
 # *relu_layer*: `torch.nn.ReLU` and `tf.keras.layers.ReLU` are layer classes. Calling one builds a layer, and the
-# argument is a setting of that layer: PyTorch's first setting is `inplace` (overwrite the input with the result),
-# Keras's is `max_value` (a cap on the output). The tensor z lands there, and the first time the layer asks
-# "is this setting true?" or "is it below 0?", a tensor of three values cannot answer. Build the layer, then call
+# argument is a setting of that layer: the first setting of `torch.nn.ReLU` is `inplace` (overwrite the input with
+# the result), that of `tf.keras.layers.ReLU` is `max_value` (a cap on the output). The tensor z lands there, and
+# the first time the layer asks "is this setting true?" or "is it below 0?", a tensor of three values cannot
+# answer. Build the layer, then call
 # it: `torch.nn.ReLU()(z)`, `tf.keras.layers.ReLU()(z)`; or call the function: `torch.relu(z)`, `tf.nn.relu(z)`.
 #
 # *transposed_batch*: on the slide, $X$ is *one* input written as a column, so $X^T W$ is a single dot product.
@@ -508,8 +509,8 @@ def bug_museum():
 # ## Summary
 #
 # You built a perceptron from its parts: activations and their derivatives, the batched forward pass,
-# the lecture's example, its straight-line decision boundary, and the reason non-linear activations are
-# needed. Next lab: many perceptrons side by side form a dense layer, and layers stacked form a deep
+# the lecture's example, its straight-line decision boundary (which the size of the weights leaves in place),
+# the reason non-linear activations are needed, and three ways the slides' own code goes wrong. Next lab: many perceptrons side by side form a dense layer, and layers stacked form a deep
 # network. Run the cell below to see where you stand before you submit.
 
 # %%
