@@ -33,6 +33,8 @@ from tests.verdicts.notebooks import CheckSlot, checks_notebook, handed_in, note
 from tests.verdicts.variant import ALTERNATIVE, HIDDEN_ONLY, MISTAKE, Variant
 
 NOTEBOOKS = sorted({(variant.lab, variant.framework) for variant in CORPUS})
+# grading the whole corpus (some 1,500 hand-ins) is one fixture: it takes 10 to 20 minutes on 2 cores
+pytestmark = pytest.mark.timeout(3600)
 EXPECTED_CHECK = {MISTAKE: FAILED, ALTERNATIVE: PASSED, HIDDEN_ONLY: PASSED}  # kind -> the notebook check's status
 
 
