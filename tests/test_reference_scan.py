@@ -7,6 +7,7 @@ import pytest
 
 from autograder.cli import main
 from autograder.reference_scan import reference_use
+from tests.grading_helpers import FULL
 
 SETUP = "from mitdl_utils import open_lab, plots\n\nlab = open_lab(\"perceptron\", framework=\"torch\")\n"
 
@@ -122,4 +123,4 @@ def test_a_correct_notebook_with_honest_cells_that_mention_reference_gets_full_m
     nbformat.write(notebook, tmp_path / "subs" / "alice_perceptron_torch.ipynb")
     code = main(["grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--jobs", "1", "--quiet"])
     [row] = csv.DictReader(open(tmp_path / "out" / "grades.csv"))
-    assert (row["status"], float(row["total"]), float(row["max"]), code) == ("graded", 13, 13, 0)
+    assert (row["status"], float(row["total"]), float(row["max"]), code) == ("graded", FULL, FULL, 0)

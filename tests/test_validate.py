@@ -5,6 +5,8 @@ import sys
 import nbformat
 import pytest
 
+from tests.grading_helpers import FULL, POINTS
+
 LAB = "01_perceptron"
 
 
@@ -18,13 +20,13 @@ def validate(path):
 def test_solution_validates_with_exit_code_0(repo, framework):
     code, out = validate(repo / "solutions" / LAB / f"perceptron_{framework}.ipynb")
     assert code == 0, out
-    assert "6/6 exercises pass" in out
+    assert f"{len(POINTS)}/{len(POINTS)} exercises pass" in out
 
 
 def test_untouched_notebook_exits_1_and_says_not_attempted(repo):
     code, out = validate(repo / "labs" / LAB / "perceptron_torch.ipynb")
     assert code == 1
-    assert out.count("not attempted") == 6
+    assert out.count("not attempted") == len(POINTS)
 
 
 def test_broken_file_exits_2(tmp_path):
@@ -43,7 +45,8 @@ def test_wrong_answer_exits_1_and_names_the_mistake(tmp_path, repo):
     nbformat.write(notebook, tmp_path / "perceptron_torch.ipynb")
     code, out = validate(tmp_path / "perceptron_torch.ipynb")
     assert code == 1, out
-    assert "5/6 exercises pass" in out and "(11/13 points)" in out
+    assert f"{len(POINTS) - 1}/{len(POINTS)} exercises pass" in out
+    assert f"({FULL - POINTS['collapse']:g}/{FULL:g} points)" in out
     failed = [line for line in out.splitlines() if line.startswith("❌")]
     assert len(failed) == 1 and "collapse" in failed[0], out
     assert "expected" in failed[0] and "got" in failed[0] and "Likely mistake: the first bias" in failed[0]
@@ -65,4 +68,4 @@ def test_deleted_check_cell_is_reported_and_exits_1(tmp_path, repo):
     nbformat.write(notebook, tmp_path / "perceptron_torch.ipynb")
     code, out = validate(tmp_path / "perceptron_torch.ipynb")
     assert code == 1, out
-    assert "no check of 'collapse' ran" in out and "5/5 exercises pass" in out
+    assert "no check of 'collapse' ran" in out and f"{len(POINTS) - 1}/{len(POINTS) - 1} exercises pass" in out
