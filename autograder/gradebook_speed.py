@@ -1,7 +1,9 @@
-"""nbgrader's gradebook, tuned for grading whole batches in one process: `tune()`, called by the grader.
+"""nbgrader's gradebook and cell-metadata checks, tuned for grading whole batches in one process: `tune()`,
+called by the grader.
 
-nbgrader opens the gradebook anew in each preprocessor and commits once per graded cell; what it stores and
-how is unchanged, only the cost per submission goes down. Each tuning replaces or hooks one piece of nbgrader's
+nbgrader opens the gradebook anew in each preprocessor, commits once per graded cell and checks each cell's
+metadata against its JSON schema by compiling that schema again; what it stores, accepts and rejects is
+unchanged, only the cost per submission goes down. Each tuning replaces or hooks one piece of nbgrader's
 internals; each first checks that the piece is what it expects and then that its change took effect, and where
 either fails (a newer nbgrader) it leaves nbgrader as it is and says so: grading stays correct, only slower.
 """
@@ -16,8 +18,9 @@ class TuningSkipped(Exception):
 
 
 def tune() -> list[str]:
-    """Apply the three tunings below (each once) -> a line for each that could not be applied."""
-    for tuning in (_fast_sqlite_commits, _one_engine_per_database, _alembic_head_in_process):
+    """Apply the four tunings below (each once) -> a line for each that could not be applied."""
+    for tuning in (_fast_sqlite_commits, _one_engine_per_database, _alembic_head_in_process,
+                   _metadata_schema_compiled_once):
         if tuning.__name__ not in APPLIED:
             try:
                 tuning()
@@ -102,3 +105,32 @@ def _alembic_head_in_process() -> None:
         raise TuningSkipped(f"alembic's API could not read nbgrader's schema head ({type(error).__name__})") from None
     _expect(isinstance(head, str) and head != "", "alembic's API gave no schema head")
     nbgrader.api.get_alembic_version = alembic_head
+
+
+def _metadata_schema_compiled_once() -> None:
+    """nbgrader checks the `nbgrader` metadata of every cell with `jsonschema.validate(metadata, schema)`, which
+    checks the schema itself and builds a validator each time (about 0.5 ms a cell, twice per notebook in
+    `CheckCellMetadata`). A validator built once per schema raises the same `ValidationError` (jsonschema's
+    `best_match` of the same errors) for the same metadata, in a few hundredths of that."""
+    import json
+    import types
+
+    import jsonschema
+    import nbgrader.nbgraderformat.common as common
+
+    _expect(getattr(common, "jsonschema", None) is jsonschema,
+            "nbgrader.nbgraderformat.common no longer calls jsonschema.validate")
+    validators: dict[str, object] = {}  # the schema's text -> its validator (nbgrader reads it anew each time)
+
+    def validate(instance, schema) -> None:
+        key = json.dumps(schema, sort_keys=True)
+        if key not in validators:
+            cls = jsonschema.validators.validator_for(schema)
+            cls.check_schema(schema)
+            validators[key] = cls(schema)
+        error = jsonschema.exceptions.best_match(validators[key].iter_errors(instance))
+        if error is not None:
+            raise error
+
+    common.jsonschema = types.SimpleNamespace(validate=validate)
+    _expect(common.jsonschema.validate is validate, "nbgrader's jsonschema could not be replaced")
