@@ -79,3 +79,36 @@ def test_cell_metadata_is_accepted_and_rejected_as_stock_nbgrader_does():
         print(stock == verdicts(), stock[0], len(set(stock)))
     """)
     assert out.split() == ["True", "ok", "4"]
+
+
+def test_no_schema_the_grader_checks_uses_a_string_format_so_leaving_out_the_iri_checker_changes_nothing():
+    """`python -m autograder` leaves out jsonschema's optional IRI checker (autograder/__main__.py): that is only
+    safe while nbformat's notebook schemas and nbgrader's cell-metadata schemas ask for no string format."""
+    import json
+    from pathlib import Path
+
+    import nbformat
+    import nbgrader.nbgraderformat
+
+    def formats(node) -> list:
+        if isinstance(node, dict):
+            return ([node["format"]] if isinstance(node.get("format"), str) else []) + \
+                [f for value in node.values() for f in formats(value)]
+        return [f for value in node for f in formats(value)] if isinstance(node, list) else []
+
+    schemas = [*Path(nbformat.__file__).parent.glob("v*/*.json"),
+               *Path(nbgrader.nbgraderformat.__file__).parent.glob("v*.json")]
+    assert len(schemas) >= 5
+    assert {path.name: formats(json.loads(path.read_text())) for path in schemas} == \
+        {path.name: [] for path in schemas}
+    out = _run("""
+        import runpy, sys
+        sys.argv = ["autograder", "--help"]
+        try:
+            runpy.run_module("autograder", run_name="__main__")
+        except SystemExit:
+            pass
+        import nbformat
+        print("rfc3987_syntax" in sys.modules and sys.modules["rfc3987_syntax"] is None)
+    """)
+    assert out.strip().endswith("True")
