@@ -132,10 +132,10 @@ class Grader:
 
 
 def _as_json(nb) -> dict:
-    """The notebook as plain JSON (what crosses to a worker)."""
+    """The notebook as plain JSON (what crosses to a worker): plain dicts and lists, nothing nbformat adds."""
     import json
 
-    return json.loads(nbformat.writes(nb))
+    return json.loads(json.dumps(nb))
 
 
 def _source_framework(path: Path) -> str | None:

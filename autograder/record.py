@@ -94,13 +94,16 @@ def save_grades(nb: nbformat.NotebookNode, submission: Submission, lab: Lab, reg
                      for cell in nb.cells if is_grade(cell)}
     result.total = sum(result.scores.values())
     lab_gradebook.mark_twin(nb, submission.notebook)
-    if lab_gradebook.should_record(books.course_url, books.workdir, submission.student, lab, submission.notebook,
-                                   result.total):
+    recorded = lab_gradebook.should_record(books.course_url, books.workdir, submission.student, lab,
+                                           submission.notebook, result.total)
+    if recorded:
         SaveAutoGrades().preprocess(nb, lab_gradebook.resources(books.course_url, books.workdir, submission.student,
                                                                 lab))
-        atomic_write(lab_gradebook.autograded_path(books.workdir, submission.student, lab), nbformat.writes(nb))
+    text = nbformat.writes(nb)
+    if recorded:
+        atomic_write(lab_gradebook.autograded_path(books.workdir, submission.student, lab), text)
     graded = books.workdir / "graded" / submission.student / submission.lab / f"{submission.notebook}.ipynb"
-    atomic_write(graded, nbformat.writes(nb))  # every graded notebook, recorded or not
+    atomic_write(graded, text)  # every graded notebook, recorded or not
     if flagged:
         result.status, result.reason = Status.FLAGGED, flagged
     elif run.problem:

@@ -35,7 +35,7 @@ MAX_DEPTH = 12  # segments of a path; keeps `x = x.a` from growing for ever
 def reference_use(sources: Iterable[str]) -> str | None:
     """The reason, e.g. "the code uses the course's reference implementation: lab.reference", when the code
     in `sources` (a notebook's code cells, read as one program) uses a reference implementation, else None."""
-    trees = [tree for source in sources for tree in _trees(_python(source))]
+    trees = [tree for source in sources for tree in _trees(source)]
     scope = _Scope(trees)
     for tree in trees:
         for path in scope.touched(tree):
@@ -54,12 +54,25 @@ def _python(source: str) -> str:
         return source
 
 
+def _parse(source: str) -> ast.AST | None:
+    """The cell's syntax tree, read as IPython runs it; None if it does not parse (then it runs nothing).
+    Code that is already plain Python is what IPython runs (its transforms change only magics, shell escapes,
+    `?` help and prompts, none of them Python), so only a cell that does not parse is transformed first."""
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError):
+        pass
+    try:
+        return ast.parse(_python(source))
+    except (SyntaxError, ValueError):
+        return None
+
+
 def _trees(source: str) -> list[ast.AST]:
     """The cell's syntax tree and those of the constant code it runs (exec, eval, magics); [] if it
     does not parse (then it runs nothing)."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    tree = _parse(source)
+    if tree is None:
         return []
     trees = [tree]
     for node in ast.walk(tree):
@@ -67,7 +80,7 @@ def _trees(source: str) -> list[ast.AST]:
             for argument in node.args:
                 text = _constant_string(argument)
                 if text is not None:
-                    trees.extend(_trees(_python(text)))
+                    trees.extend(_trees(text))
     return trees
 
 
