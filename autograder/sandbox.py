@@ -76,6 +76,11 @@ class Limits:
         next request, the judge waiting for the next test cell)."""
         return self.notebook_timeout + GRACE_SECONDS
 
+    @property
+    def tmpfs_mb(self) -> int:
+        """The size of the child's private /tmp, where its working folder lies: room for two files at the limit."""
+        return 2 * self.max_file_mb
+
     def describe_cell_limit(self) -> str:
         return f"{self.cell_timeout:g} s of CPU time, or {self.cell_wall_timeout:g} s on the clock"
 
@@ -179,8 +184,7 @@ class Cgroups:
         self.dirs: list[Path] = []
         wanted = []
         if caps.cgroup_memory:
-            # a backstop above the address-space rlimit, which fails allocations gracefully (MemoryError) first
-            hard = (limits.memory_mb + limits.memory_mb // 4) << 20
+            hard = backstop_bytes(limits)
             wanted.append(("memory", {"memory.limit_in_bytes": str(hard), "memory.memsw.limit_in_bytes": str(hard)}))
         if caps.cgroup_pids:
             wanted.append(("pids", {"pids.max": str(limits.max_processes)}))
@@ -205,9 +209,13 @@ class Cgroups:
                 pass
 
     def oom_killed(self) -> bool:
+        """Whether the kernel's OOM killer acted in this group (newer kernels leave memory.failcnt at 0)."""
         for path in self.dirs:
             if path.parent.parent.name == "memory":
                 try:
+                    fields = (path / "memory.oom_control").read_text().split()
+                    if "oom_kill" in fields:
+                        return int(fields[fields.index("oom_kill") + 1]) > 0
                     return int((path / "memory.failcnt").read_text()) > 0
                 except (OSError, ValueError):
                     return False
@@ -261,7 +269,7 @@ def confine(caps: Capabilities, limits: Limits) -> Path:
         _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS), "unshare")
         _map_to_root(uid, gid)
     work = Path("/tmp/submission")
-    tmp_options = f"size={limits.max_file_mb * 2}m,mode=1777"
+    tmp_options = f"size={limits.tmpfs_mb}m,mode=1777"
     if caps.mountns:
         _check(_libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount private")
         if caps.private_root:  # /proc only where the student runs as a user of its own (not the grader's)
@@ -299,13 +307,30 @@ def confine(caps: Capabilities, limits: Limits) -> Path:
     return work
 
 
+def backstop_bytes(limits: Limits) -> int:
+    """The cgroup's memory cap for a child forked from this process, in bytes.
+
+    The address-space rlimit fails the student's own allocations gracefully (MemoryError) at `memory_mb`; the
+    cgroup is the backstop for what that rlimit cannot see, so it must leave room for all of it: copies of this
+    process's pages that the child writes to (copy-on-write: at most this process's resident memory, which the
+    child's garbage collector alone can copy) and the files in the child's tmpfs.
+    """
+    own = limits.memory_mb + limits.memory_mb // 4 + limits.tmpfs_mb
+    return (own << 20) + _status_bytes("VmRSS", default=4 << 30)
+
+
 def _address_space() -> int:
     """The current virtual size: frameworks reserve much more address space than they use."""
+    return _status_bytes("VmSize", default=8 << 30)
+
+
+def _status_bytes(field: str, default: int) -> int:
+    """A size from /proc/self/status (VmSize, VmRSS, ...) in bytes."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmSize:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass
-    return 8 << 30
+    return default
 

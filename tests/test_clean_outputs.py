@@ -22,11 +22,20 @@ STUDENT_UNSET = ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS", "NBGRADER_EXEC
 WARNING = re.compile(r"\bwarn(ing)?s?\b", re.IGNORECASE)
 # the kernel's own notice about how this test connects to it: nothing a notebook does, and never in a cell
 HARNESS = re.compile(r"^\[IPKernelApp\] WARNING \| Kernel is running over TCP without encryption")
+# ipykernel 7's race at shutdown, after the last cell: its control channel answers the shutdown request, then
+# fails to flush the stream that closed meanwhile (kernelbase.py, `_publish_status_and_flush("idle", "control",
+# ...)`); on a busy machine it lands on the kernel's stderr. One traceback, forgiven only whole and only for that.
+SHUTDOWN_RACE = re.compile(r"^ERROR:tornado\.general:Uncaught exception in ZMQStream callback\n"
+                           r"Traceback \(most recent call last\):\n(?:[ \t].*\n)+\S.*$\n?", re.MULTILINE)
+
+
+def without_shutdown_race(kernel_stderr: str) -> str:
+    return SHUTDOWN_RACE.sub(lambda block: "" if '"idle", "control"' in block[0] else block[0], kernel_stderr)
 
 
 def execute_as_a_student(path) -> tuple[nbformat.NotebookNode, str]:
     """Run the notebook top to bottom in a fresh kernel started without STUDENT_UNSET
-    -> (the executed notebook, what the kernel process wrote to its stderr, less the HARNESS line)."""
+    -> (the executed notebook, what the kernel process wrote to its stderr, less HARNESS and SHUTDOWN_RACE)."""
     notebook = nbformat.read(path, as_version=4)
     saved = {key: os.environ.pop(key) for key in STUDENT_UNSET if key in os.environ}
     try:
@@ -34,7 +43,8 @@ def execute_as_a_student(path) -> tuple[nbformat.NotebookNode, str]:
             NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=True,
                            resources={"metadata": {"path": str(path.parent)}}).execute(stderr=stderr)
             stderr.seek(0)
-            kernel_stderr = "\n".join(line for line in stderr.read().splitlines() if not HARNESS.match(line))
+            kernel_stderr = "\n".join(line for line in without_shutdown_race(stderr.read()).splitlines()
+                                      if not HARNESS.match(line))
     finally:
         os.environ.update(saved)
     return notebook, kernel_stderr
@@ -82,3 +92,17 @@ def test_the_test_sees_what_tensorflow_prints_when_imported_first(tmp_path):
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "import tensorflow as tf\nimport mitdl_utils\ntf.constant(1.0) + 1")]), path)
     assert any("oneDNN" in found for found in unclean(*execute_as_a_student(path)))
+
+
+def _zmq_traceback(frame: str) -> str:
+    return ("ERROR:tornado.general:Uncaught exception in ZMQStream callback\nTraceback (most recent call last):\n"
+            '  File "/env/ipykernel/kernelbase.py", line 409, in dispatch_control\n'
+            f"    {frame}\nzmq.error.ZMQError: Socket operation on non-socket\n")
+
+
+def test_only_the_kernels_shutdown_race_is_forgiven():
+    race = _zmq_traceback('self._publish_status_and_flush("idle", "control", self.control_stream)')
+    other = _zmq_traceback('self._publish_status_and_flush("idle", "shell", stream)')
+    assert without_shutdown_race("before\n" + race + "after\n") == "before\nafter\n"
+    assert without_shutdown_race(other) == other
+    assert without_shutdown_race("UserWarning: something\n") == "UserWarning: something\n"

@@ -79,7 +79,7 @@ def test_the_batch_completes_with_one_row_per_submission(batch):
     assert all(len(rows) == 1 for student, rows in batch["rows"].items() if student != "twice")
 
 
-CASES = ["good", "goodtf", "untouched", "loopcell", "loopfn", "deafloop", "membomb", "membomb2", "exits", "segfault",
+CASES = ["good", "goodtf", "untouched", "loopcell", "loopfn", "deafloop", "membomb", "membomb2", "membomb3", "exits", "segfault",
          "sysexit", "forkbomb", "flood", "spy", "fakelab", "patchcheck", "patchnumpy", "alwaysequal", "opaque", "reference",
          "reference2", "edittests", "deletedtests", "retyped", "duplicated", "fakeprint", "swallow", "badjson",
          "empty", "oldformat", "reordered", "addedcells", "renamed", "notazip", "zipslip", "fakelab02", "patched02",

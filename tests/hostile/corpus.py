@@ -153,6 +153,14 @@ def build(folder: Path, canary: dict) -> dict[str, Case]:
     add("membomb2", after(solution(), "perceptron", "hog = []\nwhile True:\n    hog.append(bytearray(50 << 20))\n"
                                                     "    hog[-1][::4096] = b'x' * len(hog[-1][::4096])"),
         Case(nbt, FULL, status="graded: cell", note="MemoryError in an ungraded cell"))
+    # the same bomb after writing files to its tmpfs and running the garbage collector, which writes to every
+    # object the worker owns (its pages get copied into the child): neither is the student's allocation, so
+    # the address-space limit, not the cgroup's backstop, must stop the bomb (on old code: SIGKILL, 14/15)
+    add("membomb3", after(solution(), "perceptron", "for n in range(2):\n    open(f'big{n}', 'wb').write(bytes(60 << 20))\n"
+                                                    "import gc\ngc.collect()\nhog = []\nwhile True:\n"
+                                                    "    hog.append(bytearray(50 << 20))\n"
+                                                    "    hog[-1][::4096] = b'x' * len(hog[-1][::4096])"),
+        Case(nbt, FULL, status="graded: cell 15 ran out of memory", note="MemoryError after copy-on-write"))
     add("exits", after(solution(), "perceptron", "import os\nos._exit(3)"),
         Case(nbt, 8, status="graded: the kernel exited", lost=("lecture_example", "decision_boundary", "collapse")))
     add("segfault", after(solution(), "decision_boundary", "import ctypes\nctypes.string_at(0)"),
