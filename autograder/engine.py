@@ -347,6 +347,7 @@ def execute(task: Task, requests_fd: int, replies_fd: int, close_in_child=()) ->
     limits = task.limits
     caps = _WARM["caps"]
     cgroups = sandbox.Cgroups(caps, f"{os.getpid()}-{time.time_ns()}", limits)
+    sandbox.prepare_confinement(caps)
     read_fd, write_fd = os.pipe()
     go_read, go_write = os.pipe()
     pid = _fork(lambda: _run_student(task, write_fd, go_read, requests_fd, replies_fd),

@@ -16,7 +16,8 @@ loaded modules. A folder that holds course sources (solutions/*/*.lab.py) is nev
 checkout only the packages imported from it are. Every other path is absent: the grader's files, the
 submissions, every other copy of the course on the machine.
 
-`plan()` works the view out in the child from its interpreter; `enter(view, ...)` builds it (a tmpfs of bind
+`plan()` works the view out from the interpreter (in the worker, before it forks: the child inherits the
+result); `enter(view, ...)` builds it in the child (a tmpfs of bind
 mounts, read-only remounts), enters it with pivot_root and detaches the old root. Both need a private mount
 namespace in which this process is root.
 """
@@ -87,7 +88,19 @@ def python_paths() -> list[str]:
 
 
 def plan(extra: tuple[str, ...] = ()) -> View:
-    """The view for this interpreter: Python's paths, the system's libraries, /etc's few files, `extra`."""
+    """The view for this interpreter: Python's paths, the system's libraries, /etc's few files, `extra`.
+
+    Worked out again only when a module has been imported or sys.path has changed since the last time (a
+    process that grades only ever adds modules): a worker that calls it before forking spares each child the
+    walk over the file system, which the child inherits as a cache hit. The key is a count, not the modules
+    themselves, because reading every module object just after a fork costs as much as the walk (each page
+    it touches gets copied)."""
+    return _plan(len(sys.modules), tuple(sys.path), tuple(extra))
+
+
+@functools.lru_cache(maxsize=4)
+def _plan(modules: int, sys_path: tuple[str, ...], extra: tuple[str, ...]) -> View:
+    # modules and sys_path are only the cache key: python_paths reads sys.modules and sys.path itself
     wanted = [*python_paths(), *SYSTEM, *(f"/etc/{name}" for name in ETC), *extra]
     links: dict[str, str] = {}
     real = set()

@@ -255,6 +255,13 @@ def die_with_parent() -> None:
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
+def prepare_confinement(caps: Capabilities) -> None:
+    """Called in the worker before it forks a child: work out what `confine` will need (the private root's
+    view), so that the child inherits it instead of walking the file system itself."""
+    if caps.private_root:
+        rootview.plan()
+
+
 def confine(caps: Capabilities, limits: Limits) -> Path:
     """Called in the forked child before any student code runs; returns its private working folder."""
     os.setsid()

@@ -8,8 +8,10 @@ from "/" are graded, and the test reads what that cell printed on their feedback
 import csv
 import ctypes
 import html
+import importlib.util
 import os
 import shutil
+import sys
 import uuid
 from pathlib import Path
 
@@ -118,6 +120,22 @@ def test_the_view_holds_python_and_the_course_package_but_no_course_folder():
     assert view.shows(os.path.realpath(os.path.dirname(mitdl_utils.__file__)))
     assert not view.shows(str(REPO / "solutions")) and not view.shows(str(REPO))
     assert not any(rootview.holds_course(path) for path in view.binds)
+
+
+def test_the_view_is_worked_out_again_once_a_module_from_a_new_place_is_imported(tmp_path):
+    """The worker works the view out before forking and each child inherits it: a module the worker imports
+    later from a file the view does not show yet must be in the next view."""
+    file = tmp_path / f"late_{TOKEN}.py"
+    file.write_text("VALUE = 1\n")
+    before = rootview.plan()
+    assert rootview.plan() is before  # nothing imported since: the same view, not worked out again
+    spec = importlib.util.spec_from_file_location(file.stem, file)
+    sys.modules[file.stem] = importlib.util.module_from_spec(spec)  # sys.path unchanged
+    try:
+        spec.loader.exec_module(sys.modules[file.stem])
+        assert not before.shows(str(file)) and rootview.plan().shows(str(file))
+    finally:
+        sys.modules.pop(file.stem)
 
 
 def _in_user_namespace(check) -> int:
