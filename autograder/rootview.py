@@ -17,9 +17,8 @@ checkout only the packages imported from it are. Every other path is absent: the
 submissions, every other copy of the course on the machine.
 
 `plan()` works the view out from the interpreter (in the worker, before it forks: the child inherits the
-result); `enter(view, ...)` builds it in the child (a tmpfs of bind
-mounts, read-only remounts), enters it with pivot_root and detaches the old root. Both need a private mount
-namespace in which this process is root.
+result); `enter(view, ...)` builds it in the child (a tmpfs of bind mounts, read-only remounts), enters it
+with pivot_root and detaches the old root. It needs a private mount namespace in which this process is root.
 """
 from __future__ import annotations
 
