@@ -25,6 +25,7 @@ import errno
 import os
 import resource
 import signal
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,7 @@ NOBODY = 65534
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
+REMOVE_WAIT_SECONDS = 2.0  # how long a cgroup's last process may take to exit before the group is left behind
 GRACE_SECONDS = 5.0  # slack for a process to notice and answer: a pipe read, an interrupt handled
 
 
@@ -238,16 +240,19 @@ class Cgroups:
                     pass
 
     def remove(self) -> None:
+        """Kill what is left in the group and delete it; a process that is still dying (a killed kernel freeing
+        a gigabyte) keeps the group busy for a moment, so this waits up to REMOVE_WAIT_SECONDS for it."""
         self.kill_all()
+        give_up = time.monotonic() + REMOVE_WAIT_SECONDS
         for path in self.dirs:
-            for _ in range(20):
+            while True:
                 try:
                     path.rmdir()
                     break
                 except OSError as error:
-                    if error.errno != errno.EBUSY:
+                    if error.errno != errno.EBUSY or time.monotonic() > give_up:
                         break
-                    os.sched_yield()
+                    time.sleep(0.005)
 
 
 def die_with_parent() -> None:

@@ -6,6 +6,7 @@ facts the engine relies on.
 """
 import os
 import signal
+import time
 
 import pytest
 
@@ -71,3 +72,21 @@ def test_the_backstop_grows_with_the_pages_of_the_parent_the_child_may_copy():
     del heap
     assert before >= (limits.memory_mb + limits.tmpfs_mb) << 20
     assert after - before >= 290 << 20
+
+
+@needs_cgroup
+def test_a_group_whose_last_process_is_still_dying_is_removed_all_the_same():
+    cgroups = Cgroups(probe(), f"test-{os.getpid()}-dying", Limits())
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        block = bytearray(512 << 20)  # half a gigabyte for the kernel to free once it is killed
+        block[::4096] = b"x" * len(block[::4096])
+        os.write(write_fd, b"!")
+        time.sleep(600)
+        os._exit(0)
+    cgroups.add(pid)
+    os.read(read_fd, 1)
+    cgroups.remove()  # kills it and deletes the group while the child may still be exiting
+    os.waitpid(pid, 0)
+    assert not any(path.exists() for path in cgroups.dirs)
