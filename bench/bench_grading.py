@@ -121,10 +121,10 @@ def main() -> int:
             rows.append(("stock nbgrader autograde", 1, len(available), seconds, n / seconds, None))
             print(f"stock nbgrader autograde: {seconds:.1f} s", flush=True)
         ours_scores = {}
-        for jobs in args.jobs:
+        for run, jobs in enumerate(args.jobs):  # a fresh folder each run: a repeated count is graded again, not resumed
             cores = available if args.no_pin else available[:jobs]
-            seconds, steady, scores = ours(tmp / "submissions", tmp / f"ours-{jobs}", jobs, cores)
-            ours_scores[jobs] = scores
+            seconds, steady, scores = ours(tmp / "submissions", tmp / f"ours-{run}", jobs, cores)
+            ours_scores[run] = scores
             print(f"python -m autograder grade --jobs {jobs}: {seconds:.1f} s", flush=True)
             rows.append((f"python -m autograder grade --jobs {jobs}", jobs, len(cores), seconds, n / seconds, steady))
         base = rows[0][4]
