@@ -70,10 +70,13 @@ class CheckSlot:
     cell: int
 
 
-def checks_notebook(lab: str, framework: str, variants: list[Variant]) -> tuple[nbformat.NotebookNode, list[CheckSlot]]:
+def checks_notebook(lab: str, framework: str, variants: list[Variant],
+                    check=lambda variant: f'lab.check("{variant.exercise}")'
+                    ) -> tuple[nbformat.NotebookNode, list[CheckSlot]]:
     """The solved notebook where, after each exercise's check cell, every variant of that exercise follows as
-    [the variant's cell, `lab.check(exercise)`, the solution's cell again] (so later cells see the solution).
-    -> (notebook, the check cells in the order they run: one slot per check verdict the notebook shows)."""
+    [the variant's cell, check(variant): `lab.check(exercise)` unless told, the solution's cell again] (so later
+    cells see the solution). -> (notebook, the check cells in the order they run: the exercises' own, then each
+    variant's)."""
     notebook = solved(lab, framework)
     cells, slots = [], []
     for cell in notebook.cells:
@@ -83,7 +86,7 @@ def checks_notebook(lab: str, framework: str, variants: list[Variant]) -> tuple[
             continue
         slots.append(CheckSlot(exercise, None, len(cells) - 1))
         for variant in (v for v in variants if v.exercise == exercise):
-            cells += [nbformat.v4.new_code_cell(variant.source), nbformat.v4.new_code_cell(f'lab.check("{exercise}")')]
+            cells += [nbformat.v4.new_code_cell(variant.source), nbformat.v4.new_code_cell(check(variant))]
             slots.append(CheckSlot(exercise, variant, len(cells) - 1))
             cells.append(nbformat.v4.new_code_cell(solution_source(notebook, exercise)))
     unknown = {v.exercise for v in variants} - {slot.exercise for slot in slots}
