@@ -55,9 +55,9 @@ def statuses(tmp_path_factory) -> dict:
         nbformat.write(notebook, path)
         executed = validate.execute(path, timeout=600)
         for slot in (slot for slot in slots if slot.variant):
-            printed = "".join(o.text for o in executed.cells[slot.cell].get("outputs", []) if o.get("name") == "stdout")
-            errors = [f"{o.ename}: {o.evalue}" for o in executed.cells[slot.cell].get("outputs", [])
-                      if o.output_type == "error"]
+            outputs = executed.cells[slot.cell].get("outputs", [])
+            printed = "".join(o.text for o in outputs if o.get("name") == "stdout")
+            errors = [f"{o.ename}: {o.evalue}" for o in outputs if o.output_type == "error"]
             found[slot.variant] = json.loads(printed.strip().splitlines()[-1]) if printed.strip() else errors
     return found
 

@@ -75,8 +75,7 @@ def checks_notebook(lab: str, framework: str, variants: list[Variant],
                     ) -> tuple[nbformat.NotebookNode, list[CheckSlot]]:
     """The solved notebook where, after each exercise's check cell, every variant of that exercise follows as
     [the variant's cell, check(variant): `lab.check(exercise)` unless told, the solution's cell again] (so later
-    cells see the solution). -> (notebook, the check cells in the order they run: the exercises' own, then each
-    variant's)."""
+    cells see the solution). -> (notebook, its check cells in the order they run: one slot per check cell)."""
     notebook = solved(lab, framework)
     cells, slots = [], []
     for cell in notebook.cells:

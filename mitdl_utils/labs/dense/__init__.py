@@ -326,7 +326,7 @@ def test_pass_rate_near(t):
     if t.hidden:
         X_random = t.uniform(150, 2, low=0, high=12)
         y_random = (t.rng.uniform(size=150) < 0.5).astype(np.float32)
-        # another point, fixed: by chance alone, the random one's pass rate can equal the lecture point's (1 in 40)
+        # another point, fixed: the random one's pass rate equals the lecture point's by chance (3 secrets in 100)
         cases += [(X, y, np.array([8, 9], np.float32), 1.5), (X_random, y_random, t.uniform(2, low=3, high=9), 2.5),
                   (X_random, y_random, np.array(STUDENT, np.float32), 3.0)]
     for X, y, point, radius in cases:
