@@ -333,21 +333,22 @@ def test_pass_rate_near(t):
         distance = np.sqrt(((X - point) ** 2).sum(axis=1))
         near = distance < radius
         fixed_point = np.sqrt(((X - np.float32(STUDENT)) ** 2).sum(axis=1)) < radius
+        rate = lambda among: y[among].mean() if among.any() else np.nan  # a mistake that keeps nobody: no match
         got = t.tensor_result("pass_rate_near", t.tensor(X), t.tensor(y), t.tensor(point), radius)
-        assert_close(got, y[near].mean(), f"pass_rate_near(X {X.shape}, y, point={np.round(point, 2)}, "
-                                          f"radius={radius}): the pass rate as a scalar tensor", mistakes={
+        assert_close(got, rate(near), f"pass_rate_near(X {X.shape}, y, point={np.round(point, 2)}, "
+                                      f"radius={radius}): the pass rate as a scalar tensor", mistakes={
             "sum instead of mean: that counts the passes, the rate divides by how many are near": y[near].sum(),
             "the mean is over every student: keep only those within the radius": y.mean(),
-            "that is the rate of failing: y = 1 means passed": 1 - y[near].mean(),
+            "that is the rate of failing: y = 1 means passed": 1 - rate(near),
             "the squared distance is compared with the radius: take the square root, or compare with radius^2":
-                y[distance ** 2 < radius].mean(),
+                rate(distance ** 2 < radius),
             "that is the Manhattan distance, the sum of |differences|: the Euclidean distance is the square root "
-            "of the sum of squared differences": y[np.abs(X - point).sum(axis=1) < radius].mean(),
+            "of the sum of squared differences": rate(np.abs(X - point).sum(axis=1) < radius),
             "that divides the passes near the point by every student: divide by the number of students near it":
                 y[near].sum() / len(y),
             "students exactly at the radius are counted: keep those strictly closer (distance < radius, not <=)":
-                y[distance <= radius].mean(),
-            f"the point is fixed at {STUDENT}: use the argument `point`": y[fixed_point].mean(),
+                rate(distance <= radius),
+            f"the point is fixed at {STUDENT}: use the argument `point`": rate(fixed_point),
         })
 
 
