@@ -258,6 +258,30 @@ def test_the_channel_raises_on_timeout_and_on_close_or_garbage():
     os.close(read_fd)
 
 
+def test_a_message_larger_than_the_pipe_crosses_whole_and_one_nobody_reads_times_out():
+    """A send with a deadline goes on while the reader reads, and gives up at its deadline when nobody does
+    (instead of blocking the judge for ever on a full pipe)."""
+    import time
+
+    from autograder.remote import receive, send
+
+    read_fd, write_fd = os.pipe()
+    big = {"op": "data", "v": "x" * (3 << 20)}  # 3 MiB: many times what the pipe holds
+    pid = os.fork()
+    if pid == 0:  # a reader that takes the message in, then says whether it came whole
+        os.close(write_fd)
+        ok = receive(read_fd, time.monotonic() + 20, bytearray()) == big
+        os._exit(0 if ok else 1)
+    send(write_fd, big, time.monotonic() + 20)
+    assert os.waitpid(pid, 0)[1] == 0
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        send(write_fd, big, time.monotonic() + 0.3)  # nobody reads: the pipe fills, the deadline passes
+    assert time.monotonic() - started < 5
+    os.close(read_fd)
+    os.close(write_fd)
+
+
 def test_an_answer_to_a_request_the_judge_did_not_make_ends_the_session():
     """A child that answers with another request's id (a stale or forged answer) is not believed."""
     import time
