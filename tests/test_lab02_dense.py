@@ -157,15 +157,14 @@ def test_reference_passes_every_exercise(lab):
         assert outcome.passed, (name, outcome.message)
 
 
-
 # secrets under which a random case leaves a mistake's selection empty (3 in 10,000 do): "scan/3340", "scan/3527"
 EMPTY_SELECTION_SECRETS = [hashlib.sha256(f"scan/{n}".encode()).hexdigest() for n in (3340, 3527)]
 
 
 @pytest.mark.parametrize("secret", EMPTY_SELECTION_SECRETS)
 def test_pass_rate_near_warns_of_nothing_when_a_mistake_selects_no_student(lab, secret):
-    """The judge's warnings reach the instructor's terminal: a mistake's rate over nobody is no match, said
-    silently (before, NumPy's 'Mean of empty slice' was printed while grading)."""
+    """A mistake whose selection keeps no student matches nothing, and says so without a warning: the judge's
+    warnings reach the instructor's terminal (NumPy's 'Mean of empty slice' was printed while grading)."""
     exercise = lab.exercises["pass_rate_near"]
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -269,9 +269,12 @@ def test_a_message_larger_than_the_pipe_crosses_whole_and_one_nobody_reads_times
     big = {"op": "data", "v": "x" * (3 << 20)}  # 3 MiB: many times what the pipe holds
     pid = os.fork()
     if pid == 0:  # a reader that takes the message in, then says whether it came whole
-        os.close(write_fd)
-        ok = receive(read_fd, time.monotonic() + 20, bytearray()) == big
-        os._exit(0 if ok else 1)
+        ok = False
+        try:
+            os.close(write_fd)
+            ok = receive(read_fd, time.monotonic() + 20, bytearray()) == big
+        finally:  # never back into pytest in the forked child, whatever receive raised
+            os._exit(0 if ok else 1)
     send(write_fd, big, time.monotonic() + 20)
     assert os.waitpid(pid, 0)[1] == 0
     started = time.monotonic()
